@@ -1,0 +1,19 @@
+package org.dualchat.cli;
+
+import java.util.Locale;
+import org.dualchat.netty.TransportType;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Reads {@code auto}, {@code epoll} or {@code nio}, in any case. */
+final class TransportConverter implements ITypeConverter<TransportType> {
+
+    @Override
+    public TransportType convert(String value) {
+        try {
+            return TransportType.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("'" + value + "' (expected: auto, epoll or nio)");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.dualchat.core;
+
+/**
+ * Where every received message goes, whatever protocol it came over.
+ *
+ * <p>A sink never blocks its caller: callers are event loop threads. {@link #offer} takes a message
+ * if there is room and says so; a caller that must not lose the message (TCP) keeps it, stops reading
+ * from its peer, and asks {@link #whenReady} to be told when to try again. A caller that may drop
+ * (UDP) counts the drop.
+ *
+ * <pre>{@code
+ * if (!sink.offer(message)) {
+ *     backlog.add(message);
+ *     channel.config().setAutoRead(false);
+ *     sink.whenReady(() -> channel.eventLoop().execute(this::retry));
+ * }
+ * }</pre>
+ */
+public interface MessageSink extends AutoCloseable {
+
+    /**
+     * Takes {@code message} if there is room for it.
+     *
+     * @return {@code true} if the message was accepted and will be delivered; {@code false} if the
+     *     sink is full or closed, in which case the caller still owns the message
+     */
+    boolean offer(ChatMessage message);
+
+    /**
+     * Runs {@code task} once, on an arbitrary thread, when the sink has room again; at once if it has
+     * room now. The task must be quick: hand it over to the caller's own executor. A closed sink never
+     * runs it.
+     */
+    void whenReady(Runnable task);
+
+    /** Delivers every message already accepted, then releases the sink's resources. */
+    @Override
+    void close();
+}

@@ -1,0 +1,249 @@
+package org.dualchat.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MessageSink} that prints each message as one line on an output stream, from a thread of its
+ * own, so that the event loops that offer messages never wait for the terminal or the disk.
+ *
+ * <p>The queue between them is bounded twice: by the number of messages and by the characters they
+ * hold, so a burst of 64 KB datagrams cannot take the heap. Output is buffered, and flushed as soon
+ * as the queue runs empty: a quiet server shows each line at once, a busy one writes in large blocks.
+ *
+ * <pre>{@code
+ * try (PrintingSink sink = new PrintingSink(System.out, MessageFormat.PLAIN)) {
+ *     sink.offer(new ChatMessage(Protocol.UDP, "127.0.0.1", 40312, "hello"));
+ * } // close() prints everything accepted, then flushes
+ * }</pre>
+ */
+public final class PrintingSink implements MessageSink {
+
+    private static final Logger logger = LoggerFactory.getLogger(PrintingSink.class);
+
+    /** Default bound on the number of queued messages. */
+    public static final int DEFAULT_CAPACITY = 65_536;
+
+    /** Default bound on the characters held by queued messages (about 32 MB of Latin-1 text). */
+    public static final long DEFAULT_MAX_QUEUED_CHARS = 32L * 1024 * 1024;
+
+    private static final int BATCH = 1024;
+    private static final int OUTPUT_BUFFER = 64 * 1024;
+    private static final ChatMessage END = new ChatMessage(Protocol.UDP, "", 0, "");
+
+    private final ArrayBlockingQueue<ChatMessage> queue;
+    private final long maxQueuedChars;
+    private final int resumeAtSize;
+    private final long resumeAtChars;
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    private final LongAdder printed = new LongAdder();
+    private final Writer out;
+    private final MessageFormat format;
+    private final Thread writer;
+    private volatile boolean closed;
+    private boolean broken;
+
+    /** A sink with the default bounds, printing UTF-8 to {@code out}. */
+    public PrintingSink(OutputStream out, MessageFormat format) {
+        this(out, format, DEFAULT_CAPACITY, DEFAULT_MAX_QUEUED_CHARS);
+    }
+
+    /**
+     * A sink printing UTF-8 to {@code out}, holding at most {@code capacity} messages and about
+     * {@code maxQueuedChars} characters of text.
+     */
+    public PrintingSink(OutputStream out, MessageFormat format, int capacity, long maxQueuedChars) {
+        requireNonNull(out, "out");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
+        }
+        if (maxQueuedChars < 1) {
+            throw new IllegalArgumentException("maxQueuedChars: " + maxQueuedChars + " (expected: > 0)");
+        }
+        this.format = requireNonNull(format, "format");
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxQueuedChars = maxQueuedChars;
+        // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
+        this.resumeAtSize = capacity / 2;
+        this.resumeAtChars = maxQueuedChars / 2;
+        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), OUTPUT_BUFFER);
+        this.writer = new Thread(this::writeLoop, "dualchat-sink");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public boolean offer(ChatMessage message) {
+        requireNonNull(message, "message");
+        if (closed) {
+            return false;
+        }
+        long size = weight(message);
+        // One message is always let in, however large, so that no message can be refused forever.
+        if (queuedChars.get() + size > maxQueuedChars && !queue.isEmpty()) {
+            return false;
+        }
+        if (!queue.offer(message)) {
+            return false;
+        }
+        queuedChars.addAndGet(size);
+        return true;
+    }
+
+    @Override
+    public void whenReady(Runnable task) {
+        requireNonNull(task, "task");
+        if (closed) {
+            return;
+        }
+        waiters.add(task);
+        // The writer checks for waiters after every batch; checking here as well closes the gap in which
+        // it may have drained the queue between the caller's failed offer and this registration.
+        if (hasRoom()) {
+            releaseWaiters();
+        }
+    }
+
+    /** The number of messages written so far. */
+    public long printed() {
+        return printed.sum();
+    }
+
+    /** The number of messages waiting to be written. */
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        waiters.clear();
+        try {
+            // Blocks only until the writer makes room; close() is never called on an event loop.
+            queue.put(END);
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+            if (writer.isAlive()) {
+                logger.warn("Output did not drain within 30 seconds; {} messages left unprinted", queue.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits up to {@code timeout} for the queue to run empty and the output to be flushed. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!queue.isEmpty() || queuedChars.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    private boolean hasRoom() {
+        return queue.size() <= resumeAtSize && queuedChars.get() <= resumeAtChars;
+    }
+
+    private void releaseWaiters() {
+        Runnable task;
+        while ((task = waiters.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                logger.warn("A sink waiter failed", e);
+            }
+        }
+    }
+
+    private void writeLoop() {
+        List<ChatMessage> batch = new ArrayList<>(BATCH);
+        boolean ending = false;
+        try {
+            while (!ending) {
+                batch.add(queue.take());
+                queue.drainTo(batch, BATCH - 1);
+                long written = 0;
+                for (ChatMessage message : batch) {
+                    if (message == END) {
+                        ending = true;
+                    } else {
+                        write(message);
+                        written += weight(message);
+                    }
+                }
+                printed.add(batch.size() - (ending ? 1 : 0));
+                batch.clear();
+                queuedChars.addAndGet(-written);
+                if (!waiters.isEmpty() && hasRoom()) {
+                    releaseWaiters();
+                }
+                if (queue.isEmpty() || ending) {
+                    flush();
+                }
+            }
+            // A producer that raced close() may have got in behind the end marker.
+            ChatMessage late;
+            while ((late = queue.poll()) != null) {
+                write(late);
+                printed.increment();
+            }
+            flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(ChatMessage message) {
+        if (broken) {
+            return;
+        }
+        try {
+            format.write(message, out);
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void flush() {
+        if (broken) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(IOException e) {
+        // Keep consuming so that readers never stall on a dead output, but say so once.
+        broken = true;
+        logger.error("Cannot write messages to the output any more, discarding from now on: {}", e.toString());
+    }
+
+    private static long weight(ChatMessage message) {
+        return (long) message.text().length() + message.ip().length();
+    }
+}

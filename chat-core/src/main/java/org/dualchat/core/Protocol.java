@@ -1,0 +1,7 @@
+package org.dualchat.core;
+
+/** The transport a message arrived over. */
+public enum Protocol {
+    UDP,
+    TCP
+}

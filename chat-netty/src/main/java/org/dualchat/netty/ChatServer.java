@@ -1,0 +1,238 @@
+package org.dualchat.netty;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.dualchat.core.MessageSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dualchat server: one UDP port and one TCP port on one shared event loop group, both feeding one
+ * {@link MessageSink}.
+ *
+ * <pre>{@code
+ * ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).build();
+ * try (ChatServer server = new ChatServer(config, new PrintingSink(System.out, MessageFormat.PLAIN))) {
+ *     server.start();
+ *     System.err.println("TCP on " + server.tcpAddress().getPort());
+ *     ...
+ * } // close() stops listening, prints every message already received, then stops
+ * }</pre>
+ *
+ * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
+ * <ol>
+ *   <li>close the listening UDP and TCP channels: nothing new comes in;</li>
+ *   <li>close the TCP clients: each delivers its last partial line;</li>
+ *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
+ *   <li>close the sink, which prints everything it accepted;</li>
+ *   <li>shut the event loop group down.</li>
+ * </ol>
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(ChatServer.class);
+
+    private static final int MAX_DATAGRAM = 65_536;
+    private static final int ACCEPT_BACKLOG = 1024;
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ChatServerConfig config;
+    private final MessageSink sink;
+    private final HeldMessages held = new HeldMessages();
+    private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
+
+    private EventLoopGroup group;
+    private ChannelGroup clients;
+    private Channel udpChannel;
+    private Channel tcpChannel;
+    private ScheduledFuture<?> dropReports;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * A server that will listen as {@code config} says and deliver to {@code sink}. The server owns
+     * the sink from now on and closes it in {@link #close()}.
+     */
+    public ChatServer(ChatServerConfig config, MessageSink sink) {
+        this.config = requireNonNull(config, "config");
+        this.sink = requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Binds both ports and starts serving.
+     *
+     * @throws IOException if a port cannot be bound; the message names the protocol, the address and the
+     *     reason, for example {@code TCP [::]:2222: Address already in use}
+     * @throws IllegalStateException if the server was started before, or the transport is not available
+     */
+    public synchronized void start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        Transport transport = Transport.of(config.transport());
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.ioHandlerFactory());
+        clients = new DefaultChannelGroup("dualchat-tcp-clients", GlobalEventExecutor.INSTANCE);
+        try {
+            InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
+            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
+            tcpChannel = bind("TCP", tcpBootstrap(transport), new InetSocketAddress(host, config.tcpPort()));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
+        logger.info("Listening on UDP {} and TCP {} ({} transport)",
+                describe(udpAddress()), describe(tcpAddress()), transport.name());
+    }
+
+    /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
+    public InetSocketAddress udpAddress() {
+        return (InetSocketAddress) boundChannel(udpChannel).localAddress();
+    }
+
+    /** The TCP address actually bound: with port 0 in the config, the port the system chose. */
+    public InetSocketAddress tcpAddress() {
+        return (InetSocketAddress) boundChannel(tcpChannel).localAddress();
+    }
+
+    /** UDP messages dropped so far because the sink was full. */
+    public long udpDropped() {
+        return udpDrops.total();
+    }
+
+    /** Stops the server; every message it accepted is delivered to the sink first. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeAndWait(tcpChannel);
+        closeAndWait(udpChannel);
+        if (clients != null) {
+            clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
+        }
+        try {
+            if (!held.awaitNone(DRAIN_TIMEOUT)) {
+                logger.warn("{} TCP messages could not be delivered within {} s",
+                        held.count(), DRAIN_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (dropReports != null) {
+            dropReports.cancel(false);
+        }
+        udpDrops.report();
+        sink.close();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        logger.debug("Server stopped");
+    }
+
+    private Bootstrap udpBootstrap(Transport transport) {
+        return new Bootstrap()
+                .group(group)
+                .channel(transport.datagramChannel())
+                .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
+                // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .handler(new UdpChannelInitializer(sink, udpDrops));
+    }
+
+    private ServerBootstrap tcpBootstrap(Transport transport) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // A client that half-closes still gets its last line printed before we close.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held));
+    }
+
+    private static Channel bind(String protocol, AbstractBootstrap<?, ?> bootstrap,
+            InetSocketAddress address) throws IOException {
+        ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            Throwable cause = future.cause();
+            throw new IOException(protocol + " " + describe(address) + ": " + reason(cause), cause);
+        }
+        return future.channel();
+    }
+
+    /**
+     * The IPv6 wildcard where the host has IPv6, so one socket takes both families; the IPv4 wildcard
+     * otherwise. ({@code new InetSocketAddress(port)} would give 0.0.0.0, which shuts IPv6 out.)
+     */
+    private static InetAddress wildcard() throws UnknownHostException {
+        if (!NetUtil.isIpV4StackPreferred() && hasIpv6()) {
+            return InetAddress.getByName("::");
+        }
+        return InetAddress.getByName("0.0.0.0");
+    }
+
+    private static boolean hasIpv6() {
+        try {
+            return NetworkInterface.networkInterfaces()
+                    .flatMap(NetworkInterface::inetAddresses)
+                    .anyMatch(a -> a instanceof Inet6Address);
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static void closeAndWait(Channel channel) {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        }
+    }
+
+    private static Channel boundChannel(Channel channel) {
+        if (channel == null) {
+            throw new IllegalStateException("not started");
+        }
+        return channel;
+    }
+
+    private static String describe(InetSocketAddress address) {
+        String host = NetUtil.toAddressString(address.getAddress());
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getSimpleName();
+        }
+        // Epoll says "bind(..) failed: Address already in use"; NIO says "Address already in use".
+        int colon = message.lastIndexOf(": ");
+        return message.startsWith("bind(") && colon >= 0 ? message.substring(colon + 2) : message;
+    }
+}

@@ -1,0 +1,45 @@
+package org.dualchat.netty;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.Protocol;
+
+/**
+ * Decodes a datagram as UTF-8 into one {@link ChatMessage} per line: a trailing CR/LF is trimmed, blank
+ * lines are skipped, and invalid bytes become U+FFFD.
+ */
+@Sharable
+final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramPacket> {
+
+    static final DatagramLineDecoder INSTANCE = new DatagramLineDecoder();
+
+    private DatagramLineDecoder() {
+        super(DatagramPacket.class);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, DatagramPacket packet, List<Object> out) {
+        if (!packet.content().isReadable()) {
+            return;
+        }
+        // LF never occurs inside a multi-byte UTF-8 sequence, so decoding first and splitting after is safe.
+        String text = packet.content().toString(StandardCharsets.UTF_8);
+        String ip = SourceAddress.printable(packet.sender());
+        int port = packet.sender().getPort();
+        int start = 0;
+        while (start < text.length()) {
+            int lf = text.indexOf('\n', start);
+            int end = lf < 0 ? text.length() : lf;
+            int trimmed = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+            if (trimmed > start) {
+                out.add(new ChatMessage(Protocol.UDP, ip, port, text.substring(start, trimmed)));
+            }
+            start = end + 1;
+        }
+    }
+}

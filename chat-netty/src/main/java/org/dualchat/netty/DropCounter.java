@@ -1,0 +1,40 @@
+package org.dualchat.netty;
+
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts messages dropped for one reason, and reports them as at most one log line per interval rather
+ * than one per drop: a flood must not turn into a flood of warnings.
+ */
+final class DropCounter {
+
+    private static final Logger logger = LoggerFactory.getLogger(DropCounter.class);
+
+    private final String what;
+    private final LongAdder total = new LongAdder();
+    private long reported;
+
+    DropCounter(String what) {
+        this.what = what;
+    }
+
+    void increment() {
+        total.increment();
+    }
+
+    long total() {
+        return total.sum();
+    }
+
+    /** Logs the drops since the last report, if any; called by one scheduled task at a time. */
+    void report() {
+        long now = total.sum();
+        long recent = now - reported;
+        if (recent > 0) {
+            reported = now;
+            logger.warn("Dropped {} {} since the last report ({} in all)", recent, what, now);
+        }
+    }
+}

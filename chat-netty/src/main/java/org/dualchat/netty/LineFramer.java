@@ -1,0 +1,168 @@
+package org.dualchat.netty;
+
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+
+/**
+ * Cuts a TCP byte stream into lines of text, as {@link ByteBuf} frames without their terminators.
+ *
+ * <p>Unlike Netty's {@code LineBasedFrameDecoder} it never drops input:
+ * <ul>
+ *   <li>a line ends at LF or CRLF;</li>
+ *   <li>a line longer than {@code maxLength} bytes is delivered in pieces of at most that size, each
+ *       cut on a UTF-8 character boundary;</li>
+ *   <li>a partial line that has been quiet for {@code quietNanos} is delivered as it is, because the
+ *       seed-style sender {@code send()}s each message with no newline on a connection it keeps open;</li>
+ *   <li>a partial line left when the input closes is delivered.</li>
+ * </ul>
+ */
+final class LineFramer extends ByteToMessageDecoder {
+
+    private final int maxLength;
+    private final long quietNanos;
+    private long lastInputNanos;
+    private ScheduledFuture<?> quietCheck;
+
+    /**
+     * @param maxLength the longest frame, in bytes (at least 4, one UTF-8 character)
+     * @param quietNanos how long a partial line waits for more input before it is delivered; 0 waits
+     *     for a newline or the end of input
+     */
+    LineFramer(int maxLength, long quietNanos) {
+        if (maxLength < 4) {
+            throw new IllegalArgumentException("maxLength: " + maxLength + " (expected: >= 4)");
+        }
+        if (quietNanos < 0) {
+            throw new IllegalArgumentException("quietNanos: " + quietNanos + " (expected: >= 0)");
+        }
+        this.maxLength = maxLength;
+        this.quietNanos = quietNanos;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        frame(in, out);
+        if (quietNanos > 0 && in.isReadable()) {
+            lastInputNanos = ctx.executor().ticker().nanoTime();
+            if (quietCheck == null) {
+                scheduleQuietCheck(ctx, quietNanos);
+            }
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        frame(in, out);
+        if (in.isReadable()) {
+            int length = withoutTrailingCr(in, in.readableBytes());
+            out.add(in.readRetainedSlice(length));
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelQuietCheck();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        cancelQuietCheck();
+    }
+
+    private void frame(ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            int start = in.readerIndex();
+            // Look no further than a maximal line and its CRLF: a long line costs one scan, not one per read.
+            int window = Math.min(in.readableBytes(), maxLength + 2);
+            int lf = in.indexOf(start, start + window, (byte) '\n');
+            if (lf >= 0) {
+                int length = withoutTrailingCr(in, lf - start);
+                if (length <= maxLength) {
+                    out.add(in.readRetainedSlice(length));
+                    in.readerIndex(lf + 1);
+                    continue;
+                }
+            } else if (in.readableBytes() <= maxLength) {
+                return;
+            }
+            out.add(in.readRetainedSlice(pieceLength(in, start)));
+        }
+    }
+
+    /** The length of the first piece of an over-long line: {@code maxLength}, less a split character. */
+    private int pieceLength(ByteBuf in, int start) {
+        int cut = maxLength;
+        for (int back = 0; back < 3 && isContinuation(in.getByte(start + cut)); back++) {
+            cut--;
+        }
+        // Four continuation bytes in a row are not UTF-8 anyway: cut where the limit says.
+        return isContinuation(in.getByte(start + cut)) ? maxLength : cut;
+    }
+
+    private void scheduleQuietCheck(ChannelHandlerContext ctx, long delayNanos) {
+        quietCheck = ctx.executor().schedule(() -> quietCheck(ctx), delayNanos, NANOSECONDS);
+    }
+
+    private void quietCheck(ChannelHandlerContext ctx) {
+        quietCheck = null;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        ByteBuf partial = internalBuffer();
+        if (!partial.isReadable()) {
+            return;
+        }
+        long quietFor = ctx.executor().ticker().nanoTime() - lastInputNanos;
+        if (quietFor < quietNanos) {
+            scheduleQuietCheck(ctx, quietNanos - quietFor);
+            return;
+        }
+        // Hold back a character whose last bytes have not arrived, and a CR whose LF may still come.
+        int complete = withoutTrailingCr(partial, completeCharacters(partial));
+        if (complete > 0) {
+            ctx.fireChannelRead(partial.readRetainedSlice(complete));
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    private void cancelQuietCheck() {
+        if (quietCheck != null) {
+            quietCheck.cancel(false);
+            quietCheck = null;
+        }
+    }
+
+    /** How many of the readable bytes form whole UTF-8 characters, leaving out an unfinished last one. */
+    static int completeCharacters(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int end = buf.writerIndex();
+        int lead = end - 1;
+        while (lead >= start && end - lead < 4 && isContinuation(buf.getByte(lead))) {
+            lead--;
+        }
+        if (lead < start) {
+            return end - start;
+        }
+        int b = buf.getByte(lead) & 0xff;
+        int needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+        return end - lead < needed ? lead - start : end - start;
+    }
+
+    private static int withoutTrailingCr(ByteBuf buf, int length) {
+        if (length > 0 && buf.getByte(buf.readerIndex() + length - 1) == '\r') {
+            return length - 1;
+        }
+        return length;
+    }
+
+    private static boolean isContinuation(byte b) {
+        return (b & 0xc0) == 0x80;
+    }
+}

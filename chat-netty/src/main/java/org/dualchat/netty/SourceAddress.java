@@ -1,0 +1,50 @@
+package org.dualchat.netty;
+
+import io.netty.util.NetUtil;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/** Turns a peer's socket address into the text printed before its messages. */
+final class SourceAddress {
+
+    private SourceAddress() {}
+
+    /**
+     * The peer's IP in its shortest usual form: {@code 127.0.0.1}, {@code ::1}. A dual-stack socket sees
+     * IPv4 peers as IPv4-mapped IPv6 addresses; those are shown as the IPv4 address they stand for.
+     */
+    static String printable(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        if (ip == null) {
+            return address.getHostString();
+        }
+        if (ip instanceof Inet6Address) {
+            byte[] bytes = ip.getAddress();
+            if (isIpv4Mapped(bytes)) {
+                return NetUtil.toAddressString(ipv4(bytes));
+            }
+        }
+        return NetUtil.toAddressString(ip);
+    }
+
+    private static boolean isIpv4Mapped(byte[] bytes) {
+        for (int i = 0; i < 10; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+    }
+
+    private static Inet4Address ipv4(byte[] mapped) {
+        byte[] v4 = {mapped[12], mapped[13], mapped[14], mapped[15]};
+        try {
+            return (Inet4Address) InetAddress.getByAddress(v4);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("four bytes are always an IPv4 address", e);
+        }
+    }
+}
