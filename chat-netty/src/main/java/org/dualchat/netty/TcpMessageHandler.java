@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
@@ -44,9 +45,13 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        ip = SourceAddress.printable(remote);
-        port = remote.getPort();
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress) {
+            ip = SourceAddress.printable((InetSocketAddress) remote);
+            port = ((InetSocketAddress) remote).getPort();
+        } else {
+            ip = String.valueOf(remote);
+        }
         logger.info("{} connected", ctx.channel());
         if (greeting.length > 0) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());

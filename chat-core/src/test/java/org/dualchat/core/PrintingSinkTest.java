@@ -1,0 +1,194 @@
+package org.dualchat.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class PrintingSinkTest {
+
+    private static ChatMessage udp(String text) {
+        return new ChatMessage(Protocol.UDP, "127.0.0.1", 4000, text);
+    }
+
+    @Test
+    void printsEachMessageAsIpColonText() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN)) {
+            assertThat(sink.offer(udp("hello"))).isTrue();
+            assertThat(sink.offer(new ChatMessage(Protocol.TCP, "::1", 5000, "héllo 世界 🎉"))).isTrue();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("127.0.0.1 : hello\n::1 : héllo 世界 🎉\n");
+    }
+
+    @Test
+    void flushesAsSoonAsTheQueueRunsEmpty() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN)) {
+            sink.offer(udp("shown without close"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (out.size() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("127.0.0.1 : shown without close\n");
+        }
+    }
+
+    @Test
+    void refusesWhenFullAndWakesWaitersWhenThereIsRoomAgain() throws Exception {
+        GatedOutput out = new GatedOutput();
+        int capacity = 8;
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, capacity, Long.MAX_VALUE)) {
+            try {
+                // The first message goes straight to the writer, which then blocks on the output.
+                assertThat(sink.offer(udp("m0"))).isTrue();
+                assertThat(out.entered.await(5, TimeUnit.SECONDS)).isTrue();
+                int accepted = 1;
+                for (int i = 1; i < 100; i++) {
+                    if (sink.offer(udp("m" + i))) {
+                        accepted++;
+                    }
+                }
+                assertThat(accepted).isEqualTo(1 + capacity);
+                assertThat(sink.queued()).isEqualTo(capacity);
+
+                CountDownLatch woken = new CountDownLatch(1);
+                sink.whenReady(woken::countDown);
+                assertThat(woken.await(200, TimeUnit.MILLISECONDS)).as("woken while still full").isFalse();
+
+                out.open();
+                assertThat(woken.await(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(sink.awaitIdle(Duration.ofSeconds(5))).isTrue();
+                assertThat(out.lines()).hasSize(accepted).startsWith("127.0.0.1 : m0").endsWith("127.0.0.1 : m8");
+            } finally {
+                out.open();
+            }
+        }
+    }
+
+    @Test
+    void boundsTheCharactersHeldButAlwaysTakesOneMessage() throws Exception {
+        GatedOutput out = new GatedOutput();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 1000, 100)) {
+            try {
+                assertThat(sink.offer(udp("first"))).isTrue();
+                assertThat(out.entered.await(5, TimeUnit.SECONDS)).isTrue();
+                String big = "x".repeat(10_000);
+                // Larger than the whole budget, but the queue is empty: refusing it would refuse it forever.
+                assertThat(sink.offer(udp(big))).isTrue();
+                assertThat(sink.offer(udp(big))).as("over the character budget").isFalse();
+                assertThat(sink.offer(udp("small"))).as("over the character budget").isFalse();
+                assertThat(sink.queued()).isEqualTo(1);
+            } finally {
+                out.open();
+            }
+        }
+        assertThat(out.lines()).hasSize(2);
+    }
+
+    @Test
+    void closePrintsEverythingAcceptedThenRefuses() {
+        GatedOutput out = new GatedOutput();
+        PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 1000, Long.MAX_VALUE);
+        for (int i = 0; i < 500; i++) {
+            assertThat(sink.offer(udp("m" + i))).isTrue();
+        }
+        new Thread(() -> {
+            sleep(100);
+            out.open();
+        }).start();
+        sink.close();
+        assertThat(out.lines()).hasSize(500).endsWith("127.0.0.1 : m499");
+        assertThat(sink.printed()).isEqualTo(500);
+        assertThat(sink.offer(udp("late"))).isFalse();
+
+        AtomicInteger ran = new AtomicInteger();
+        sink.whenReady(ran::incrementAndGet);
+        assertThat(ran).hasValue(0);
+    }
+
+    @Test
+    void keepsConsumingWhenTheOutputFails() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        try (PrintingSink sink = new PrintingSink(broken, MessageFormat.PLAIN, 4, Long.MAX_VALUE)) {
+            // Far more than the capacity: offers must keep succeeding as the writer discards.
+            int accepted = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (accepted < 10_000 && System.nanoTime() < deadline) {
+                if (sink.offer(udp("x".repeat(10_000)))) {
+                    accepted++;
+                }
+            }
+            assertThat(accepted).isEqualTo(10_000);
+        }
+    }
+
+    @Test
+    void rejectsNonsenseBounds() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> new PrintingSink(out, MessageFormat.PLAIN, 0, 10))
+                .hasMessage("capacity: 0 (expected: > 0)");
+        assertThatThrownBy(() -> new PrintingSink(out, MessageFormat.PLAIN, 10, 0))
+                .hasMessage("maxQueuedChars: 0 (expected: > 0)");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An output that blocks every write until it is opened, like a terminal nobody reads. */
+    static final class GatedOutput extends OutputStream {
+        final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch gate = new CountDownLatch(1);
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        void open() {
+            gate.countDown();
+        }
+
+        String[] lines() {
+            String text = bytes.toString(StandardCharsets.UTF_8);
+            return text.isEmpty() ? new String[0] : text.split("\n");
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            entered.countDown();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            bytes.write(b, off, len);
+        }
+    }
+}

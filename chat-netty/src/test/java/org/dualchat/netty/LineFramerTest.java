@@ -1,0 +1,235 @@
+package org.dualchat.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.string.StringDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class LineFramerTest {
+
+    private static final long QUIET_MILLIS = 200;
+
+    private static EmbeddedChannel channel(int maxLength, long quietMillis) {
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new LineFramer(maxLength, TimeUnit.MILLISECONDS.toNanos(quietMillis)), new StringDecoder(UTF_8));
+        ch.freezeTime();
+        return ch;
+    }
+
+    private static EmbeddedChannel channel() {
+        return channel(64, QUIET_MILLIS);
+    }
+
+    private static ByteBuf bytes(String text) {
+        return Unpooled.copiedBuffer(text, UTF_8);
+    }
+
+    private static ByteBuf bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return Unpooled.wrappedBuffer(b);
+    }
+
+    private static List<String> drain(EmbeddedChannel ch) {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = ch.readInbound()) != null) {
+            lines.add(line);
+        }
+        return lines;
+    }
+
+    @Test
+    void framesLfAndCrlfLinesWithoutTheirTerminators() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("one\ntwo\r\nthree\n"));
+        assertThat(drain(ch)).containsExactly("one", "two", "three");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void joinsALineSplitAcrossReads() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("hel"));
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.writeInbound(bytes("lo\r"));
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.writeInbound(bytes("\nworld\n"));
+        assertThat(drain(ch)).containsExactly("hello", "world");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void keepsAnEmptyLineForTheHandlerToJudge() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("\n\r\na\n"));
+        assertThat(drain(ch)).containsExactly("", "", "a");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void decodesAMultiByteCharacterSplitAcrossReads() {
+        EmbeddedChannel ch = channel();
+        // "é" is C3 A9, "€" is E2 82 AC, "🎉" is F0 9F 8E 89: each cut between two reads.
+        ch.writeInbound(bytes(0x63, 0x61, 0x66, 0xC3));
+        ch.writeInbound(bytes(0xA9, 0x20, 0xE2, 0x82));
+        ch.writeInbound(bytes(0xAC, 0x20, 0xF0, 0x9F, 0x8E));
+        ch.writeInbound(bytes(0x89, '\n'));
+        assertThat(drain(ch)).containsExactly("café € 🎉");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void turnsInvalidUtf8IntoReplacementCharactersAndGoesOn() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes('a', 0xFF, 'b', 0xC3, '\n'));
+        ch.writeInbound(bytes("next\n"));
+        assertThat(drain(ch)).containsExactly("a\uFFFDb\uFFFD", "next");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void deliversAnOverLongLineInPiecesCutOnCharacterBoundaries() {
+        EmbeddedChannel ch = channel(8, 0);
+        // Byte 8 is the middle of "€": the first piece must stop before it.
+        ch.writeInbound(bytes("abcdef€ghijklmnopq\n"));
+        List<String> pieces = drain(ch);
+        assertThat(pieces).containsExactly("abcdef", "€ghijk", "lmnopq");
+        assertThat(String.join("", pieces)).isEqualTo("abcdef€ghijklmnopq");
+        for (String piece : pieces) {
+            assertThat(piece.getBytes(UTF_8).length).isLessThanOrEqualTo(8);
+        }
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void deliversAnEndlessLineInPiecesWithoutWaitingForItsEnd() {
+        EmbeddedChannel ch = channel(16, 0);
+        for (int i = 0; i < 10; i++) {
+            ch.writeInbound(bytes("0123456789"));
+        }
+        // 100 bytes without a newline: six whole pieces out, the rest held, nothing dropped.
+        assertThat(drain(ch)).hasSize(6).allMatch(p -> p.length() == 16);
+        assertThat(ch.finish()).isTrue();
+        assertThat(drain(ch)).containsExactly("6789");
+    }
+
+    @Test
+    void aLineOfExactlyTheMaximumIsOneFrame() {
+        EmbeddedChannel ch = channel(8, 0);
+        ch.writeInbound(bytes("12345678\r\n87654321\n"));
+        assertThat(drain(ch)).containsExactly("12345678", "87654321");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void deliversAPartialLineOnceTheSenderHasBeenQuiet() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("no newline"));
+        ch.advanceTimeBy(QUIET_MILLIS - 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readInbound()).isNull();
+
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).containsExactly("no newline");
+
+        // The next message on the same connection is a message of its own.
+        ch.writeInbound(bytes("second"));
+        ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).containsExactly("second");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void waitsWhileAPartialLineKeepsGrowing() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("typ"));
+        ch.advanceTimeBy(150, TimeUnit.MILLISECONDS);
+        ch.writeInbound(bytes("ing"));
+        ch.advanceTimeBy(150, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readInbound()).as("only 150 ms quiet").isNull();
+
+        ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).containsExactly("typing");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aQuietFlushHoldsBackAnUnfinishedCharacterAndATrailingCr() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes('o', 'k', '\r'));
+        ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).containsExactly("ok");
+        // The LF of that CRLF arrives late: it ends an empty line, not a new message with a CR in it.
+        ch.writeInbound(bytes('\n', 'x', 0xE2, 0x82));
+        ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).containsExactly("", "x");
+        ch.writeInbound(bytes(0xAC, '\n'));
+        assertThat(drain(ch)).containsExactly("€");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void withoutAQuietTimeoutAPartialLineWaitsForTheEndOfInput() {
+        EmbeddedChannel ch = channel(64, 0);
+        ch.writeInbound(bytes("patient"));
+        ch.advanceTimeBy(1, TimeUnit.HOURS);
+        ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.finish()).isTrue();
+        assertThat(drain(ch)).containsExactly("patient");
+    }
+
+    @Test
+    void deliversThePartialLineLeftWhenTheConnectionCloses() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("line\nleft over\r"));
+        assertThat(drain(ch)).containsExactly("line");
+        assertThat(ch.finish()).isTrue();
+        assertThat(drain(ch)).containsExactly("left over");
+    }
+
+    @Test
+    void deliversThePartialLineWhenTheClientHalfCloses() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("bye"));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(drain(ch)).containsExactly("bye");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void rejectsALimitBelowOneCharacter() {
+        assertThatThrownBy(() -> new LineFramer(3, 0)).hasMessage("maxLength: 3 (expected: >= 4)");
+    }
+
+    @Test
+    void countsWholeCharacters() {
+        assertThat(LineFramer.completeCharacters(bytes("ab"))).isEqualTo(2);
+        assertThat(LineFramer.completeCharacters(bytes('a', 0xC3))).isEqualTo(1);
+        assertThat(LineFramer.completeCharacters(bytes('a', 0xC3, 0xA9))).isEqualTo(3);
+        assertThat(LineFramer.completeCharacters(bytes('a', 0xF0, 0x9F, 0x8E))).isEqualTo(1);
+        assertThat(LineFramer.completeCharacters(bytes('a', 0xF0, 0x9F, 0x8E, 0x89))).isEqualTo(5);
+        // Stray continuation bytes are not a character in the making: flush them as they are.
+        assertThat(LineFramer.completeCharacters(bytes(0x80, 0x80, 0x80, 0x80))).isEqualTo(4);
+    }
+}

@@ -1,0 +1,114 @@
+package org.dualchat.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.Protocol;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class TcpMessageHandlerTest {
+
+    private static final byte[] GREETING = "Server connected\n".getBytes(UTF_8);
+
+    private final HeldMessages held = new HeldMessages();
+
+    /** An embedded channel that says its peer is 127.0.0.1:40000, as a real TCP channel would. */
+    private static EmbeddedChannel channel(ChannelHandler handler) {
+        return new EmbeddedChannel(handler) {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return new InetSocketAddress("127.0.0.1", 40000);
+            }
+        };
+    }
+
+    @Test
+    void greetsTheClientOnConnect() {
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), GREETING, held));
+        ByteBuf greeting = ch.readOutbound();
+        assertThat(greeting.toString(UTF_8)).isEqualTo("Server connected\n");
+        greeting.release();
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void anEmptyGreetingSendsNothing() {
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held));
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void handsEachLineToTheSinkWithItsSenderAndSkipsBlankOnes() {
+        ControlledSink sink = ControlledSink.unbounded();
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held));
+        ch.writeInbound("hi", "", "there");
+        assertThat(sink.messages()).containsExactly(
+                new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, "hi"),
+                new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, "there"));
+        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void pausesReadingWhileTheSinkIsFullAndLosesNothing() {
+        ControlledSink sink = new ControlledSink(2);
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held));
+        ch.writeInbound("1", "2", "3", "4", "5");
+        assertThat(sink.texts()).containsExactly("1", "2");
+        assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
+        assertThat(held.count()).isEqualTo(3);
+        assertThat(sink.waiting()).as("one wake-up asked for, not one per line").isEqualTo(1);
+
+        // Lines still decoded from the last read keep their place behind the held ones.
+        ch.writeInbound("6");
+        sink.makeRoom(2);
+        ch.runPendingTasks();
+        assertThat(sink.texts()).containsExactly("1", "2", "3", "4");
+        assertThat(ch.config().isAutoRead()).isFalse();
+
+        sink.makeRoom(100);
+        ch.runPendingTasks();
+        assertThat(sink.texts()).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(ch.config().isAutoRead()).as("reading resumed").isTrue();
+        assertThat(held.count()).isZero();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void deliversHeldLinesEvenAfterTheClientHasGone() {
+        ControlledSink sink = new ControlledSink(0);
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held));
+        ch.writeInbound("last words");
+        ch.close();
+        sink.makeRoom(1);
+        ch.runPendingTasks();
+        assertThat(sink.texts()).containsExactly("last words");
+        assertThat(held.count()).isZero();
+    }
+
+    @Test
+    void closesWhenTheClientHalfCloses() {
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void closesOnAnIoError() {
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held));
+        ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertThat(ch.isOpen()).isFalse();
+    }
+}
