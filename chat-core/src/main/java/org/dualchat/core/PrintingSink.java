@@ -54,6 +54,8 @@ public final class PrintingSink implements MessageSink {
     private final AtomicLong queuedChars = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private final LongAdder printed = new LongAdder();
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile long flushed;
     private final Writer out;
     private final MessageFormat format;
     private final Thread writer;
@@ -104,6 +106,7 @@ public final class PrintingSink implements MessageSink {
             return false;
         }
         queuedChars.addAndGet(size);
+        accepted.incrementAndGet();
         return true;
     }
 
@@ -150,10 +153,10 @@ public final class PrintingSink implements MessageSink {
         }
     }
 
-    /** Waits up to {@code timeout} for the queue to run empty and the output to be flushed. */
+    /** Waits up to {@code timeout} until every message accepted so far has been written and flushed. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!queue.isEmpty() || queuedChars.get() > 0) {
+        while (flushed < accepted.get()) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
@@ -227,14 +230,14 @@ public final class PrintingSink implements MessageSink {
     }
 
     private void flush() {
-        if (broken) {
-            return;
+        if (!broken) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                fail(e);
+            }
         }
-        try {
-            out.flush();
-        } catch (IOException e) {
-            fail(e);
-        }
+        flushed = printed.sum();
     }
 
     private void fail(IOException e) {

@@ -124,6 +124,11 @@ public final class ChatServer implements AutoCloseable {
         return udpDrops.total();
     }
 
+    /** TCP lines read but waiting for room in the sink. */
+    long heldMessages() {
+        return held.count();
+    }
+
     /** Stops the server; every message it accepted is delivered to the sink first. Idempotent. */
     @Override
     public synchronized void close() {

@@ -119,6 +119,13 @@ final class LineFramer extends ByteToMessageDecoder {
         if (!partial.isReadable()) {
             return;
         }
+        if (!ctx.channel().config().isAutoRead()) {
+            // Reading is paused for backpressure: the sender is not quiet, we are not listening. Cutting
+            // the partial line now would split a line that is already on its way.
+            lastInputNanos = ctx.executor().ticker().nanoTime();
+            scheduleQuietCheck(ctx, quietNanos);
+            return;
+        }
         long quietFor = ctx.executor().ticker().nanoTime() - lastInputNanos;
         if (quietFor < quietNanos) {
             scheduleQuietCheck(ctx, quietNanos - quietFor);

@@ -189,6 +189,21 @@ class LineFramerTest {
     }
 
     @Test
+    void aPartialLineIsNotCutWhileReadingIsPausedForBackpressure() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("line 23"));
+        ch.config().setAutoRead(false);
+        ch.advanceTimeBy(10 * QUIET_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readInbound()).as("the rest is in the socket, unread").isNull();
+
+        ch.config().setAutoRead(true);
+        ch.writeInbound(bytes("9\n"));
+        assertThat(drain(ch)).containsExactly("line 239");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void withoutAQuietTimeoutAPartialLineWaitsForTheEndOfInput() {
         EmbeddedChannel ch = channel(64, 0);
         ch.writeInbound(bytes("patient"));

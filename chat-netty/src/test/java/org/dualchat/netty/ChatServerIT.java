@@ -1,0 +1,370 @@
+package org.dualchat.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.dualchat.core.MessageFormat;
+import org.dualchat.core.PrintingSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The whole server over real loopback sockets, on ports the system picks. */
+@Timeout(60)
+class ChatServerIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private ChatServer start(ChatServerConfig.Builder config, PrintingSink sink) throws IOException {
+        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), sink);
+        toClose.add(server);
+        server.start();
+        return server;
+    }
+
+    private ChatServer start(LineCollector out) throws IOException {
+        return start(ChatServerConfig.builder(), new PrintingSink(out, MessageFormat.PLAIN));
+    }
+
+    private Socket connect(ChatServer server) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        toClose.add(socket);
+        return socket;
+    }
+
+    /** Connects and reads the greeting, so that the server has surely set the client up. */
+    private Socket connectGreeted(ChatServer server) throws IOException {
+        Socket socket = connect(server);
+        assertThat(readLine(socket.getInputStream())).isEqualTo("Server connected");
+        return socket;
+    }
+
+    private static void sendUdp(String host, int port, byte[] payload) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName(host), port));
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    @Test
+    void udpAndTcpFeedOneSinkAsIpColonText() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(out);
+        assertThat(server.udpAddress().getPort()).isPositive();
+        assertThat(server.tcpAddress().getPort()).isPositive();
+
+        sendUdp("127.0.0.1", server.udpAddress().getPort(), "hello over udp\n".getBytes(UTF_8));
+        sendUdp("::1", server.udpAddress().getPort(), "hello over udp6".getBytes(UTF_8));
+        Socket tcp = connectGreeted(server);
+        tcp.getOutputStream().write("hello over tcp\r\n".getBytes(UTF_8));
+        Socket tcp6 = new Socket("::1", server.tcpAddress().getPort());
+        toClose.add(tcp6);
+        tcp6.getOutputStream().write("hello over tcp6\n".getBytes(UTF_8));
+
+        assertThat(out.awaitCount(4, WAIT)).containsExactlyInAnyOrder(
+                "127.0.0.1 : hello over udp",
+                "::1 : hello over udp6",
+                "127.0.0.1 : hello over tcp",
+                "::1 : hello over tcp6");
+    }
+
+    @Test
+    void aMaximalDatagramArrivesWholeAndAMultiLineOneAsSeveralMessages() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(out);
+        String big = "b".repeat(65_506) + "!";
+        sendUdp("127.0.0.1", server.udpAddress().getPort(), big.getBytes(UTF_8));
+        sendUdp("127.0.0.1", server.udpAddress().getPort(), "one\ntwo\r\nthree\n".getBytes(UTF_8));
+
+        List<String> lines = out.awaitCount(4, WAIT);
+        assertThat(lines).contains("127.0.0.1 : " + big, "127.0.0.1 : one", "127.0.0.1 : two", "127.0.0.1 : three");
+    }
+
+    @Test
+    void aSenderThatNeverSendsANewlineIsShownPromptly() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(out);
+        // The seed's TCP sender: read the greeting, then a bare send() per typed line.
+        Socket seed = connectGreeted(server);
+        OutputStream o = seed.getOutputStream();
+        o.write("first".getBytes(UTF_8));
+        long started = System.nanoTime();
+        assertThat(out.awaitCount(1, WAIT)).containsExactly("127.0.0.1 : first");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(millis).as("shown after the quiet gap, not at close").isLessThan(WAIT.toMillis());
+
+        o.write("second".getBytes(UTF_8));
+        assertThat(out.awaitCount(2, WAIT)).containsExactly("127.0.0.1 : first", "127.0.0.1 : second");
+        assertThat(seed.isClosed()).isFalse();
+    }
+
+    @Test
+    void aCharacterSplitAcrossSegmentsArrivesWhole() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(ChatServerConfig.builder().partialLineTimeout(Duration.ZERO),
+                new PrintingSink(out, MessageFormat.PLAIN));
+        Socket client = connectGreeted(server);
+        byte[] text = "prix : 5 € 🎉\n".getBytes(UTF_8);
+        OutputStream o = client.getOutputStream();
+        for (byte b : text) {
+            o.write(b);
+            o.flush();
+            Thread.sleep(2);
+        }
+        o.write(new byte[] {'x', (byte) 0xFF, 'y', '\n'});
+        assertThat(out.awaitCount(2, WAIT)).containsExactly("127.0.0.1 : prix : 5 € 🎉", "127.0.0.1 : x\uFFFDy");
+    }
+
+    @Test
+    void fiveHundredConcurrentClientsEachLineExactlyOnce() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(out);
+        int clients = 500;
+        int linesEach = 20;
+        List<Socket> sockets = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            sockets.add(connect(server));
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                Socket socket = sockets.get(c);
+                int id = c;
+                sent.add(senders.submit(() -> {
+                    OutputStream o = socket.getOutputStream();
+                    for (int l = 0; l < linesEach; l++) {
+                        o.write(("client " + id + " line " + l + "\n").getBytes(UTF_8));
+                    }
+                    socket.shutdownOutput();
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            senders.shutdownNow();
+        }
+        List<String> lines = out.awaitCount(clients * linesEach, Duration.ofSeconds(30));
+        Map<String, Integer> seen = new HashMap<>();
+        for (String line : lines) {
+            seen.merge(line, 1, Integer::sum);
+        }
+        assertThat(lines).hasSize(clients * linesEach);
+        for (int c = 0; c < clients; c++) {
+            for (int l = 0; l < linesEach; l++) {
+                assertThat(seen.get("127.0.0.1 : client " + c + " line " + l)).as("client %d line %d", c, l).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void resetAndHalfCloseNeitherDisturbOthersNorPrintEmptyMessages() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(out);
+        Socket steady = connectGreeted(server);
+
+        Socket resetting = connectGreeted(server);
+        resetting.getOutputStream().write("before reset\n".getBytes(UTF_8));
+        assertThat(out.awaitCount(1, WAIT)).containsExactly("127.0.0.1 : before reset");
+        resetting.setSoLinger(true, 0);
+        resetting.close();
+
+        Socket halfClosing = connectGreeted(server);
+        halfClosing.getOutputStream().write("whole line\nno newline".getBytes(UTF_8));
+        halfClosing.shutdownOutput();
+        // The server prints what is left and closes its side: `printf 'hi\n' | ncat host 2222` returns at once.
+        assertThat(halfClosing.getInputStream().read()).isEqualTo(-1);
+
+        steady.getOutputStream().write("still here\n".getBytes(UTF_8));
+        List<String> lines = out.await(l -> l.contains("127.0.0.1 : still here") && l.size() >= 4, WAIT);
+        assertThat(lines).containsExactlyInAnyOrder(
+                "127.0.0.1 : before reset", "127.0.0.1 : whole line", "127.0.0.1 : no newline",
+                "127.0.0.1 : still here");
+
+        // And the server still takes new clients.
+        Socket late = connectGreeted(server);
+        late.getOutputStream().write("late\n".getBytes(UTF_8));
+        assertThat(out.awaitCount(5, WAIT)).endsWith("127.0.0.1 : late").noneMatch(l -> l.endsWith(" : "));
+    }
+
+    @Test
+    void aFullSinkPausesTcpReadingAndNothingReadIsLost() throws Exception {
+        LineCollector out = LineCollector.shut();
+        PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 16, Long.MAX_VALUE);
+        ChatServer server = start(ChatServerConfig.builder(), sink);
+        int total = 300_000;
+        Socket client = connectGreeted(server);
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream o = new java.io.BufferedOutputStream(client.getOutputStream(), 1 << 16);
+                for (int i = 0; i < total; i++) {
+                    o.write(("line " + i + "\n").getBytes(UTF_8));
+                }
+                o.flush();
+                client.shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.start();
+
+        // While nothing can be printed, the server holds at most what its last read decoded.
+        long maxHeld = 0;
+        for (int i = 0; i < 50; i++) {
+            maxHeld = Math.max(maxHeld, server.heldMessages());
+            Thread.sleep(10);
+        }
+        assertThat(maxHeld).as("lines held while paused").isPositive().isLessThan(20_000);
+
+        out.release();
+        writer.join(WAIT.toMillis() * 3);
+        List<String> lines = out.awaitCount(total, Duration.ofSeconds(30));
+        assertThat(lines).hasSize(total);
+        for (int i = 0; i < total; i++) {
+            if (!lines.get(i).equals("127.0.0.1 : line " + i)) {
+                throw new AssertionError("line " + i + " is " + lines.get(i));
+            }
+        }
+    }
+
+    @Test
+    void udpDatagramsThatFindTheSinkFullAreCounted() throws Exception {
+        LineCollector out = LineCollector.shut();
+        CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN, 4, Long.MAX_VALUE));
+        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(), sink);
+        toClose.add(server);
+        server.start();
+        int sent = 200;
+        try (DatagramSocket socket = new DatagramSocket()) {
+            for (int i = 0; i < sent; i++) {
+                byte[] payload = ("d" + i).getBytes(UTF_8);
+                socket.send(new DatagramPacket(payload, payload.length, server.udpAddress()));
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sink.accepted() + server.udpDropped() < sent && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(server.udpDropped()).isPositive();
+        assertThat(sink.accepted() + server.udpDropped()).isEqualTo(sent);
+        out.release();
+        assertThat(out.awaitCount(sink.accepted(), WAIT)).hasSize(sink.accepted());
+    }
+
+    @Test
+    void closePrintsEverythingAlreadyReceived() throws Exception {
+        LineCollector out = LineCollector.shut();
+        CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN, 64, Long.MAX_VALUE));
+        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0)
+                .partialLineTimeout(Duration.ZERO).build(), sink);
+        toClose.add(server);
+        server.start();
+
+        // UDP first: once TCP has filled the sink, a datagram would rightly be dropped.
+        sendUdp("127.0.0.1", server.udpAddress().getPort(), "udp before close".getBytes(UTF_8));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sink.accepted() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        // More lines than the sink holds: most wait in the TCP handler when close() begins.
+        Socket client = connectGreeted(server);
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            burst.append("tcp ").append(i).append('\n');
+        }
+        client.getOutputStream().write(burst.toString().getBytes(UTF_8));
+        // A partial line that only the end of the connection completes.
+        Socket partial = connectGreeted(server);
+        partial.getOutputStream().write("unfinished".getBytes(UTF_8));
+        deadline = System.nanoTime() + WAIT.toNanos();
+        while (server.heldMessages() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(200); // let the server read what is on the wire
+        // What the server has read: in the sink, or held by the TCP handler because the sink is full.
+        long read = sink.accepted() + server.heldMessages();
+        assertThat(server.heldMessages()).as("lines waiting in the handler when close() begins").isPositive();
+
+        Thread closer = new Thread(server::close);
+        closer.start();
+        Thread.sleep(100);
+        out.release();
+        closer.join(WAIT.toMillis() * 2);
+        assertThat(closer.isAlive()).isFalse();
+
+        List<String> lines = out.lines();
+        assertThat(lines).contains("127.0.0.1 : unfinished", "127.0.0.1 : udp before close");
+        List<String> tcp = lines.stream().filter(l -> l.startsWith("127.0.0.1 : tcp ")).toList();
+        for (int i = 0; i < tcp.size(); i++) {
+            assertThat(tcp.get(i)).isEqualTo("127.0.0.1 : tcp " + i);
+        }
+        // Everything read before close() was printed, plus the partial line that closing completed.
+        assertThat(lines).hasSize(sink.accepted()).hasSizeGreaterThanOrEqualTo((int) read + 1);
+    }
+
+    @Test
+    void aPortInUseIsAClearErrorAndLeavesNothingBound() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer first = start(out);
+        int taken = first.tcpAddress().getPort();
+
+        ChatServer second = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(taken).build(),
+                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN));
+        assertThatThrownBy(second::start)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("TCP")
+                .hasMessageContaining(":" + taken)
+                .hasMessageEndingWith("Address already in use");
+        second.close();
+    }
+
+    @Test
+    void listensOnTheBindAddressOnly() throws Exception {
+        LineCollector out = LineCollector.open();
+        ChatServer server = start(ChatServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1")),
+                new PrintingSink(out, MessageFormat.PLAIN));
+        assertThat(server.tcpAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(server.udpAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("::1", server.tcpAddress().getPort()), 2000))
+                .isInstanceOf(IOException.class);
+    }
+}
