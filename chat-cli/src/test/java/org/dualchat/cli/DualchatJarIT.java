@@ -1,0 +1,290 @@
+package org.dualchat.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar as a user runs it: {@code java -jar dualchat.jar}, real sockets, real signals. */
+@Timeout(60)
+class DualchatJarIT {
+
+    private static final Pattern LISTENING =
+            Pattern.compile("Listening on UDP \\S+:(\\d+) and TCP \\S+:(\\d+)");
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+    private Path stdout;
+    private Path stderr;
+
+    @AfterEach
+    void stopProcesses() {
+        for (Process p : processes) {
+            p.destroyForcibly();
+        }
+    }
+
+    private static Path jar() {
+        Path jar = Paths.get(System.getProperty("dualchat.jar", "target/dualchat.jar"));
+        assertThat(jar).as("the shaded jar, built by 'mvn package'").exists();
+        return jar;
+    }
+
+    private Process dualchat(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        stdout = dir.resolve("stdout-" + processes.size() + ".txt");
+        stderr = dir.resolve("stderr-" + processes.size() + ".txt");
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        process.getOutputStream().close();
+        processes.add(process);
+        return process;
+    }
+
+    private String stdout() throws IOException {
+        return Files.readString(stdout, UTF_8);
+    }
+
+    private String stderr() throws IOException {
+        return Files.readString(stderr, UTF_8);
+    }
+
+    private String await(Path file, Predicate<String> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String text = Files.readString(file, UTF_8);
+        while (!condition.test(text) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            text = Files.readString(file, UTF_8);
+        }
+        return text;
+    }
+
+    /** Starts the server on free ports and returns {udp, tcp} as it logged them. */
+    private int[] startServer(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--udp-port", "0", "--tcp-port", "0"));
+        all.addAll(List.of(args));
+        long started = System.nanoTime();
+        Process server = dualchat(all.toArray(new String[0]));
+        String log = await(stderr, text -> LISTENING.matcher(text).find() || !server.isAlive());
+        Matcher m = LISTENING.matcher(log);
+        assertThat(m.find()).as("server start-up log: %s", log).isTrue();
+        System.err.printf("dualchat listening %d ms after the process started%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    private static void sendUdp(String host, int port, String text) throws IOException {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            byte[] payload = text.getBytes(UTF_8);
+            socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName(host), port));
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
+    private static void assertNoStackTrace(String text) {
+        assertThat(text).doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
+    }
+
+    @Test
+    void printsBothProtocolsAndOnSigtermPrintsEverythingThenExitsZero() throws Exception {
+        int[] ports = startServer();
+        Process server = processes.get(0);
+        sendUdp("127.0.0.1", ports[0], "hello\n");
+        sendUdp("::1", ports[0], "hello six");
+        try (Socket tcp = new Socket("127.0.0.1", ports[1])) {
+            tcp.setSoTimeout((int) WAIT.toMillis());
+            assertThat(readLine(tcp.getInputStream())).isEqualTo("Server connected");
+            OutputStream o = tcp.getOutputStream();
+            o.write("hi\n".getBytes(UTF_8));
+            await(stdout, text -> text.contains("127.0.0.1 : hi\n"));
+            // A line still being typed when the operator presses Ctrl-C is printed, not lost.
+            o.write("still typing".getBytes(UTF_8));
+            Thread.sleep(50);
+            server.destroy(); // SIGTERM
+            assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(server.exitValue()).isZero();
+        assertThat(stdout().split("\n")).containsExactlyInAnyOrder(
+                "127.0.0.1 : hello", "::1 : hello six", "127.0.0.1 : hi", "127.0.0.1 : still typing");
+        assertThat(stderr()).contains("Listening on", "SIGTERM");
+        assertNoStackTrace(stderr());
+    }
+
+    @Test
+    void theSeedsPythonSendersWorkAgainstIt() throws Exception {
+        assumeTrue(hasPython(), "python3 is not installed");
+        int[] ports = startServer();
+        // The seed article's senders, with the address and port as arguments instead of edited in.
+        String udpSeed = "import socket,sys\n"
+                + "server=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "server.connect((sys.argv[1],int(sys.argv[2])))\n"
+                + "while(True):\n"
+                + "    a=input()\n"
+                + "    b=str.encode(a)\n"
+                + "    server.send(b)\n";
+        String tcpSeed = "import socket,sys\n"
+                + "server=socket.socket()\n"
+                + "server.connect((sys.argv[1],int(sys.argv[2])))\n"
+                + "c=(server.recv(100))\n"
+                + "print(c.decode(), flush=True)\n"
+                + "while(True):\n"
+                + "    a=input()\n"
+                + "    b=str.encode(a)\n"
+                + "    server.send(b)\n";
+        Process udp = python(udpSeed, ports[0]);
+        Process tcp = python(tcpSeed, ports[1]);
+        // A person starts typing once the sender shows the greeting, then types one line at a time.
+        String greeting = new String(tcp.getInputStream().readNBytes("Server connected".length()), UTF_8);
+        assertThat(greeting).isEqualTo("Server connected");
+        for (String word : List.of("alpha", "beta")) {
+            type(udp, "udp " + word);
+            type(tcp, "tcp " + word);
+            Thread.sleep(400);
+        }
+        String out = await(stdout, text -> text.split("\n").length >= 4);
+        assertThat(out.split("\n")).containsExactlyInAnyOrder(
+                "127.0.0.1 : udp alpha", "127.0.0.1 : udp beta", "127.0.0.1 : tcp alpha", "127.0.0.1 : tcp beta");
+    }
+
+    @Test
+    void ncNcatAndSocatAsAUserRunsThem() throws Exception {
+        assumeTrue(has("nc") && has("ncat") && has("socat"), "nc, ncat and socat are not installed");
+        int[] ports = startServer();
+        shell("printf 'hello\\n' | nc -u -w1 127.0.0.1 " + ports[0]);
+        shell("printf 'six\\n' | socat - UDP6:[::1]:" + ports[0]);
+        // The server closes after the client's half-close, so ncat returns at once instead of hanging.
+        long started = System.nanoTime();
+        String ncat = shell("printf 'hi\\n' | ncat 127.0.0.1 " + ports[1]);
+        long ncatMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertThat(ncat).isEqualTo("Server connected\n");
+        assertThat(ncatMillis).as("ncat returned after the server closed").isLessThan(5_000);
+        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + ports[1])).isEqualTo("Server connected\n");
+
+        String out = await(stdout, text -> text.split("\n").length >= 4);
+        assertThat(out.split("\n")).containsExactlyInAnyOrder(
+                "127.0.0.1 : hello", "::1 : six", "127.0.0.1 : hi", "127.0.0.1 : via socat");
+    }
+
+    @Test
+    void aPortInUseExitsOneWithOneLine() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
+            Process server = dualchat("--udp-port", "0", "--tcp-port", String.valueOf(taken.getLocalPort()));
+            assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isEqualTo(1);
+            assertThat(stderr()).endsWith("dualchat: cannot listen on TCP [::]:" + taken.getLocalPort()
+                    + ": Address already in use" + System.lineSeparator());
+            assertNoStackTrace(stderr());
+            assertThat(stdout()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnknownOptionExitsTwoWithOneLine() throws Exception {
+        Process process = dualchat("--frobnicate");
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(stderr()).hasLineCount(1).startsWith("dualchat: Unknown option: '--frobnicate'");
+    }
+
+    @Test
+    void withNoArgumentsListensOnUdp1234AndTcp2222() throws Exception {
+        assumeTrue(free(1234, 2222), "the default ports are taken on this machine");
+        Process server = dualchat();
+        String log = await(stderr, text -> LISTENING.matcher(text).find() || !server.isAlive());
+        assertThat(log).contains("Listening on UDP [::]:1234 and TCP [::]:2222");
+        sendUdp("127.0.0.1", 1234, "default port");
+        await(stdout, text -> text.contains("default port"));
+        server.destroy();
+        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isZero();
+        assertThat(stdout()).isEqualTo("127.0.0.1 : default port\n");
+    }
+
+    private Process python(String script, int port) throws IOException {
+        Process process = new ProcessBuilder("python3", "-c", script, "127.0.0.1", String.valueOf(port))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        processes.add(process);
+        return process;
+    }
+
+    private static void type(Process process, String line) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(UTF_8));
+        in.flush();
+    }
+
+    /** Runs a shell pipeline, bounded in time, and returns its stdout. */
+    private String shell(String pipeline) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", pipeline)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        processes.add(process);
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", pipeline).isTrue();
+        return new String(process.getInputStream().readAllBytes(), UTF_8);
+    }
+
+    private static boolean has(String tool) {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasPython() {
+        try {
+            return new ProcessBuilder("python3", "--version").start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static boolean free(int udpPort, int tcpPort) {
+        try (DatagramSocket udp = new DatagramSocket(udpPort); ServerSocket tcp = new ServerSocket(tcpPort)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
