@@ -104,6 +104,7 @@ public final class ChatServer implements AutoCloseable {
             close();
             throw e;
         }
+        checkReceiveBuffer();
         dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 describe(udpAddress()), describe(tcpAddress()), transport.name());
@@ -180,6 +181,16 @@ public final class ChatServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new TcpChannelInitializer(config, sink, clients, held));
+    }
+
+    /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */
+    private void checkReceiveBuffer() {
+        Integer granted = udpChannel.config().getOption(ChannelOption.SO_RCVBUF);
+        // Linux reports twice what was set, for its own bookkeeping, and caps it at net.core.rmem_max.
+        if (granted != null && granted < config.udpReceiveBuffer()) {
+            logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
+                    + "raise net.core.rmem_max to let bursts through", granted, config.udpReceiveBuffer());
+        }
     }
 
     private static Channel bind(String protocol, AbstractBootstrap<?, ?> bootstrap,

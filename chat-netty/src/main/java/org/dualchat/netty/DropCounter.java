@@ -28,8 +28,8 @@ final class DropCounter {
         return total.sum();
     }
 
-    /** Logs the drops since the last report, if any; called by one scheduled task at a time. */
-    void report() {
+    /** Logs the drops since the last report, if any. */
+    synchronized void report() {
         long now = total.sum();
         long recent = now - reported;
         if (recent > 0) {

@@ -3,6 +3,9 @@ package org.dualchat.netty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netty.channel.epoll.Epoll;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +29,8 @@ import org.dualchat.core.PrintingSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The whole server over real loopback sockets, on ports the system picks. */
 @Timeout(60)
@@ -83,10 +88,13 @@ class ChatServerIT {
         return line.toString();
     }
 
-    @Test
-    void udpAndTcpFeedOneSinkAsIpColonText() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TransportType.class, names = {"EPOLL", "NIO"})
+    void udpAndTcpFeedOneSinkAsIpColonText(TransportType transport) throws Exception {
+        assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
         LineCollector out = LineCollector.open();
-        ChatServer server = start(out);
+        ChatServer server = start(ChatServerConfig.builder().transport(transport),
+                new PrintingSink(out, MessageFormat.PLAIN));
         assertThat(server.udpAddress().getPort()).isPositive();
         assertThat(server.tcpAddress().getPort()).isPositive();
 
@@ -196,10 +204,13 @@ class ChatServerIT {
         }
     }
 
-    @Test
-    void resetAndHalfCloseNeitherDisturbOthersNorPrintEmptyMessages() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = TransportType.class, names = {"EPOLL", "NIO"})
+    void resetAndHalfCloseNeitherDisturbOthersNorPrintEmptyMessages(TransportType transport) throws Exception {
+        assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
         LineCollector out = LineCollector.open();
-        ChatServer server = start(out);
+        ChatServer server = start(ChatServerConfig.builder().transport(transport),
+                new PrintingSink(out, MessageFormat.PLAIN));
         Socket steady = connectGreeted(server);
 
         Socket resetting = connectGreeted(server);
