@@ -14,6 +14,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
  *   <li>close the listening UDP and TCP channels: nothing new comes in;</li>
- *   <li>close the TCP clients: each delivers its last partial line;</li>
+ *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
+ *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
  *   <li>close the sink, which prints everything it accepted;</li>
  *   <li>shut the event loop group down.</li>
@@ -141,6 +143,9 @@ public final class ChatServer implements AutoCloseable {
         closeAndWait(udpChannel);
         if (clients != null) {
             clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
+            // A close future completes before channelInactive runs, and channelInactive is where the
+            // framer delivers the last partial line: let every event loop get through its queue first.
+            awaitQueuedTasks();
         }
         try {
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
@@ -181,6 +186,12 @@ public final class ChatServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new TcpChannelInitializer(config, sink, clients, held));
+    }
+
+    private void awaitQueuedTasks() {
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
+        }
     }
 
     /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */

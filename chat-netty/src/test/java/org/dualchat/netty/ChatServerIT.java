@@ -353,6 +353,24 @@ class ChatServerIT {
     }
 
     @Test
+    void closePrintsThePartialLineOfEveryClient() throws Exception {
+        LineCollector out = LineCollector.open();
+        CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN));
+        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0)
+                .partialLineTimeout(Duration.ZERO).build(), sink);
+        toClose.add(server);
+        server.start();
+        int clients = 100;
+        for (int c = 0; c < clients; c++) {
+            connectGreeted(server).getOutputStream().write(("typing " + c).getBytes(UTF_8));
+        }
+        // Each greeting was read after its client's bytes were sent; give the server a moment to read them.
+        Thread.sleep(300);
+        server.close();
+        assertThat(out.lines()).hasSize(clients).allMatch(line -> line.startsWith("127.0.0.1 : typing "));
+    }
+
+    @Test
     void aPortInUseIsAClearErrorAndLeavesNothingBound() throws Exception {
         LineCollector out = LineCollector.open();
         ChatServer first = start(out);
