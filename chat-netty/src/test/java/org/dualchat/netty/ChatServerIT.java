@@ -58,6 +58,11 @@ class ChatServerIT {
         return start(ChatServerConfig.builder(), new PrintingSink(out, MessageFormat.PLAIN));
     }
 
+    private ChatServer startOn(TransportType transport, LineCollector out) throws IOException {
+        assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
+        return start(ChatServerConfig.builder().transport(transport), new PrintingSink(out, MessageFormat.PLAIN));
+    }
+
     private Socket connect(ChatServer server) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
         socket.setTcpNoDelay(true);
@@ -91,10 +96,8 @@ class ChatServerIT {
     @ParameterizedTest
     @EnumSource(value = TransportType.class, names = {"EPOLL", "NIO"})
     void udpAndTcpFeedOneSinkAsIpColonText(TransportType transport) throws Exception {
-        assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().transport(transport),
-                new PrintingSink(out, MessageFormat.PLAIN));
+        ChatServer server = startOn(transport, out);
         assertThat(server.udpAddress().getPort()).isPositive();
         assertThat(server.tcpAddress().getPort()).isPositive();
 
@@ -207,10 +210,8 @@ class ChatServerIT {
     @ParameterizedTest
     @EnumSource(value = TransportType.class, names = {"EPOLL", "NIO"})
     void resetAndHalfCloseNeitherDisturbOthersNorPrintEmptyMessages(TransportType transport) throws Exception {
-        assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().transport(transport),
-                new PrintingSink(out, MessageFormat.PLAIN));
+        ChatServer server = startOn(transport, out);
         Socket steady = connectGreeted(server);
 
         Socket resetting = connectGreeted(server);
