@@ -22,6 +22,8 @@ final class IncomingLineFramer extends ByteToMessageDecoder {
     private final long quietNanos;
     private ScheduledFuture<?> quietCheck;
     private long lastInputNanos;
+    // The start of the current line was shown early: its terminator alone must not show as an empty line.
+    private boolean continued;
 
     IncomingLineFramer(int maxLength, long quietNanos) {
         if (maxLength < 4) {
@@ -49,7 +51,10 @@ final class IncomingLineFramer extends ByteToMessageDecoder {
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         frame(in, out);
         if (in.isReadable()) {
-            out.add(in.readRetainedSlice(withoutTrailingCr(in, in.readableBytes())));
+            int length = withoutTrailingCr(in, in.readableBytes());
+            if (length > 0 || !continued) {
+                out.add(in.readRetainedSlice(length));
+            }
             in.skipBytes(in.readableBytes());
         }
     }
@@ -70,14 +75,18 @@ final class IncomingLineFramer extends ByteToMessageDecoder {
             if (lf >= 0) {
                 int length = withoutTrailingCr(in, lf - start);
                 if (length <= maxLength) {
-                    out.add(in.readRetainedSlice(length));
+                    if (length > 0 || !continued) {
+                        out.add(in.readRetainedSlice(length));
+                    }
                     in.readerIndex(lf + 1);
+                    continued = false;
                     continue;
                 }
             } else if (in.readableBytes() <= maxLength) {
                 return;
             }
             out.add(in.readRetainedSlice(pieceLength(in, start)));
+            continued = true;
         }
     }
 
@@ -107,6 +116,7 @@ final class IncomingLineFramer extends ByteToMessageDecoder {
         // Hold back a character whose last bytes have not come yet, and a CR whose LF may still come.
         int complete = withoutTrailingCr(partial, completeCharacters(partial));
         if (complete > 0) {
+            continued = true;
             ctx.fireChannelRead(partial.readRetainedSlice(complete));
             ctx.fireChannelReadComplete();
         }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,9 +60,13 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        ip = Addresses.printable(remote);
-        port = remote.getPort();
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress) {
+            ip = Addresses.printable((InetSocketAddress) remote);
+            port = ((InetSocketAddress) remote).getPort();
+        } else {
+            ip = String.valueOf(remote);
+        }
         ctx.fireChannelActive();
     }
 
