@@ -28,6 +28,7 @@ final class DatagramOut {
     private final WritabilityGate gate;
     private final InetSocketAddress target;
     private final AtomicLong failed = new AtomicLong();
+    private final SendGuard guard = new SendGuard();
     private volatile ChannelFuture lastWrite;
 
     DatagramOut(Channel channel, WritabilityGate gate, InetSocketAddress target) {
@@ -54,6 +55,15 @@ final class DatagramOut {
         if (length > UdpSender.MAX_PAYLOAD) {
             throw new LineTooLongException(length, UdpSender.MAX_PAYLOAD, "one datagram");
         }
+        guard.enter();
+        try {
+            return write(line, length);
+        } finally {
+            guard.exit();
+        }
+    }
+
+    private ChannelFuture write(String line, int length) throws IOException, InterruptedException {
         if (!gate.awaitWritable(channel)) {
             throw new IOException("the UDP socket is closed");
         }
@@ -71,8 +81,12 @@ final class DatagramOut {
         return write;
     }
 
-    /** Waits up to {@code timeout} for every datagram sent so far to be handed to the system. */
-    boolean awaitSent(Duration timeout) throws InterruptedException {
+    /**
+     * Refuses further sends, and waits up to {@code timeout} for every datagram sent so far to be handed
+     * to the system.
+     */
+    boolean close(Duration timeout) throws InterruptedException {
+        guard.close(timeout);
         ChannelFuture last = lastWrite;
         return last == null || last.await(timeout.toMillis());
     }

@@ -116,7 +116,9 @@ public final class PeerChat implements AutoCloseable {
     public void send(String line) throws IOException, InterruptedException {
         ChannelFuture write = out.send(requireNonNull(line, "line"));
         if (BYE.equals(line)) {
-            write.addListener(f -> ended.complete(null));
+            // Waited for here rather than in a listener: the event loop may be stopping under us.
+            write.await(SEND_TIMEOUT.toMillis());
+            ended.complete(null);
         }
     }
 
@@ -139,7 +141,7 @@ public final class PeerChat implements AutoCloseable {
     @Override
     public void close() {
         try {
-            out.awaitSent(SEND_TIMEOUT);
+            out.close(SEND_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -62,6 +62,7 @@ public final class TcpSender implements AutoCloseable {
     private final WritabilityGate gate;
     private final ReceivedLineHandler received;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final SendGuard guard = new SendGuard();
     private final InetSocketAddress remote;
     private volatile boolean finishing;
     private volatile boolean closedLocally;
@@ -127,13 +128,22 @@ public final class TcpSender implements AutoCloseable {
      */
     public void send(String line) throws IOException, InterruptedException {
         requireNonNull(line, "line");
-        if (!gate.awaitWritable(channel)) {
+        try {
+            guard.enter();
+        } catch (IOException e) {
             throw closedException();
         }
-        ByteBuf buf = channel.alloc().buffer(ByteBufUtil.utf8MaxBytes(line) + 1);
-        ByteBufUtil.writeUtf8(buf, line);
-        buf.writeByte('\n');
-        channel.writeAndFlush(buf, channel.voidPromise());
+        try {
+            if (!gate.awaitWritable(channel)) {
+                throw closedException();
+            }
+            ByteBuf buf = channel.alloc().buffer(ByteBufUtil.utf8MaxBytes(line) + 1);
+            ByteBufUtil.writeUtf8(buf, line);
+            buf.writeByte('\n');
+            channel.writeAndFlush(buf, channel.voidPromise());
+        } finally {
+            guard.exit();
+        }
     }
 
     /**
@@ -149,13 +159,22 @@ public final class TcpSender implements AutoCloseable {
             awaitClosed(Duration.ZERO);
             return;
         }
-        finishing = true;
-        // The empty write completes after every write before it; only then is it safe to shut the output.
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-            if (written.isSuccess()) {
-                ((SocketChannel) channel).shutdownOutput();
-            }
-        });
+        try {
+            guard.enter();
+        } catch (IOException e) {
+            throw closedException();
+        }
+        try {
+            finishing = true;
+            // The empty write completes after every write before it; only then is it safe to shut the output.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                if (written.isSuccess()) {
+                    ((SocketChannel) channel).shutdownOutput();
+                }
+            });
+        } finally {
+            guard.exit();
+        }
         awaitClosed(timeout);
     }
 
@@ -173,6 +192,8 @@ public final class TcpSender implements AutoCloseable {
         closedLocally = true;
         channel.close().awaitUninterruptibly();
         try {
+            // A sender waiting for writability sees the channel closed and leaves at once.
+            guard.close(DELIVERY_TIMEOUT);
             if (!received.awaitDelivered(DELIVERY_TIMEOUT)) {
                 logger.warn("Some lines from the server could not be shown within {} s", DELIVERY_TIMEOUT.toSeconds());
             }

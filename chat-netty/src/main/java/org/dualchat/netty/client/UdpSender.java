@@ -94,7 +94,7 @@ public final class UdpSender implements AutoCloseable {
     @Override
     public void close() {
         try {
-            out.awaitSent(SEND_TIMEOUT);
+            out.close(SEND_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
