@@ -29,11 +29,11 @@ import picocli.CommandLine.ParseResult;
         versionProvider = DualchatCli.Version.class,
         description = "A chat server that takes UDP and TCP senders into one room, and the clients to go with it.%n"
                 + "With no command, or with only options, runs the server.",
-        subcommands = {ServerCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServerCommand.class, SendCommand.class, PeerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, or stopped by Ctrl-C / SIGTERM after printing everything received",
-            "1:runtime error: a port in use, a refused connection",
+            "1:runtime error: a port in use, an unknown host, a refused or lost connection, a line not sent",
             "2:usage error: an unknown option, a bad value"
         })
 public final class DualchatCli implements Runnable {
@@ -52,6 +52,8 @@ public final class DualchatCli implements Runnable {
     final InputStream in;
     final OutputStream out;
     final PrintStream err;
+    /** Whether {@code in} and {@code out} are the user's terminal, so that the clients may edit lines on it. */
+    final boolean terminal;
 
     /**
      * @param in what the commands read from (the console)
@@ -59,14 +61,22 @@ public final class DualchatCli implements Runnable {
      * @param err where one-line errors go
      */
     public DualchatCli(InputStream in, OutputStream out, PrintStream err) {
+        this(in, out, err, false);
+    }
+
+    DualchatCli(InputStream in, OutputStream out, PrintStream err, boolean terminal) {
         this.in = requireNonNull(in, "in");
         this.out = requireNonNull(out, "out");
         this.err = requireNonNull(err, "err");
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) {
         // Raw stdout: the sink buffers and encodes on its own, with no PrintStream lock in the way.
-        System.exit(new DualchatCli(System.in, new FileOutputStream(FileDescriptor.out), System.err).run(args));
+        // System.console() is there only when both stdin and stdout are a terminal.
+        DualchatCli cli = new DualchatCli(
+                System.in, new FileOutputStream(FileDescriptor.out), System.err, System.console() != null);
+        System.exit(cli.run(args));
     }
 
     /** Runs the command line {@code args} and returns the exit code. */
