@@ -109,7 +109,7 @@ public final class ChatServer implements AutoCloseable {
         checkReceiveBuffer();
         dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
-                describe(udpAddress()), describe(tcpAddress()), transport.name());
+                Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
     }
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
@@ -209,7 +209,7 @@ public final class ChatServer implements AutoCloseable {
         ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             Throwable cause = future.cause();
-            throw new IOException(protocol + " " + describe(address) + ": " + reason(cause), cause);
+            throw new IOException(protocol + " " + Addresses.withPort(address) + ": " + reason(cause), cause);
         }
         return future.channel();
     }
@@ -246,11 +246,6 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         return channel;
-    }
-
-    private static String describe(InetSocketAddress address) {
-        String host = NetUtil.toAddressString(address.getAddress());
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static String reason(Throwable cause) {

@@ -29,7 +29,7 @@ final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramPacket> 
         }
         // LF never occurs inside a multi-byte UTF-8 sequence, so decoding first and splitting after is safe.
         String text = packet.content().toString(StandardCharsets.UTF_8);
-        String ip = SourceAddress.printable(packet.sender());
+        String ip = Addresses.printable(packet.sender());
         int port = packet.sender().getPort();
         int start = 0;
         while (start < text.length()) {

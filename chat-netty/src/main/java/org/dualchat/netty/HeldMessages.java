@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the TCP messages that handlers hold while the sink is full, so that shutdown can wait until
- * every one of them has reached the sink.
+ * Counts the messages that {@link SinkFeeder}s hold while their sink is full, so that whoever shuts down
+ * can wait until every one of them has reached the sink.
  */
-final class HeldMessages {
+public final class HeldMessages {
 
     private final AtomicLong count = new AtomicLong();
 
@@ -19,12 +19,12 @@ final class HeldMessages {
         count.decrementAndGet();
     }
 
-    long count() {
+    public long count() {
         return count.get();
     }
 
     /** Waits up to {@code timeout} for the count to reach zero; never called on an event loop. */
-    boolean awaitNone(Duration timeout) throws InterruptedException {
+    public boolean awaitNone(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (count.get() > 0) {
             if (System.nanoTime() - deadline > 0) {

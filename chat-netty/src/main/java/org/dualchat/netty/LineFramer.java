@@ -18,22 +18,33 @@ import java.util.List;
  *       cut on a UTF-8 character boundary;</li>
  *   <li>a partial line that has been quiet for {@code quietNanos} is delivered as it is, because the
  *       seed-style sender {@code send()}s each message with no newline on a connection it keeps open;</li>
- *   <li>a partial line left when the input closes is delivered.</li>
+ *   <li>a partial line left when the input closes is delivered;</li>
+ *   <li>the newline that ends a line delivered early (by the quiet timeout, or in pieces) ends that
+ *       line: it is not an empty line of its own.</li>
  * </ul>
+ *
+ * <p>The server reads its clients with it, and the TCP client reads the server with it:
+ * <pre>{@code
+ * pipeline.addLast("framer", new LineFramer(8192, TimeUnit.MILLISECONDS.toNanos(200)))
+ *         .addLast("decoder", new StringDecoder(StandardCharsets.UTF_8));
+ * }</pre>
  */
-final class LineFramer extends ByteToMessageDecoder {
+public final class LineFramer extends ByteToMessageDecoder {
 
     private final int maxLength;
     private final long quietNanos;
     private long lastInputNanos;
     private ScheduledFuture<?> quietCheck;
+    // The start of the current line has been delivered already (a quiet flush, or a piece of a long line):
+    // its terminator alone ends that line, and is not an empty line of its own.
+    private boolean continued;
 
     /**
      * @param maxLength the longest frame, in bytes (at least 4, one UTF-8 character)
      * @param quietNanos how long a partial line waits for more input before it is delivered; 0 waits
      *     for a newline or the end of input
      */
-    LineFramer(int maxLength, long quietNanos) {
+    public LineFramer(int maxLength, long quietNanos) {
         if (maxLength < 4) {
             throw new IllegalArgumentException("maxLength: " + maxLength + " (expected: >= 4)");
         }
@@ -60,7 +71,9 @@ final class LineFramer extends ByteToMessageDecoder {
         frame(in, out);
         if (in.isReadable()) {
             int length = withoutTrailingCr(in, in.readableBytes());
-            out.add(in.readRetainedSlice(length));
+            if (length > 0 || !continued) {
+                out.add(in.readRetainedSlice(length));
+            }
             in.skipBytes(in.readableBytes());
         }
     }
@@ -85,14 +98,18 @@ final class LineFramer extends ByteToMessageDecoder {
             if (lf >= 0) {
                 int length = withoutTrailingCr(in, lf - start);
                 if (length <= maxLength) {
-                    out.add(in.readRetainedSlice(length));
+                    if (length > 0 || !continued) {
+                        out.add(in.readRetainedSlice(length));
+                    }
                     in.readerIndex(lf + 1);
+                    continued = false;
                     continue;
                 }
             } else if (in.readableBytes() <= maxLength) {
                 return;
             }
             out.add(in.readRetainedSlice(pieceLength(in, start)));
+            continued = true;
         }
     }
 
@@ -134,6 +151,7 @@ final class LineFramer extends ByteToMessageDecoder {
         // Hold back a character whose last bytes have not arrived, and a CR whose LF may still come.
         int complete = withoutTrailingCr(partial, completeCharacters(partial));
         if (complete > 0) {
+            continued = true;
             ctx.fireChannelRead(partial.readRetainedSlice(complete));
             ctx.fireChannelReadComplete();
         }

@@ -7,7 +7,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayDeque;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
@@ -25,12 +24,9 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private final MessageSink sink;
     private final byte[] greeting;
     private final HeldMessages held;
-    // Lines decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
-    private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
-    private ChannelHandlerContext ctx;
+    private SinkFeeder feeder;
     private String ip;
     private int port;
-    private boolean waiting;
 
     TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held) {
         this.sink = sink;
@@ -40,14 +36,14 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        feeder = new SinkFeeder(ctx, sink, held);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress) {
-            ip = SourceAddress.printable((InetSocketAddress) remote);
+            ip = Addresses.printable((InetSocketAddress) remote);
             port = ((InetSocketAddress) remote).getPort();
         } else {
             ip = String.valueOf(remote);
@@ -65,16 +61,7 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (text.isEmpty()) {
             return;
         }
-        ChatMessage message = new ChatMessage(Protocol.TCP, ip, port, text);
-        if (backlog.isEmpty() && sink.offer(message)) {
-            return;
-        }
-        backlog.add(message);
-        held.add();
-        if (!waiting) {
-            ctx.channel().config().setAutoRead(false);
-            waitForSink();
-        }
+        feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, text));
     }
 
     @Override
@@ -102,28 +89,5 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
             logger.warn("{} unexpected error, closing", ctx.channel(), cause);
         }
         ctx.close();
-    }
-
-    private void waitForSink() {
-        waiting = true;
-        sink.whenReady(() -> ctx.executor().execute(this::retry));
-    }
-
-    /** Runs on the channel's event loop when the sink has room: hands over the backlog, then reads on. */
-    private void retry() {
-        waiting = false;
-        ChatMessage message;
-        while ((message = backlog.peek()) != null) {
-            if (!sink.offer(message)) {
-                waitForSink();
-                return;
-            }
-            backlog.poll();
-            held.remove();
-        }
-        // Held lines are delivered even after the client has gone; reading resumes only if it is still here.
-        if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(true);
-        }
     }
 }

@@ -128,6 +128,26 @@ class LineFramerTest {
     }
 
     @Test
+    void theNewlineAfterAQuietFlushEndsThatLineAndABlankLineAfterItIsKept() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("shown early"));
+        ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drain(ch)).containsExactly("shown early");
+        ch.writeInbound(bytes("\n\nnext\n"));
+        assertThat(drain(ch)).containsExactly("", "next");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void theNewlineEndingAPiecedLineIsNoEmptyLine() {
+        EmbeddedChannel ch = channel(4, 0);
+        ch.writeInbound(bytes("abcdefgh\nij\n"));
+        assertThat(drain(ch)).containsExactly("abcd", "efgh", "ij");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void aLineOfExactlyTheMaximumIsOneFrame() {
         EmbeddedChannel ch = channel(8, 0);
         ch.writeInbound(bytes("12345678\r\n87654321\n"));
@@ -178,11 +198,12 @@ class LineFramerTest {
         ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat(drain(ch)).containsExactly("ok");
-        // The LF of that CRLF arrives late: it ends an empty line, not a new message with a CR in it.
+        // The LF of that CRLF arrives late: it ends the line already delivered, neither a line with a CR
+        // in it nor an empty line of its own.
         ch.writeInbound(bytes('\n', 'x', 0xE2, 0x82));
         ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
-        assertThat(drain(ch)).containsExactly("", "x");
+        assertThat(drain(ch)).containsExactly("x");
         ch.writeInbound(bytes(0xAC, '\n'));
         assertThat(drain(ch)).containsExactly("€");
         assertThat(ch.finish()).isFalse();

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
+import org.dualchat.netty.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

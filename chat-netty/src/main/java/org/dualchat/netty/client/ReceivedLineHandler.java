@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
+import org.dualchat.netty.Addresses;
+import org.dualchat.netty.HeldMessages;
+import org.dualchat.netty.SinkFeeder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,10 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
     private static final Logger logger = LoggerFactory.getLogger(ReceivedLineHandler.class);
 
     private final MessageSink sink;
-    // Lines decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
-    private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
-    private final AtomicInteger held = new AtomicInteger();
-    private ChannelHandlerContext ctx;
+    private final HeldMessages held = new HeldMessages();
+    private SinkFeeder feeder;
     private String ip = "";
     private int port;
-    private boolean waiting;
     private volatile Throwable failure;
 
     ReceivedLineHandler(MessageSink sink) {
@@ -43,19 +41,12 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
 
     /** Waits up to {@code timeout} until every line read has reached the sink; never on an event loop. */
     boolean awaitDelivered(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (held.get() > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(1);
-        }
-        return true;
+        return held.awaitNone(timeout);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        feeder = new SinkFeeder(ctx, sink, held);
     }
 
     @Override
@@ -72,16 +63,7 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ChatMessage message = new ChatMessage(Protocol.TCP, ip, port, (String) msg);
-        if (backlog.isEmpty() && sink.offer(message)) {
-            return;
-        }
-        backlog.add(message);
-        held.incrementAndGet();
-        if (!waiting) {
-            ctx.channel().config().setAutoRead(false);
-            waitForSink();
-        }
+        feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, (String) msg));
     }
 
     @Override
@@ -95,26 +77,5 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
             logger.warn("{} unexpected error, closing", ctx.channel(), cause);
         }
         ctx.close();
-    }
-
-    private void waitForSink() {
-        waiting = true;
-        sink.whenReady(() -> ctx.executor().execute(this::retry));
-    }
-
-    private void retry() {
-        waiting = false;
-        ChatMessage message;
-        while ((message = backlog.peek()) != null) {
-            if (!sink.offer(message)) {
-                waitForSink();
-                return;
-            }
-            backlog.poll();
-            held.decrementAndGet();
-        }
-        if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(true);
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
+import org.dualchat.netty.LineFramer;
 
 /** Builds the pipeline of a {@link TcpSender}: flushes batched out, the server's bytes to lines to the sink. */
 final class TcpClientInitializer extends ChannelInitializer<SocketChannel> {
@@ -25,7 +26,7 @@ final class TcpClientInitializer extends ChannelInitializer<SocketChannel> {
                 // Lines piped in fast go out in large writes, not one system call each.
                 .addLast("flusher", new FlushConsolidationHandler(256, true))
                 .addLast("gate", gate)
-                .addLast("framer", new IncomingLineFramer(TcpSender.MAX_RECEIVED_LINE, TcpSender.QUIET_NANOS))
+                .addLast("framer", new LineFramer(TcpSender.MAX_RECEIVED_LINE, TcpSender.QUIET_NANOS))
                 .addLast("decoder", UTF8_DECODER)
                 .addLast("handler", handler);
     }

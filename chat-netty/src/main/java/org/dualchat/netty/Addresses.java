@@ -1,4 +1,4 @@
-package org.dualchat.netty.client;
+package org.dualchat.netty;
 
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
@@ -6,15 +6,17 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 
-/** Turns socket addresses into the text shown to the user: {@code 127.0.0.1}, {@code [::1]:2222}. */
-final class Addresses {
+/** Turns socket addresses into the text dualchat prints: {@code 127.0.0.1}, {@code ::1}, {@code [::1]:2222}. */
+public final class Addresses {
 
     private Addresses() {}
 
-    /** The IP alone, an IPv4-mapped IPv6 address shown as the IPv4 address it stands for. */
-    static String printable(InetSocketAddress address) {
+    /**
+     * The peer's IP in its shortest usual form: {@code 127.0.0.1}, {@code ::1}. A dual-stack socket sees
+     * IPv4 peers as IPv4-mapped IPv6 addresses; those are shown as the IPv4 address they stand for.
+     */
+    public static String printable(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
         if (ip == null) {
             return address.getHostString();
@@ -22,14 +24,14 @@ final class Addresses {
         if (ip instanceof Inet6Address) {
             byte[] bytes = ip.getAddress();
             if (isIpv4Mapped(bytes)) {
-                return NetUtil.toAddressString(ipv4(Arrays.copyOfRange(bytes, 12, 16)));
+                return NetUtil.toAddressString(ipv4(bytes));
             }
         }
         return NetUtil.toAddressString(ip);
     }
 
-    /** The IP and port, the IP in brackets if it is IPv6. */
-    static String withPort(InetSocketAddress address) {
+    /** The printable IP and the port, the IP in brackets if it is IPv6: {@code [::1]:2222}. */
+    public static String withPort(InetSocketAddress address) {
         String ip = printable(address);
         return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
@@ -43,9 +45,10 @@ final class Addresses {
         return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
     }
 
-    private static Inet4Address ipv4(byte[] bytes) {
+    private static Inet4Address ipv4(byte[] mapped) {
+        byte[] v4 = {mapped[12], mapped[13], mapped[14], mapped[15]};
         try {
-            return (Inet4Address) InetAddress.getByAddress(bytes);
+            return (Inet4Address) InetAddress.getByAddress(v4);
         } catch (UnknownHostException e) {
             throw new AssertionError("four bytes are always an IPv4 address", e);
         }
