@@ -5,6 +5,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 
 /** Turns socket addresses into the text dualchat prints: {@code 127.0.0.1}, {@code ::1}, {@code [::1]:2222}. */
@@ -28,6 +29,16 @@ public final class Addresses {
             }
         }
         return NetUtil.toAddressString(ip);
+    }
+
+    /** {@link #printable(InetSocketAddress)} for an IP socket address, its text for any other kind. */
+    public static String printable(SocketAddress address) {
+        return address instanceof InetSocketAddress ? printable((InetSocketAddress) address) : String.valueOf(address);
+    }
+
+    /** The port of an IP socket address, 0 for any other kind. */
+    public static int port(SocketAddress address) {
+        return address instanceof InetSocketAddress ? ((InetSocketAddress) address).getPort() : 0;
     }
 
     /** The printable IP and the port, the IP in brackets if it is IPv6: {@code [::1]:2222}. */

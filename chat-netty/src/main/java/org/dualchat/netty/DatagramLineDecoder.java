@@ -14,9 +14,10 @@ import org.dualchat.core.Protocol;
  * lines are skipped, and invalid bytes become U+FFFD.
  */
 @Sharable
-final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramPacket> {
+public final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramPacket> {
 
-    static final DatagramLineDecoder INSTANCE = new DatagramLineDecoder();
+    /** The one instance: it keeps no state. */
+    public static final DatagramLineDecoder INSTANCE = new DatagramLineDecoder();
 
     private DatagramLineDecoder() {
         super(DatagramPacket.class);

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
@@ -41,13 +39,8 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress) {
-            ip = Addresses.printable((InetSocketAddress) remote);
-            port = ((InetSocketAddress) remote).getPort();
-        } else {
-            ip = String.valueOf(remote);
-        }
+        ip = Addresses.printable(ctx.channel().remoteAddress());
+        port = Addresses.port(ctx.channel().remoteAddress());
         logger.info("{} connected", ctx.channel());
         if (greeting.length > 0) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());

@@ -3,8 +3,6 @@ package org.dualchat.netty.client;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
@@ -51,13 +49,8 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress) {
-            ip = Addresses.printable((InetSocketAddress) remote);
-            port = ((InetSocketAddress) remote).getPort();
-        } else {
-            ip = String.valueOf(remote);
-        }
+        ip = Addresses.printable(ctx.channel().remoteAddress());
+        port = Addresses.port(ctx.channel().remoteAddress());
         ctx.fireChannelActive();
     }
 

@@ -1,8 +1,12 @@
 package org.dualchat.netty.client;
 
+import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.channel.ChannelHandler;
+import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.channel.ChannelInitializer;
+import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.channel.socket.DatagramChannel;
+import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /** Builds the pipeline of a client datagram channel: batched flushes, writability, and what it receives. */
@@ -23,7 +27,9 @@ final class UdpClientInitializer extends ChannelInitializer<DatagramChannel> {
                 .addLast("flusher", new FlushConsolidationHandler(256, true))
                 .addLast("gate", gate);
         if (handler != null) {
-            ch.pipeline().addLast("handler", handler);
+            ch.pipeline()
+                    .addLast("decoder", DatagramLineDecoder.INSTANCE)
+                    .addLast("handler", handler);
         }
     }
 }

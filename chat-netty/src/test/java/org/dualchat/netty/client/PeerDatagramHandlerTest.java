@@ -1,5 +1,6 @@
 package org.dualchat.netty.client;
 
+import org.dualchat.netty.DatagramLineDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
@@ -24,7 +25,8 @@ class PeerDatagramHandlerTest {
 
     @Test
     void deliversEachLineOfADatagramFromItsSender() {
-        EmbeddedChannel ch = new EmbeddedChannel(new PeerDatagramHandler(sink, byes::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(
+                DatagramLineDecoder.INSTANCE, new PeerDatagramHandler(sink, byes::incrementAndGet));
         ch.writeInbound(datagram("héllo\r\n\nsecond line"));
         assertThat(sink.drain()).containsExactly(
                 new ChatMessage(Protocol.UDP, "127.0.0.1", 1084, "héllo"),
@@ -36,7 +38,8 @@ class PeerDatagramHandlerTest {
 
     @Test
     void saysWhenThePeerSaysBye() {
-        EmbeddedChannel ch = new EmbeddedChannel(new PeerDatagramHandler(sink, byes::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(
+                DatagramLineDecoder.INSTANCE, new PeerDatagramHandler(sink, byes::incrementAndGet));
         ch.writeInbound(datagram("Bye bye"));
         assertThat(byes).hasValue(0);
         ch.writeInbound(datagram("Bye"));
@@ -48,7 +51,7 @@ class PeerDatagramHandlerTest {
     @Test
     void dropsAndCountsWhatAFullSinkCannotTake() {
         PeerDatagramHandler handler = new PeerDatagramHandler(sink, byes::incrementAndGet);
-        EmbeddedChannel ch = new EmbeddedChannel(handler);
+        EmbeddedChannel ch = new EmbeddedChannel(DatagramLineDecoder.INSTANCE, handler);
         sink.setFull(true);
         ch.writeInbound(datagram("lost"), datagram("Bye"));
         assertThat(handler.dropped()).isEqualTo(2);
@@ -58,7 +61,8 @@ class PeerDatagramHandlerTest {
 
     @Test
     void skipsAnEmptyDatagramAndMakesInvalidBytesVisible() {
-        EmbeddedChannel ch = new EmbeddedChannel(new PeerDatagramHandler(sink, byes::incrementAndGet));
+        EmbeddedChannel ch = new EmbeddedChannel(
+                DatagramLineDecoder.INSTANCE, new PeerDatagramHandler(sink, byes::incrementAndGet));
         ch.writeInbound(new DatagramPacket(Unpooled.EMPTY_BUFFER, ME, PEER));
         ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xff}), ME, PEER));
         assertThat(sink.texts()).containsExactly("a\uFFFD");
