@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Cuts a TCP byte stream into lines of text, as {@link ByteBuf} frames without their terminators.
@@ -31,9 +32,16 @@ import java.util.List;
  */
 public final class LineFramer extends ByteToMessageDecoder {
 
+    // A quiet check that runs this much after it was due ran on a busy event loop, which may not have
+    // read what is already waiting in the socket: such a check is no evidence of quiet.
+    private static final long MAX_LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     private final int maxLength;
     private final long quietNanos;
+    private final long lateNanos;
     private long lastInputNanos;
+    private long quietCheckDue;
+    private boolean pausedAtLastCheck;
     private ScheduledFuture<?> quietCheck;
     // The start of the current line has been delivered already (a quiet flush, or a piece of a long line):
     // its terminator alone ends that line, and is not an empty line of its own.
@@ -53,6 +61,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         }
         this.maxLength = maxLength;
         this.quietNanos = quietNanos;
+        this.lateNanos = Math.min(quietNanos / 4, MAX_LATE_NANOS);
     }
 
     @Override
@@ -124,7 +133,14 @@ public final class LineFramer extends ByteToMessageDecoder {
     }
 
     private void scheduleQuietCheck(ChannelHandlerContext ctx, long delayNanos) {
+        quietCheckDue = ctx.executor().ticker().nanoTime() + delayNanos;
         quietCheck = ctx.executor().schedule(() -> quietCheck(ctx), delayNanos, NANOSECONDS);
+    }
+
+    /** Starts a new quiet period from now: what we know of the sender's silence is not to be trusted. */
+    private void restartQuietPeriod(ChannelHandlerContext ctx, long now) {
+        lastInputNanos = now;
+        scheduleQuietCheck(ctx, quietNanos);
     }
 
     private void quietCheck(ChannelHandlerContext ctx) {
@@ -136,14 +152,22 @@ public final class LineFramer extends ByteToMessageDecoder {
         if (!partial.isReadable()) {
             return;
         }
+        long now = ctx.executor().ticker().nanoTime();
         if (!ctx.channel().config().isAutoRead()) {
             // Reading is paused for backpressure: the sender is not quiet, we are not listening. Cutting
             // the partial line now would split a line that is already on its way.
-            lastInputNanos = ctx.executor().ticker().nanoTime();
-            scheduleQuietCheck(ctx, quietNanos);
+            pausedAtLastCheck = true;
+            restartQuietPeriod(ctx, now);
             return;
         }
-        long quietFor = ctx.executor().ticker().nanoTime() - lastInputNanos;
+        if (pausedAtLastCheck || now - quietCheckDue > lateNanos) {
+            // Reading resumed only since the last check, or the event loop is running behind: either way
+            // the rest of the line may be in the socket, not yet read. Silence must be seen afresh.
+            pausedAtLastCheck = false;
+            restartQuietPeriod(ctx, now);
+            return;
+        }
+        long quietFor = now - lastInputNanos;
         if (quietFor < quietNanos) {
             scheduleQuietCheck(ctx, quietNanos - quietFor);
             return;

@@ -43,6 +43,12 @@ class LineFramerTest {
         return Unpooled.wrappedBuffer(b);
     }
 
+    /** Moves the channel's clock on and runs what fell due, as an event loop keeping time would. */
+    private static void tick(EmbeddedChannel ch, long millis) {
+        ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+    }
+
     private static List<String> drain(EmbeddedChannel ch) {
         List<String> lines = new ArrayList<>();
         String line;
@@ -179,15 +185,32 @@ class LineFramerTest {
     void waitsWhileAPartialLineKeepsGrowing() {
         EmbeddedChannel ch = channel();
         ch.writeInbound(bytes("typ"));
-        ch.advanceTimeBy(150, TimeUnit.MILLISECONDS);
+        tick(ch, 150);
         ch.writeInbound(bytes("ing"));
-        ch.advanceTimeBy(150, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        tick(ch, 50);
+        tick(ch, 100);
         assertThat((Object) ch.readInbound()).as("only 150 ms quiet").isNull();
 
-        ch.advanceTimeBy(50, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        tick(ch, 50);
         assertThat(drain(ch)).containsExactly("typing");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aCheckThatRunsLateOnABusyLoopIsNoEvidenceOfQuiet() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("busy"));
+        // The loop was busy elsewhere: the check due at 200 ms runs at 300 ms, before the loop has read
+        // whatever this sender has sent meanwhile.
+        tick(ch, 300);
+        assertThat((Object) ch.readInbound()).isNull();
+        ch.writeInbound(bytes(" loop\n"));
+        assertThat(drain(ch)).containsExactly("busy loop");
+
+        ch.writeInbound(bytes("later"));
+        tick(ch, 300);
+        tick(ch, QUIET_MILLIS);
+        assertThat(drain(ch)).as("delivered once the loop keeps time again").containsExactly("later");
         assertThat(ch.finish()).isFalse();
     }
 
@@ -214,11 +237,17 @@ class LineFramerTest {
         EmbeddedChannel ch = channel();
         ch.writeInbound(bytes("line 23"));
         ch.config().setAutoRead(false);
-        ch.advanceTimeBy(10 * QUIET_MILLIS, TimeUnit.MILLISECONDS);
-        ch.runScheduledPendingTasks();
+        for (int i = 0; i < 10; i++) {
+            tick(ch, QUIET_MILLIS);
+        }
         assertThat((Object) ch.readInbound()).as("the rest is in the socket, unread").isNull();
 
+        // Reading resumes just before a check is due; the check comes before the loop's next read.
+        tick(ch, QUIET_MILLIS - 1);
         ch.config().setAutoRead(true);
+        tick(ch, 1);
+        assertThat((Object) ch.readInbound()).as("checked right after reading resumed").isNull();
+
         ch.writeInbound(bytes("9\n"));
         assertThat(drain(ch)).containsExactly("line 239");
         assertThat(ch.finish()).isFalse();
