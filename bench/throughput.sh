@@ -23,7 +23,10 @@
 # file, i.e. until the last line reached the file, including the server's queue draining after the
 # sender finished. printed = lines in the file after SIGTERM (checked against the size seen at the
 # end of timing: the server flushes whenever its queue runs empty, so nothing may be missing then).
-#   printed/s = printed / elapsed;  lost % = (sent - printed) / sent.
+#   printed/s = printed messages / elapsed;  lost % = (sent - printed messages) / sent.
+# A message printed in pieces (the server prints a partial TCP line after --partial-line-timeout, 200 ms,
+# of quiet) shows up as extra lines, each 13 bytes ("127.0.0.1 : " and "\n") on top of the 64 of text;
+# the script counts them as "split" from the line and byte counts, and counts the message once.
 # For UDP it also records where losses happen: kernel drops (Udp RcvbufErrors in /proc/net/snmp,
 # before/after, system-wide but nothing else on a quiet box sends UDP at this rate) and the server's
 # own drops (its "Dropped N UDP messages ... (T in all)" warning on stderr).
@@ -148,19 +151,19 @@ kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 RESULTS=$WORK/results.tsv   # scenario receiver run sent printed elapsed lost% rate kdrops sdrops cpu sent/s
 : >"$RESULTS"
 
-record() {        # record SCENARIO RECEIVER RUN LOADLINE PRINTED KDROPS SDROPS CPU
+record() {        # record SCENARIO RECEIVER RUN LOADLINE PRINTED KDROPS SDROPS CPU SPLIT
     local sent elapsed send
     sent=$(kv sent "$4"); elapsed=$(kv elapsed_s "$4"); send=$(kv send_s "$4")
     awk -v s="$1" -v r="$2" -v n="$3" -v sent="$sent" -v p="$5" -v e="$elapsed" -v k="$6" -v d="$7" -v c="$8" \
-        -v ss="$send" \
-        'BEGIN { printf "%s\t%s\t%s\t%d\t%d\t%.4f\t%.2f\t%.0f\t%s\t%s\t%s\t%.0f\n",
-                 s, r, n, sent, p, e, 100 * (sent - p) / sent, p / e, k, d, c, sent / ss }' >>"$RESULTS"
-    printf '  %-8s %-9s run %s: %s printed=%s kernel_drops=%s server_drops=%s server_cpu_s=%s\n' \
-        "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" >&2
+        -v ss="$send" -v x="$9" \
+        'BEGIN { m = p - x; printf "%s\t%s\t%s\t%d\t%d\t%.4f\t%.2f\t%.0f\t%s\t%s\t%s\t%.0f\t%d\n",
+                 s, r, n, sent, p, e, 100 * (sent - m) / sent, m / e, k, d, c, sent / ss, x }' >>"$RESULTS"
+    printf '  %-8s %-9s run %s: %s printed_lines=%s split=%s kernel_drops=%s server_drops=%s cpu_s=%s\n' \
+        "$1" "$2" "$3" "$4" "$5" "$9" "$6" "$7" "$8" >&2
 }
 
 run_server() {    # run_server SCENARIO RUN PROTO CONNS
-    local out=$WORK/server.out err=$WORK/server.err i ports udp tcp port pid k0 k1 c0 c1 d0 warm line cpu printed drops
+    local out=$WORK/server.out err=$WORK/server.err i ports udp tcp port pid k0 k1 c0 c1 d0 warm wbytes bytes split line cpu printed drops
     : >"$out"; : >"$err"
     java -jar "$JAR" server --udp-port 0 --tcp-port 0 >"$out" 2>"$err" &
     pid=$!
@@ -175,7 +178,7 @@ run_server() {    # run_server SCENARIO RUN PROTO CONNS
     read -r udp tcp <<<"$ports"
     port=$([[ $3 == udp ]] && echo "$udp" || echo "$tcp")
     load "$3" "$port" "$4" "$out" "$SERVER_LINE_BYTES" warm
-    warm=$(wc -l <"$out"); d0=$(server_drops "$err")
+    warm=$(wc -l <"$out"); wbytes=$(stat -c %s "$out"); d0=$(server_drops "$err")
     k0=$(udp_rcvbuf_errors); c0=$(cpu_seconds "$pid")
     load "$3" "$port" "$4" "$out" "$SERVER_LINE_BYTES"; line=$LOAD
     k1=$(udp_rcvbuf_errors); c1=$(cpu_seconds "$pid")
@@ -184,11 +187,18 @@ run_server() {    # run_server SCENARIO RUN PROTO CONNS
     bytes_at_end=$(kv file_bytes "$line")
     stop_pid "$pid" 60 || echo "server exited with status $?" >&2
     printed=$(($(wc -l <"$out") - warm))
-    if ((printed * SERVER_LINE_BYTES != bytes_at_end)); then
-        echo "note: $printed lines after SIGTERM, but $((bytes_at_end / SERVER_LINE_BYTES)) when timing ended" >&2
+    bytes=$(($(stat -c %s "$out") - wbytes))
+    if ((bytes != bytes_at_end)); then
+        echo "note: output grew from $bytes_at_end to $bytes bytes after timing ended" >&2
     fi
+    # A message printed in k pieces gives k lines of "127.0.0.1 : " + piece + "\n": 13 bytes more per
+    # extra line. So messages = (bytes - 13 * lines) / 64, and split = lines - messages.
+    if (((bytes - 13 * printed) % 64 != 0)); then
+        echo "note: output is not made of whole 64-byte messages; split count is approximate" >&2
+    fi
+    split=$((printed - (bytes - 13 * printed) / 64))
     drops=$(($(server_drops "$err") - d0))
-    record "$1" dualchat "$2" "$line" "$printed" "$((k1 - k0))" "$drops" "$cpu"
+    record "$1" dualchat "$2" "$line" "$printed" "$((k1 - k0))" "$drops" "$cpu" "$split"
     cp "$err" "$WORK/server-$1-$2.err"
 }
 
@@ -214,7 +224,7 @@ run_baseline() {  # run_baseline SCENARIO RUN PROTO CONNS
     cpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')
     stop_pid "$pid" 10 || true   # socat/ncat exit 143 on TERM; their output is unbuffered
     printed=$(($(wc -l <"$out") - warm))
-    record "$1" "$name" "$2" "$line" "$printed" "$((k1 - k0))" 0 "$cpu"
+    record "$1" "$name" "$2" "$line" "$printed" "$((k1 - k0))" 0 "$cpu" 0
 }
 
 echo "dualchat throughput: $(nproc) cores, $(java -version 2>&1 | head -1), runs=$RUNS" >&2
@@ -232,8 +242,9 @@ for scenario in udp tcp-1 tcp-100; do
 done
 
 echo
-echo "Median of $RUNS runs [min-max]. printed/s = lines in the output file / (first send -> last growth of the file);"
-echo "sent/s = lines sent / time the sender spent sending (TCP: slowed down by the receiver's backpressure)."
+echo "Median of $RUNS runs [min-max]. printed/s = messages in the output file / (first send -> last growth of the file);"
+echo "sent/s = lines sent / time spent sending (TCP: limited by backpressure once the kernel socket buffers are full)."
+echo "split = messages printed in two or more pieces (each piece is a line); lost % and printed/s count messages."
 echo "kernel drops = Udp RcvbufErrors delta; server drops = the server's own 'Dropped N UDP messages' count;"
 echo "receiver CPU s = user+system CPU of the receiving process during the load (excludes JVM start-up)."
 awk -F'\t' '
@@ -250,14 +261,14 @@ function cell(key, col, d) {
 {
     key = $1 SUBSEP $2; if (!(key in cnt)) { order[++keys] = key; scen[key] = $1; recv[key] = $2 }
     n = ++cnt[key]
-    for (c = 4; c <= 12; c++) val[key, n, c] = $c
+    for (c = 4; c <= 13; c++) val[key, n, c] = $c
 }
 END {
-    printf "%-8s %-8s %-19s %-22s %-19s %-17s %-22s %-19s %-13s %s\n", "load", "receiver", "sent", "sent/s", "printed", "lost %", "printed/s", "kernel drops", "server drops", "receiver CPU s"
+    printf "%-8s %-8s %-19s %-22s %-19s %-13s %-17s %-22s %-19s %-13s %s\n", "load", "receiver", "sent", "sent/s", "printed lines", "split", "lost %", "printed/s", "kernel drops", "server drops", "receiver CPU s"
     for (k = 1; k <= keys; k++) {
         key = order[k]
-        printf "%-8s %-8s %-19s %-22s %-19s %-17s %-22s %-19s %-13s %s\n", scen[key], recv[key],
-            cell(key, 4, "k"), cell(key, 12, "k"), cell(key, 5, "k"), cell(key, 7, 1), cell(key, 8, "k"),
+        printf "%-8s %-8s %-19s %-22s %-19s %-13s %-17s %-22s %-19s %-13s %s\n", scen[key], recv[key],
+            cell(key, 4, "k"), cell(key, 12, "k"), cell(key, 5, "k"), cell(key, 13, 0), cell(key, 7, 1), cell(key, 8, "k"),
             cell(key, 9, "k"), cell(key, 10, 0), cell(key, 11, 1)
         n = cnt[key]; for (i = 1; i <= n; i++) v[i] = val[key, i, 8]; med(v, n); rate[scen[key], recv[key] == "dualchat"] = M
         base[scen[key]] = recv[key] == "dualchat" ? base[scen[key]] : recv[key]
