@@ -4,7 +4,7 @@
 # Usage (from the repository root):  bash bench/throughput.sh
 #   Builds chat-cli/target/dualchat.jar if it is missing. Environment overrides: RUNS (3),
 #   UDP_COUNT (2000000), UDP_SECS (5), TCP_COUNT (5000000), TCP_SECS (10), and the warm-up:
-#   WARM_UDP_COUNT (300000), WARM_TCP_COUNT (1000000), WARM_SECS (3). Takes about 5 minutes.
+#   WARM_UDP_COUNT (300000), WARM_TCP_COUNT (1000000), WARM_SECS (3). Takes about 2 minutes on 2 cores.
 #
 # What it measures. Three loads, each RUNS times, every line 64 bytes of text plus '\n':
 #   udp      one sender, one datagram per line, as fast as it can send;
