@@ -204,6 +204,49 @@ class DualchatJarIT {
     }
 
     @Test
+    void sendTcpOnATerminalShowsServerTextAboveTheLineBeingTyped() throws Exception {
+        assumeTrue(has("tmux"), "tmux is not installed");
+        // A private tmux server, so that no tmux session of the user's is touched.
+        String tmux = "tmux -L dualchat-it-" + ProcessHandle.current().pid();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            shell(tmux + " new-session -d -s chat -x 100 -y 12 '" + java + " -jar " + jar()
+                    + " send tcp 127.0.0.1 --port " + server.getLocalPort() + "; sleep 30'");
+            try (Socket client = server.accept()) {
+                client.setSoTimeout((int) WAIT.toMillis());
+                OutputStream toClient = client.getOutputStream();
+                toClient.write("Server connected\n".getBytes(UTF_8));
+                // The prompt "> " (capture-pane drops trailing blanks).
+                awaitPane(tmux, pane -> pane.lines().anyMatch(line -> line.strip().equals(">")));
+                shell(tmux + " send-keys -t chat hel");
+                awaitPane(tmux, pane -> pane.contains("> hel"));
+
+                toClient.write("incoming while typing\n".getBytes(UTF_8));
+                String pane = awaitPane(tmux, p -> p.contains("incoming while typing"));
+                List<String> lines = pane.lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
+                assertThat(lines).containsExactly("Server connected", "incoming while typing", "> hel");
+
+                // The half-typed line was kept whole: finishing it sends the whole word.
+                shell(tmux + " send-keys -t chat lo Enter");
+                assertThat(readLine(client.getInputStream())).isEqualTo("hello");
+            } finally {
+                shell(tmux + " kill-server");
+            }
+        }
+    }
+
+    private String awaitPane(String tmux, Predicate<String> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String pane = shell(tmux + " capture-pane -p -t chat");
+        while (!condition.test(pane) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            pane = shell(tmux + " capture-pane -p -t chat");
+        }
+        assertThat(condition.test(pane)).as("terminal screen:%n%s", pane).isTrue();
+        return pane;
+    }
+
+    @Test
     void aPortInUseExitsOneWithOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
