@@ -1,10 +1,12 @@
 package org.dualchat.netty.client;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import java.io.IOException;
@@ -39,7 +41,7 @@ final class DatagramOut {
     }
 
     /** The options every client datagram channel gets. */
-    static void configure(io.netty.bootstrap.Bootstrap bootstrap) {
+    static void configure(Bootstrap bootstrap) {
         bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
@@ -83,12 +85,20 @@ final class DatagramOut {
     }
 
     /**
-     * Refuses further sends, and waits up to {@code timeout} for every datagram sent so far to be handed
-     * to the system.
+     * Refuses further sends, waits up to {@code timeout} for every datagram sent so far to be handed to
+     * the system, then closes the channel and stops {@code group}, the event loop it runs on.
      */
-    boolean close(Duration timeout) throws InterruptedException {
-        guard.close(timeout);
-        ChannelFuture last = lastWrite;
-        return last == null || last.await(timeout.toMillis());
+    void closeWith(EventLoopGroup group, Duration timeout) {
+        try {
+            guard.close(timeout);
+            ChannelFuture last = lastWrite;
+            if (last != null) {
+                last.await(timeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel.close().awaitUninterruptibly();
+        ClientLoop.shutdown(group);
     }
 }

@@ -140,12 +140,6 @@ public final class PeerChat implements AutoCloseable {
     /** Waits until the datagrams sent have left (up to 10 s), then stops listening and stops the event loop. */
     @Override
     public void close() {
-        try {
-            out.close(SEND_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        channel.close().awaitUninterruptibly();
-        ClientLoop.shutdown(group);
+        out.closeWith(group, SEND_TIMEOUT);
     }
 }

@@ -3,7 +3,6 @@ package org.dualchat.netty.client;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -34,12 +33,10 @@ public final class UdpSender implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
-    private final Channel channel;
     private final DatagramOut out;
 
-    private UdpSender(EventLoopGroup group, Channel channel, DatagramOut out) {
+    private UdpSender(EventLoopGroup group, DatagramOut out) {
         this.group = group;
-        this.channel = channel;
         this.out = out;
     }
 
@@ -67,7 +64,7 @@ public final class UdpSender implements AutoCloseable {
             ClientLoop.shutdown(group);
             throw new IOException("cannot open a UDP socket: " + TcpSender.reason(bind.cause()), bind.cause());
         }
-        return new UdpSender(group, bind.channel(), new DatagramOut(bind.channel(), gate, target));
+        return new UdpSender(group, new DatagramOut(bind.channel(), gate, target));
     }
 
     /** Where the datagrams go. */
@@ -93,12 +90,6 @@ public final class UdpSender implements AutoCloseable {
     /** Waits until the datagrams sent have left (up to 10 s), then closes the socket and the event loop. */
     @Override
     public void close() {
-        try {
-            out.close(SEND_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        channel.close().awaitUninterruptibly();
-        ClientLoop.shutdown(group);
+        out.closeWith(group, SEND_TIMEOUT);
     }
 }
