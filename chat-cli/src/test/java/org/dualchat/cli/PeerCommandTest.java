@@ -3,14 +3,17 @@ package org.dualchat.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,8 +33,8 @@ class PeerCommandTest {
         CompletableFuture<Integer> exitB = b.start("peer", "127.0.0.1",
                 "--port", Integer.toString(portB), "--peer-port", Integer.toString(portA));
         try {
-            awaitBound(portA);
-            awaitBound(portB);
+            awaitBound(portA, exitA, a);
+            awaitBound(portB, exitB, b);
             typingA.type("hello from A");
             awaitOutput(b, "127.0.0.1 : hello from A\n");
             typingB.type("hi from B, ünïcode");
@@ -61,7 +64,7 @@ class PeerCommandTest {
             CompletableFuture<Integer> exit = cli.start("peer", "127.0.0.1", "--port", Integer.toString(mine),
                     "--peer-port", Integer.toString(other.getLocalPort()), "--color", "always");
             try {
-                awaitBound(mine);
+                awaitBound(mine, exit, cli);
                 byte[] hi = "hi".getBytes(StandardCharsets.UTF_8);
                 other.send(new DatagramPacket(hi, hi.length, InetAddress.getByName("127.0.0.1"), mine));
                 awaitOutput(cli, "\u001b[36m127.0.0.1 : hi\u001b[0m\n");
@@ -118,22 +121,35 @@ class PeerCommandTest {
         }
     }
 
-    /** Waits until something (the peer under test) listens on {@code port}. */
-    private static void awaitBound(int port) throws InterruptedException {
+    /**
+     * Waits until the peer under test listens on {@code port}, as the kernel's socket tables show.
+     * Probing by binding the port ourselves would race with the peer's own bind, and probing with
+     * datagrams relies on ICMP port-unreachable replies, which the kernel rate-limits.
+     */
+    private static void awaitBound(int port, CompletableFuture<Integer> exit, CliRun cli) throws Exception {
+        Path udp4 = Path.of("/proc/net/udp");
+        Path udp6 = Path.of("/proc/net/udp6");
+        Assumptions.assumeTrue(Files.isReadable(udp4), "needs Linux's /proc/net/udp to see when a port is bound");
+        String local = String.format(":%04X", port);
         while (true) {
-            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(port))) {
-                // Still free.
-            } catch (BindException e) {
-                return;
-            } catch (IOException e) {
-                throw new AssertionError(e);
+            if (exit.isDone()) {
+                throw new AssertionError("the peer ended before listening, exit " + exit.get() + ": " + cli.err());
+            }
+            for (Path table : List.of(udp4, udp6)) {
+                if (Files.isReadable(table) && Files.readAllLines(table).stream().skip(1)
+                        .anyMatch(row -> row.trim().split("\\s+")[1].endsWith(local))) {
+                    return;
+                }
             }
             Thread.sleep(10);
         }
     }
 
     private static void awaitOutput(CliRun cli, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cli.out().equals(expected)) {
+            assertThat(System.nanoTime()).as("waiting for %s, the output is %s", expected, cli.out())
+                    .isLessThan(deadline);
             Thread.sleep(10);
         }
     }
