@@ -6,22 +6,47 @@ import static java.util.Objects.requireNonNull;
  * One line of text received from a sender.
  *
  * <p>{@code ip} is already in its printable form ({@code 127.0.0.1}, {@code ::1}); an IPv4 sender seen
- * through a dual-stack socket is given as IPv4, never as {@code ::ffff:127.0.0.1}.
+ * through a dual-stack socket is given as IPv4, never as {@code ::ffff:127.0.0.1}. A line typed on the
+ * server's console has the ip {@value #CONSOLE_IP}.
  *
  * <pre>{@code
  * ChatMessage message = new ChatMessage(Protocol.UDP, "127.0.0.1", 40312, "hello");
+ * ChatMessage named = new ChatMessage(Protocol.TCP, "::1", 40313, "alice", "hi");
+ * named.sender(); // "alice@::1"
  * }</pre>
  *
- * @param protocol the transport it came over
+ * @param protocol where it came from
  * @param ip the sender's address, printable
- * @param port the sender's port
- * @param text the decoded text, without its line terminator
+ * @param port the sender's port; 0 for the console
+ * @param nick the name the sender chose, or {@code null} if it has none
+ * @param text the decoded text, without its line terminator; not yet made safe for a terminal
  */
-public record ChatMessage(Protocol protocol, String ip, int port, String text) {
+public record ChatMessage(Protocol protocol, String ip, int port, String nick, String text) {
+
+    /** The ip shown for lines typed on the server's console. */
+    public static final String CONSOLE_IP = "server";
 
     public ChatMessage {
         requireNonNull(protocol, "protocol");
         requireNonNull(ip, "ip");
         requireNonNull(text, "text");
+    }
+
+    /** A message from a sender without a nick. */
+    public ChatMessage(Protocol protocol, String ip, int port, String text) {
+        this(protocol, ip, port, null, text);
+    }
+
+    /** A line typed on the server's console. */
+    public static ChatMessage fromConsole(String text) {
+        return new ChatMessage(Protocol.CONSOLE, CONSOLE_IP, 0, null, text);
+    }
+
+    /**
+     * Who sent it, as shown in front of the text: the ip, or {@code nick@ip} once the sender has a nick,
+     * so that a line still reads {@code ip : text} at heart ({@code alice@127.0.0.1 : hi}).
+     */
+    public String sender() {
+        return nick == null ? ip : nick + "@" + ip;
     }
 }

@@ -7,11 +7,18 @@ import java.io.Writer;
 @FunctionalInterface
 public interface MessageFormat {
 
-    /** The seeds' shape: {@code ip : text}. */
+    /**
+     * The seeds' shape, {@code ip : text}, or {@code nick@ip : text} once the sender has a nick; the
+     * nick and the text made safe for a terminal by {@link TextSafety}.
+     */
     MessageFormat PLAIN = (message, out) -> {
+        if (message.nick() != null) {
+            out.write(TextSafety.escape(message.nick()));
+            out.write('@');
+        }
         out.write(message.ip());
         out.write(" : ");
-        out.write(message.text());
+        out.write(TextSafety.escape(message.text()));
         out.write('\n');
     };
 

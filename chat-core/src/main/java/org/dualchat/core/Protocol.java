@@ -1,7 +1,9 @@
 package org.dualchat.core;
 
-/** The transport a message arrived over. */
+/** Where a message came from: a network transport, or the server's own console. */
 public enum Protocol {
     UDP,
-    TCP
+    TCP,
+    /** A line typed on the server's standard input. */
+    CONSOLE
 }

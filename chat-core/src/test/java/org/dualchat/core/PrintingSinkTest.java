@@ -32,6 +32,18 @@ class PrintingSinkTest {
     }
 
     @Test
+    void printsNicksAndConsoleLinesAndEscapesWhatWouldDriveTheTerminal() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN)) {
+            sink.offer(new ChatMessage(Protocol.TCP, "::1", 5000, "alice", "hi"));
+            sink.offer(ChatMessage.fromConsole("from the operator"));
+            sink.offer(udp("\u001b[2Jcleared?\rrewritten\u202e"));
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("alice@::1 : hi\nserver : from the operator\n"
+                + "127.0.0.1 : \\x1b[2Jcleared?\\x0drewritten\\u202e\n");
+    }
+
+    @Test
     void flushesAsSoonAsTheQueueRunsEmpty() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN)) {

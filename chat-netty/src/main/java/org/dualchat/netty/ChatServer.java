@@ -64,6 +64,7 @@ public final class ChatServer implements AutoCloseable {
     private final ChatServerConfig config;
     private final MessageSink sink;
     private final HeldMessages held = new HeldMessages();
+    private final ServerStats stats = new ServerStats();
     private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
 
     private EventLoopGroup group;
@@ -125,6 +126,11 @@ public final class ChatServer implements AutoCloseable {
     /** UDP messages dropped so far because the sink was full. */
     public long udpDropped() {
         return udpDrops.total();
+    }
+
+    /** The server's running counts; live, readable from any thread. */
+    public ServerStats stats() {
+        return stats;
     }
 
     /** TCP lines read but waiting for room in the sink. */
