@@ -49,8 +49,13 @@ final class Member {
      */
     boolean offer(ByteBuf line) {
         if (!channel.isWritable()) {
-            missed++;
-            return false;
+            // Relays written in this loop's current burst wait for one flush: push them to the socket first,
+            // so that only a client whose socket is full too misses anything.
+            channel.flush();
+            if (!channel.isWritable()) {
+                missed++;
+                return false;
+            }
         }
         channel.write(line.retainedDuplicate(), channel.voidPromise());
         return true;
