@@ -151,10 +151,8 @@ final class Room {
     }
 
     private void fanOut(ByteBuf line, Member except, boolean counted) {
+        // Every loop that ever had a member gets the task: its member list may be read only on that loop.
         for (LoopShare share : loops.values()) {
-            if (share.members.isEmpty()) {
-                continue;
-            }
             ByteBuf shared = line.retainedDuplicate();
             if (share.loop.inEventLoop()) {
                 share.deliver(shared, except, counted);

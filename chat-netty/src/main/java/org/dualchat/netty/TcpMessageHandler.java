@@ -56,13 +56,15 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         ip = Addresses.printable(ctx.channel().remoteAddress());
         port = Addresses.port(ctx.channel().remoteAddress());
-        if (greeting.length > 0) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
-        }
+        // Join before the greeting: a client that has read its greeting is surely in the room, and
+        // relays queued for it meanwhile come after the greeting, as tasks on this loop.
         if (room != null) {
             member = room.join(ctx.channel());
         } else {
             logger.info("{} connected", ctx.channel());
+        }
+        if (greeting.length > 0) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
         }
         ctx.fireChannelActive();
     }
