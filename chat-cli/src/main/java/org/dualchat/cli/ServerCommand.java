@@ -70,6 +70,25 @@ final class ServerCommand implements Callable<Integer> {
             description = "Netty transport: native epoll where available, or NIO (default: ${DEFAULT-VALUE}).")
     private TransportType transport;
 
+    @Option(names = "--no-relay", negatable = false,
+            description = "Receive only: no relay to TCP clients, no presence notices, no commands.")
+    private boolean noRelay;
+
+    @Option(names = "--udp-relay",
+            description = "Relay to UDP sources too, as datagrams, while they have sent within --udp-relay-window."
+                    + " Off by default: answering spoofable UDP source addresses makes an amplifier.")
+    private boolean udpRelay;
+
+    @Option(names = "--udp-relay-window", paramLabel = "MINUTES", defaultValue = "5",
+            description = "How long after its last datagram a UDP source still receives relays"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private long udpRelayWindowMinutes;
+
+    @Option(names = "--client-buffer", paramLabel = "BYTES", defaultValue = "262144",
+            description = "Relays that may wait for one slow TCP client; past this it misses relays,"
+                    + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
+    private int clientBuffer;
+
     @Mixin
     private LoggingOptions logging;
 
@@ -89,6 +108,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         // Where the JVM keeps the signals to itself, the hook still drains; otherwise close() is a no-op there.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dualchat-shutdown"));
+        ServerConsole.start(cli.in, config.maxLineLength(), server);
         ShutdownSignal.install().await();
         server.close();
         return DualchatCli.OK;
@@ -100,6 +120,8 @@ final class ServerCommand implements Callable<Integer> {
         checkRange("--max-line", maxLine, 4, ChatServerConfig.MAX_LINE_LENGTH_LIMIT);
         checkRange("--partial-line-timeout", partialLineTimeoutMillis, 0, Duration.ofHours(1).toMillis());
         checkRange("--udp-rcvbuf", udpReceiveBuffer, 1024, Integer.MAX_VALUE);
+        checkRange("--udp-relay-window", udpRelayWindowMinutes, 1, Duration.ofDays(1).toMinutes());
+        checkRange("--client-buffer", clientBuffer, 1024, Integer.MAX_VALUE);
         try {
             return ChatServerConfig.builder()
                     .bindAddress(bindAddress())
@@ -110,6 +132,10 @@ final class ServerCommand implements Callable<Integer> {
                     .partialLineTimeout(Duration.ofMillis(partialLineTimeoutMillis))
                     .udpReceiveBuffer(udpReceiveBuffer)
                     .transport(transport)
+                    .relay(!noRelay)
+                    .udpRelay(udpRelay)
+                    .udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes))
+                    .clientBuffer(clientBuffer)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);

@@ -57,6 +57,13 @@ class DualchatJarIT {
     }
 
     private Process dualchat(String... args) throws IOException {
+        Process process = dualchatWithStdin(args);
+        process.getOutputStream().close();
+        return process;
+    }
+
+    /** Starts the jar with its stdin left open, for the test to type on. */
+    private Process dualchatWithStdin(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         command.addAll(List.of(args));
@@ -66,7 +73,6 @@ class DualchatJarIT {
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();
-        process.getOutputStream().close();
         processes.add(process);
         return process;
     }
@@ -91,10 +97,15 @@ class DualchatJarIT {
 
     /** Starts the server on free ports and returns {udp, tcp} as it logged them. */
     private int[] startServer(String... args) throws Exception {
+        return startServer(false, args);
+    }
+
+    private int[] startServer(boolean console, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--udp-port", "0", "--tcp-port", "0"));
         all.addAll(List.of(args));
         long started = System.nanoTime();
-        Process server = dualchat(all.toArray(new String[0]));
+        String[] argv = all.toArray(new String[0]);
+        Process server = console ? dualchatWithStdin(argv) : dualchat(argv);
         String log = await(stderr, text -> LISTENING.matcher(text).find() || !server.isAlive());
         Matcher m = LISTENING.matcher(log);
         assertThat(m.find()).as("server start-up log: %s", log).isTrue();
@@ -121,6 +132,41 @@ class DualchatJarIT {
 
     private static void assertNoStackTrace(String text) {
         assertThat(text).doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
+    }
+
+    @Test
+    void theConsoleAndEveryClientShareOneRoom() throws Exception {
+        int[] ports = startServer(true);
+        Process server = processes.get(0);
+        try (Socket alice = new Socket("127.0.0.1", ports[1]); Socket bob = new Socket("::1", ports[1])) {
+            alice.setSoTimeout((int) WAIT.toMillis());
+            bob.setSoTimeout((int) WAIT.toMillis());
+            assertThat(readLine(alice.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(bob.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(alice.getInputStream())).isEqualTo("* [::1]:" + bob.getLocalPort() + " joined");
+
+            bob.getOutputStream().write("hi alice\n".getBytes(UTF_8));
+            assertThat(readLine(alice.getInputStream())).isEqualTo("::1 : hi alice");
+            sendUdp("127.0.0.1", ports[0], "a datagram");
+            assertThat(readLine(alice.getInputStream())).isEqualTo("127.0.0.1 : a datagram");
+            assertThat(readLine(bob.getInputStream())).isEqualTo("127.0.0.1 : a datagram");
+
+            server.getOutputStream().write("hello from the console\n".getBytes(UTF_8));
+            server.getOutputStream().flush();
+            assertThat(readLine(alice.getInputStream())).isEqualTo("server : hello from the console");
+            assertThat(readLine(bob.getInputStream())).isEqualTo("server : hello from the console");
+
+            // The end of the console's input does not end the server.
+            server.getOutputStream().close();
+            bob.getOutputStream().write("still here\n".getBytes(UTF_8));
+            assertThat(readLine(alice.getInputStream())).isEqualTo("::1 : still here");
+        }
+        assertThat(await(stdout, text -> text.contains("::1 : still here\n"))).isEqualTo(
+                "::1 : hi alice\n127.0.0.1 : a datagram\nserver : hello from the console\n::1 : still here\n");
+        server.destroy();
+        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isZero();
+        assertThat(stderr()).contains("joined", "left");
     }
 
     @Test

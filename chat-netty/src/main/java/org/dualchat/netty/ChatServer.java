@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
@@ -24,7 +25,9 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,12 +67,14 @@ public final class ChatServer implements AutoCloseable {
     private final HeldMessages held = new HeldMessages();
     private final ServerStats stats = new ServerStats();
     private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
+    private final Room room;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
     private Channel udpChannel;
     private Channel tcpChannel;
     private ScheduledFuture<?> dropReports;
+    private ScheduledFuture<?> udpExpiry;
     private boolean started;
     private boolean closed;
 
@@ -80,6 +85,8 @@ public final class ChatServer implements AutoCloseable {
     public ChatServer(ChatServerConfig config, MessageSink sink) {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
+        this.room = !config.relay() ? null : new Room(stats,
+                config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
     }
 
     /**
@@ -107,6 +114,12 @@ public final class ChatServer implements AutoCloseable {
         }
         checkReceiveBuffer();
         dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
+        if (room != null) {
+            room.udpChannel(udpChannel);
+            if (room.udpSources() != null) {
+                udpExpiry = group.next().scheduleAtFixedRate(room.udpSources()::expire, 1, 1, TimeUnit.MINUTES);
+            }
+        }
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
     }
@@ -124,6 +137,30 @@ public final class ChatServer implements AutoCloseable {
     /** UDP messages dropped so far because the sink was full. */
     public long udpDropped() {
         return udpDrops.total();
+    }
+
+    /**
+     * Says {@code text} as the server's console: printed as {@code server : text} and relayed to every
+     * client. Waits while the sink is full; call it from the console's own thread, never an event loop.
+     *
+     * @return {@code false} if the server closed before the line could be taken
+     */
+    public boolean console(String text) throws InterruptedException {
+        ChatMessage message = ChatMessage.fromConsole(requireNonNull(text, "text"));
+        while (!sink.offer(message)) {
+            synchronized (this) {
+                if (closed) {
+                    return false;
+                }
+            }
+            CountDownLatch ready = new CountDownLatch(1);
+            sink.whenReady(ready::countDown);
+            ready.await(1, TimeUnit.SECONDS);
+        }
+        if (room != null) {
+            room.relay(message, null, null);
+        }
+        return true;
     }
 
     /** The server's running counts; live, readable from any thread. */
@@ -162,6 +199,9 @@ public final class ChatServer implements AutoCloseable {
         if (dropReports != null) {
             dropReports.cancel(false);
         }
+        if (udpExpiry != null) {
+            udpExpiry.cancel(false);
+        }
         udpDrops.report();
         sink.close();
         if (group != null) {
@@ -175,7 +215,7 @@ public final class ChatServer implements AutoCloseable {
                 .group(group)
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
-                .handler(new UdpChannelInitializer(sink, udpDrops));
+                .handler(new UdpChannelInitializer(sink, udpDrops, room));
         // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
         return UdpReceiveOptions.apply(bootstrap, transport);
     }
@@ -189,7 +229,10 @@ public final class ChatServer implements AutoCloseable {
                 // A client that half-closes still gets its last line printed before we close.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held));
+                // A client that reads too slowly misses relays past this, rather than growing memory.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, room));
     }
 
     private void awaitQueuedTasks() {

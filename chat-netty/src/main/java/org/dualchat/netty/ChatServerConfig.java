@@ -32,6 +32,13 @@ public final class ChatServerConfig {
     public static final Duration DEFAULT_PARTIAL_LINE_TIMEOUT = Duration.ofMillis(200);
     /** The UDP receive buffer asked of the kernel (which may grant less). */
     public static final int DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    /** How long a UDP source keeps receiving relays after it last sent, with UDP relay on. */
+    public static final Duration DEFAULT_UDP_RELAY_WINDOW = Duration.ofMinutes(5);
+    /**
+     * How many bytes of relays may wait for one slow TCP client before it misses relays: the high water
+     * mark of its outbound buffer (the low one is half of it).
+     */
+    public static final int DEFAULT_CLIENT_BUFFER = 256 * 1024;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -42,6 +49,10 @@ public final class ChatServerConfig {
     private final int udpReceiveBuffer;
     private final TransportType transport;
     private final int ioThreads;
+    private final boolean relay;
+    private final boolean udpRelay;
+    private final Duration udpRelayWindow;
+    private final int clientBuffer;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -53,6 +64,10 @@ public final class ChatServerConfig {
         this.udpReceiveBuffer = b.udpReceiveBuffer;
         this.transport = b.transport;
         this.ioThreads = b.ioThreads;
+        this.relay = b.relay;
+        this.udpRelay = b.udpRelay;
+        this.udpRelayWindow = b.udpRelayWindow;
+        this.clientBuffer = b.clientBuffer;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -100,6 +115,26 @@ public final class ChatServerConfig {
         return ioThreads;
     }
 
+    /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
+    public boolean relay() {
+        return relay;
+    }
+
+    /** Whether UDP sources that sent recently receive relays as datagrams. */
+    public boolean udpRelay() {
+        return udpRelay;
+    }
+
+    /** How long after its last datagram a UDP source still receives relays. */
+    public Duration udpRelayWindow() {
+        return udpRelayWindow;
+    }
+
+    /** The most bytes of relays waiting for one TCP client before it misses relays. */
+    public int clientBuffer() {
+        return clientBuffer;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -112,6 +147,10 @@ public final class ChatServerConfig {
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
         private TransportType transport = TransportType.AUTO;
         private int ioThreads;
+        private boolean relay = true;
+        private boolean udpRelay;
+        private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
+        private int clientBuffer = DEFAULT_CLIENT_BUFFER;
 
         private Builder() {}
 
@@ -185,6 +224,40 @@ public final class ChatServerConfig {
                 throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
             }
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** Relay each message to the other TCP clients (the default); {@code false} for receive-only. */
+        public Builder relay(boolean relay) {
+            this.relay = relay;
+            return this;
+        }
+
+        /**
+         * Relay to UDP sources too. Off by default: answering unverified source addresses would let
+         * spoofed datagrams turn the server into an amplifier.
+         */
+        public Builder udpRelay(boolean udpRelay) {
+            this.udpRelay = udpRelay;
+            return this;
+        }
+
+        /** How long after its last datagram a UDP source still receives relays. */
+        public Builder udpRelayWindow(Duration udpRelayWindow) {
+            requireNonNull(udpRelayWindow, "udpRelayWindow");
+            if (udpRelayWindow.isNegative() || udpRelayWindow.isZero()) {
+                throw new IllegalArgumentException("udpRelayWindow: " + udpRelayWindow + " (expected: > 0)");
+            }
+            this.udpRelayWindow = udpRelayWindow;
+            return this;
+        }
+
+        /** The most bytes of relays waiting for one TCP client before it misses relays. */
+        public Builder clientBuffer(int clientBuffer) {
+            if (clientBuffer < 1024) {
+                throw new IllegalArgumentException("clientBuffer: " + clientBuffer + " (expected: >= 1024)");
+            }
+            this.clientBuffer = clientBuffer;
             return this;
         }
 

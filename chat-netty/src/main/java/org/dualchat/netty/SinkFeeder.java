@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 
@@ -29,6 +30,7 @@ public final class SinkFeeder {
     private final ChannelHandlerContext ctx;
     private final MessageSink sink;
     private final HeldMessages held;
+    private final Consumer<ChatMessage> accepted;
     // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
     private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
     private boolean waiting;
@@ -39,14 +41,25 @@ public final class SinkFeeder {
      * @param held counts the messages waiting here, for whoever must wait until all are delivered
      */
     public SinkFeeder(ChannelHandlerContext ctx, MessageSink sink, HeldMessages held) {
+        this(ctx, sink, held, message -> { });
+    }
+
+    /**
+     * @param accepted told of each message once the sink has taken it, in order, on the channel's event
+     *     loop: the room relays it then, so that what is relayed is what is printed
+     */
+    public SinkFeeder(ChannelHandlerContext ctx, MessageSink sink, HeldMessages held,
+            Consumer<ChatMessage> accepted) {
         this.ctx = requireNonNull(ctx, "ctx");
         this.sink = requireNonNull(sink, "sink");
         this.held = requireNonNull(held, "held");
+        this.accepted = requireNonNull(accepted, "accepted");
     }
 
     /** Delivers {@code message} now if the sink has room, otherwise as soon as it has. */
     public void deliver(ChatMessage message) {
         if (backlog.isEmpty() && sink.offer(message)) {
+            accepted.accept(message);
             return;
         }
         backlog.add(message);
@@ -73,6 +86,7 @@ public final class SinkFeeder {
             }
             backlog.poll();
             held.remove();
+            accepted.accept(message);
         }
         // Held messages are delivered even after the peer has gone; reading resumes only if it is still here.
         if (ctx.channel().isActive()) {

@@ -17,12 +17,16 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup clients;
     private final HeldMessages held;
     private final byte[] greeting;
+    private final Room room;
 
-    TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held) {
+    /** @param room the chat room, or {@code null} for a receive-only server */
+    TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
+            Room room) {
         this.config = config;
         this.sink = sink;
         this.clients = clients;
         this.held = held;
+        this.room = room;
         this.greeting = config.greeting().isEmpty()
                 ? new byte[0]
                 : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -34,6 +38,6 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast("framer", new LineFramer(config.maxLineLength(), config.partialLineTimeout().toNanos()))
                 .addLast("decoder", UTF8_DECODER)
-                .addLast("handler", new TcpMessageHandler(sink, greeting, held));
+                .addLast("handler", new TcpMessageHandler(sink, greeting, held, room));
     }
 }

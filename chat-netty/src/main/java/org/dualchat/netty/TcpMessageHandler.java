@@ -1,19 +1,27 @@
 package org.dualchat.netty;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
+import org.dualchat.core.TextSafety;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Greets a TCP client and hands each of its lines to the sink, pausing reads from the client while the
- * sink is full, so that nothing the server has read is ever dropped.
+ * sink is full, so that nothing the server has read is ever dropped. With a {@link Room}, the client
+ * takes part in the chat: it joins and leaves with notices to the others, each line the sink accepts is
+ * relayed to them, and {@link ChatCommands commands} are answered instead of printed.
  */
 final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
@@ -22,26 +30,39 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private final MessageSink sink;
     private final byte[] greeting;
     private final HeldMessages held;
+    private final Room room;
     private SinkFeeder feeder;
+    private Member member;
+    private String quitReason;
     private String ip;
     private int port;
 
-    TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held) {
+    /** @param room the room to take part in, or {@code null} for a receive-only server */
+    TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, Room room) {
         this.sink = sink;
         this.greeting = greeting;
         this.held = held;
+        this.room = room;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        feeder = new SinkFeeder(ctx, sink, held);
+        feeder = room == null
+                ? new SinkFeeder(ctx, sink, held)
+                : new SinkFeeder(ctx, sink, held, message -> room.relay(message, member, null));
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ip = Addresses.printable(ctx.channel().remoteAddress());
         port = Addresses.port(ctx.channel().remoteAddress());
-        logger.info("{} connected", ctx.channel());
+        // Join before the greeting: a client that has read its greeting is surely in the room, and
+        // relays queued for it meanwhile come after the greeting, as tasks on this loop.
+        if (room != null) {
+            member = room.join(ctx.channel());
+        } else {
+            logger.info("{} connected", ctx.channel());
+        }
         if (greeting.length > 0) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
         }
@@ -54,7 +75,81 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (text.isEmpty()) {
             return;
         }
-        feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, text));
+        if (room == null) {
+            feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, text));
+        } else if (ChatCommands.isCommand(text)) {
+            command(ctx, text);
+        } else {
+            feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
+        }
+    }
+
+    private void command(ChannelHandlerContext ctx, String line) {
+        String argument = ChatCommands.argument(line);
+        switch (ChatCommands.name(line)) {
+            case "nick" -> {
+                String problem = argument.isEmpty() ? "usage: /nick NAME" : room.rename(member, argument);
+                reply(ctx, problem == null ? List.of("* you are now " + member.label()) : List.of("* " + problem));
+            }
+            case "who" -> reply(ctx, who());
+            case "me" -> {
+                if (argument.isEmpty()) {
+                    reply(ctx, List.of("* usage: /me ACTION"));
+                } else {
+                    String name = member.nick() != null ? member.nick() : ip;
+                    feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), "* " + name + " " + argument));
+                }
+            }
+            case "quit" -> {
+                quitReason = argument;
+                ctx.writeAndFlush(line(ctx, "* bye")).addListener(ChannelFutureListener.CLOSE);
+            }
+            case "help" -> reply(ctx, ChatCommands.HELP);
+            default -> reply(ctx, List.of("* unknown command " + TextSafety.escape(line.split(" ", 2)[0])
+                    + ": /help lists the commands; start a line with // to send it as text"));
+        }
+    }
+
+    private List<String> who() {
+        List<String> labels = room.who();
+        String me = member.label();
+        List<String> lines = new ArrayList<>();
+        lines.add("* " + labels.size() + " here:");
+        int shown = Math.min(labels.size(), ChatCommands.MAX_WHO_LINES);
+        for (int i = 0; i < shown; i++) {
+            String label = labels.get(i);
+            lines.add("*   " + label + (label.equals(me) ? " (you)" : ""));
+        }
+        if (labels.size() > shown) {
+            lines.add("*   and " + (labels.size() - shown) + " more");
+        }
+        return lines;
+    }
+
+    /** Answers the client alone. */
+    private static void reply(ChannelHandlerContext ctx, List<String> lines) {
+        for (String text : lines) {
+            ctx.write(line(ctx, text), ctx.voidPromise());
+        }
+        ctx.flush();
+    }
+
+    private static ByteBuf line(ChannelHandlerContext ctx, String text) {
+        ByteBuf buf = ctx.alloc().buffer(text.length() + 1);
+        ByteBufUtil.writeUtf8(buf, text);
+        return buf.writeByte('\n');
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (member != null && ctx.channel().isWritable() && member.missed > 0) {
+            long missed = member.missed;
+            member.missed = 0;
+            logger.info("{} missed {} relays while it read too slowly", ctx.channel(), missed);
+            ctx.writeAndFlush(line(ctx, "* you missed " + missed + (missed == 1 ? " message" : " messages")
+                    + " while you were not reading fast enough"), ctx.voidPromise());
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -69,7 +164,11 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        logger.info("{} disconnected", ctx.channel());
+        if (member != null) {
+            room.leave(member, quitReason);
+        } else {
+            logger.info("{} disconnected", ctx.channel());
+        }
         ctx.fireChannelInactive();
     }
 

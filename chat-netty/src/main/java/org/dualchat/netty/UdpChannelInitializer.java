@@ -9,16 +9,18 @@ final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {
 
     private final MessageSink sink;
     private final DropCounter dropped;
+    private final Room room;
 
-    UdpChannelInitializer(MessageSink sink, DropCounter dropped) {
+    UdpChannelInitializer(MessageSink sink, DropCounter dropped, Room room) {
         this.sink = sink;
         this.dropped = dropped;
+        this.room = room;
     }
 
     @Override
     protected void initChannel(DatagramChannel ch) {
         ch.pipeline()
                 .addLast("decoder", DatagramLineDecoder.INSTANCE)
-                .addLast("handler", new UdpMessageHandler(sink, dropped));
+                .addLast("handler", new UdpMessageHandler(sink, dropped, room));
     }
 }

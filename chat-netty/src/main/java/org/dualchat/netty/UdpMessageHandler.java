@@ -2,14 +2,16 @@ package org.dualchat.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each datagram line to the sink. UDP has no way to slow a sender down, so a line the full sink
- * cannot take is dropped and counted.
+ * Hands each datagram line to the sink, and relays what it takes to the room. UDP has no way to slow a
+ * sender down, so a line the full sink cannot take is dropped and counted.
  */
 final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
 
@@ -17,16 +19,35 @@ final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
 
     private final MessageSink sink;
     private final DropCounter dropped;
+    private final Room room;
 
     UdpMessageHandler(MessageSink sink, DropCounter dropped) {
+        this(sink, dropped, null);
+    }
+
+    /** @param room where accepted messages are relayed, or {@code null} for a receive-only server */
+    UdpMessageHandler(MessageSink sink, DropCounter dropped, Room room) {
         this.sink = sink;
         this.dropped = dropped;
+        this.room = room;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!sink.offer((ChatMessage) msg)) {
+        ChatMessage message = (ChatMessage) msg;
+        if (!sink.offer(message)) {
             dropped.increment();
+            return;
+        }
+        if (room != null) {
+            InetSocketAddress source = null;
+            RecentSources sources = room.udpSources();
+            if (sources != null) {
+                source = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(message.ip()),
+                        message.port());
+                sources.seen(source);
+            }
+            room.relay(message, null, source);
         }
     }
 

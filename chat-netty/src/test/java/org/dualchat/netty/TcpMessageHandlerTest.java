@@ -34,7 +34,7 @@ class TcpMessageHandlerTest {
 
     @Test
     void greetsTheClientOnConnect() {
-        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), GREETING, held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), GREETING, held, null));
         ByteBuf greeting = ch.readOutbound();
         assertThat(greeting.toString(UTF_8)).isEqualTo("Server connected\n");
         greeting.release();
@@ -44,7 +44,7 @@ class TcpMessageHandlerTest {
 
     @Test
     void anEmptyGreetingSendsNothing() {
-        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held, null));
         assertThat((Object) ch.readOutbound()).isNull();
         assertThat(ch.finish()).isFalse();
     }
@@ -52,7 +52,7 @@ class TcpMessageHandlerTest {
     @Test
     void handsEachLineToTheSinkWithItsSenderAndSkipsBlankOnes() {
         ControlledSink sink = ControlledSink.unbounded();
-        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held, null));
         ch.writeInbound("hi", "", "there");
         assertThat(sink.messages()).containsExactly(
                 new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, "hi"),
@@ -64,7 +64,7 @@ class TcpMessageHandlerTest {
     @Test
     void pausesReadingWhileTheSinkIsFullAndLosesNothing() {
         ControlledSink sink = new ControlledSink(2);
-        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held, null));
         ch.writeInbound("1", "2", "3", "4", "5");
         assertThat(sink.texts()).containsExactly("1", "2");
         assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
@@ -89,7 +89,7 @@ class TcpMessageHandlerTest {
     @Test
     void deliversHeldLinesEvenAfterTheClientHasGone() {
         ControlledSink sink = new ControlledSink(0);
-        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held, null));
         ch.writeInbound("last words");
         ch.close();
         sink.makeRoom(1);
@@ -100,14 +100,14 @@ class TcpMessageHandlerTest {
 
     @Test
     void closesWhenTheClientHalfCloses() {
-        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held, null));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertThat(ch.isOpen()).isFalse();
     }
 
     @Test
     void closesOnAnIoError() {
-        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held));
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held, null));
         ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
         assertThat(ch.isOpen()).isFalse();
     }

@@ -1,0 +1,375 @@
+package org.dualchat.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.dualchat.core.MessageFormat;
+import org.dualchat.core.PrintingSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The chat room over real loopback sockets: relays between TCP, UDP and the console. */
+@Timeout(90)
+class RelayIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String PAD = " " + "x".repeat(200);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final LineCollector out = LineCollector.open();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private ChatServer start(ChatServerConfig.Builder config) throws IOException {
+        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
+        toClose.add(server);
+        server.start();
+        return server;
+    }
+
+    private ChatServer start() throws IOException {
+        return start(ChatServerConfig.builder());
+    }
+
+    /** A TCP client that has read its greeting, so the server has surely let it join. */
+    private Client join(ChatServer server) throws IOException {
+        Client client = new Client(server);
+        toClose.add(client);
+        assertThat(client.readLine()).isEqualTo("Server connected");
+        return client;
+    }
+
+    /** A TCP client with a line reader. */
+    static final class Client implements AutoCloseable {
+
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+
+        Client(ChatServer server) throws IOException {
+            socket = new Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) WAIT.toMillis());
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        String readLine() throws IOException {
+            return in.readLine();
+        }
+
+        /** The next line that is not a join or leave notice. */
+        String readMessage() throws IOException {
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && line.startsWith("* ") && (line.endsWith(" joined") || line.contains(" left")));
+            return line;
+        }
+
+        void send(String text) throws IOException {
+            out.write((text + "\n").getBytes(UTF_8));
+            out.flush();
+        }
+
+        /** Whether a line arrives within {@code millis}; for asserting that nothing comes. */
+        String poll(int millis) throws IOException {
+            socket.setSoTimeout(millis);
+            try {
+                return in.readLine();
+            } catch (SocketTimeoutException nothing) {
+                return null;
+            } finally {
+                socket.setSoTimeout((int) WAIT.toMillis());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void tcpLinesReachEveryOtherClientAndAreStillPrinted() throws Exception {
+        ChatServer server = start();
+        Client alice = join(server);
+        Client bob = join(server);
+        assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + bob.port() + " joined");
+        Client carol = join(server);
+
+        alice.send("hello room");
+        assertThat(bob.readMessage()).isEqualTo("127.0.0.1 : hello room");
+        assertThat(carol.readMessage()).isEqualTo("127.0.0.1 : hello room");
+        assertThat(out.awaitCount(1, WAIT)).containsExactly("127.0.0.1 : hello room");
+        assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + carol.port() + " joined");
+        assertThat(alice.poll(300)).as("never her own line").isNull();
+    }
+
+    @Test
+    void udpAndConsoleLinesReachTheTcpClients() throws Exception {
+        ChatServer server = start();
+        Client alice = join(server);
+        try (DatagramSocket udp = new DatagramSocket()) {
+            byte[] data = "from udp\n".getBytes(UTF_8);
+            udp.send(new DatagramPacket(data, data.length, InetAddress.getByName("::1"), server.udpAddress().getPort()));
+            assertThat(alice.readMessage()).isEqualTo("::1 : from udp");
+            assertThat(server.console("from the operator")).isTrue();
+            assertThat(alice.readMessage()).isEqualTo("server : from the operator");
+            assertThat(out.awaitCount(2, WAIT)).containsExactly("::1 : from udp", "server : from the operator");
+            assertThat(udp.getLocalPort()).isPositive();
+        }
+    }
+
+    @Test
+    void udpSourcesAreSentNothingUnlessUdpRelayIsOn() throws Exception {
+        ChatServer quiet = start();
+        ChatServer relaying = start(ChatServerConfig.builder().udpRelay(true));
+        for (ChatServer server : List.of(quiet, relaying)) {
+            Client tcp = join(server);
+            try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                    DatagramSocket other = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                udp.setSoTimeout(server == quiet ? 500 : (int) WAIT.toMillis());
+                byte[] hi = "hi from udp".getBytes(UTF_8);
+                udp.send(new DatagramPacket(hi, hi.length, InetAddress.getLoopbackAddress(), server.udpAddress().getPort()));
+                assertThat(tcp.readMessage()).isEqualTo("127.0.0.1 : hi from udp");
+                byte[] other1 = "another udp source".getBytes(UTF_8);
+                other.send(new DatagramPacket(other1, other1.length, InetAddress.getLoopbackAddress(),
+                        server.udpAddress().getPort()));
+                assertThat(tcp.readMessage()).isEqualTo("127.0.0.1 : another udp source");
+                tcp.send("reply from tcp");
+
+                DatagramPacket packet = new DatagramPacket(new byte[1000], 1000);
+                if (server == quiet) {
+                    assertThatNothingArrives(udp, packet);
+                } else {
+                    udp.receive(packet);
+                    assertThat(new String(packet.getData(), 0, packet.getLength(), UTF_8))
+                            .as("the other UDP source's line, not its own").isEqualTo("127.0.0.1 : another udp source");
+                    udp.receive(packet);
+                    assertThat(new String(packet.getData(), 0, packet.getLength(), UTF_8))
+                            .isEqualTo("127.0.0.1 : reply from tcp");
+                }
+            }
+        }
+    }
+
+    private static void assertThatNothingArrives(DatagramSocket udp, DatagramPacket packet) throws IOException {
+        try {
+            udp.receive(packet);
+            throw new AssertionError("a UDP source was sent " + new String(packet.getData(), 0, packet.getLength(), UTF_8));
+        } catch (SocketTimeoutException expected) {
+            // Nothing, as it should be.
+        }
+    }
+
+    @Test
+    void receiveOnlyServerRelaysNothingAndTreatsSlashLinesAsText() throws Exception {
+        ChatServer server = start(ChatServerConfig.builder().relay(false));
+        Client alice = join(server);
+        Client bob = join(server);
+        alice.send("/nick alice");
+        alice.send("plain");
+        assertThat(out.awaitCount(2, WAIT)).containsExactly("127.0.0.1 : /nick alice", "127.0.0.1 : plain");
+        assertThat(bob.poll(300)).isNull();
+        assertThat(alice.poll(100)).isNull();
+    }
+
+    @Test
+    void nickWhoAndQuitOverRealSockets() throws Exception {
+        ChatServer server = start();
+        Client alice = join(server);
+        Client bob = join(server);
+        alice.readLine(); // bob joined
+
+        alice.send("/nick alice");
+        assertThat(alice.readLine()).isEqualTo("* you are now alice@127.0.0.1:" + alice.port());
+        assertThat(bob.readLine()).isEqualTo("* 127.0.0.1:" + alice.port() + " is now alice");
+        alice.send("hi bob");
+        assertThat(bob.readLine()).isEqualTo("alice@127.0.0.1 : hi bob");
+
+        bob.send("/who");
+        assertThat(bob.readLine()).isEqualTo("* 2 here:");
+        List<String> who = List.of(bob.readLine(), bob.readLine());
+        assertThat(who).containsExactlyInAnyOrder(
+                "*   alice@127.0.0.1:" + alice.port(), "*   127.0.0.1:" + bob.port() + " (you)");
+
+        bob.send("/quit gone fishing");
+        assertThat(bob.readLine()).isEqualTo("* bye");
+        assertThat(bob.readLine()).as("the server closed the connection").isNull();
+        assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + bob.port() + " left (gone fishing)");
+        assertThat(out.awaitCount(1, WAIT)).containsExactly("alice@127.0.0.1 : hi bob");
+    }
+
+    @Test
+    void twoHundredClientsEachReceiveAThousandMessagesInOrder() throws Exception {
+        ChatServer server = start();
+        int receivers = 200;
+        int messages = 1000;
+        List<Client> clients = new ArrayList<>();
+        for (int i = 0; i < receivers; i++) {
+            clients.add(join(server));
+        }
+        Client sender = join(server);
+        ExecutorService readers = Executors.newFixedThreadPool(receivers);
+        try {
+            List<Future<Integer>> got = new ArrayList<>();
+            for (Client client : clients) {
+                got.add(readers.submit(() -> readInOrder(client, messages)));
+            }
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < messages; i++) {
+                batch.append("m ").append(i).append('\n');
+            }
+            sender.out.write(batch.toString().getBytes(UTF_8));
+            sender.out.flush();
+            for (Future<Integer> f : got) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(messages);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        assertThat(server.stats().relaysSent()).isEqualTo((long) receivers * messages);
+        assertThat(server.stats().relaysDropped()).isZero();
+        assertThat(out.awaitCount(messages, WAIT)).hasSize(messages);
+    }
+
+    /** Reads {@code count} relayed messages {@code m 0 .. m count-1}, failing on a gap or a reordering. */
+    private static int readInOrder(Client client, int count) throws IOException {
+        return readInOrder(client, count, "");
+    }
+
+    private static int readInOrder(Client client, int count, String suffix) throws IOException {
+        int next = 0;
+        while (next < count) {
+            String line = client.readMessage();
+            if (line == null) {
+                throw new AssertionError("connection closed after " + next + " messages");
+            }
+            assertThat(line).isEqualTo("127.0.0.1 : m " + next + suffix);
+            next++;
+        }
+        return next;
+    }
+
+    @Test
+    void aClientThatNeverReadsNeitherStallsTheRoomNorGrowsTheHeap() throws Exception {
+        LineCounter printed = new LineCounter();
+        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+                new PrintingSink(printed, MessageFormat.PLAIN));
+        toClose.add(server);
+        server.start();
+        Client stuck = join(server);
+        stuck.socket.setReceiveBufferSize(4096);
+        List<Client> readersList = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            readersList.add(join(server));
+        }
+        Client sender = join(server);
+        int messages = 50_000;
+        long heapBefore = usedHeapAfterGc();
+        ExecutorService readers = Executors.newFixedThreadPool(readersList.size());
+        try {
+            List<Future<Integer>> got = new ArrayList<>();
+            for (Client client : readersList) {
+                got.add(readers.submit(() -> readInOrder(client, messages, PAD)));
+            }
+            // About 11 MB in all, far more than the stuck client's socket buffers and its 256 KiB limit,
+            // at up to 50,000 messages a second: a busy room, not a flood (flooding is for rate limits).
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < messages; i++) {
+                batch.append("m ").append(i).append(PAD).append('\n');
+                if (i % 500 == 499) {
+                    sender.out.write(batch.toString().getBytes(UTF_8));
+                    batch.setLength(0);
+                    Thread.sleep(10);
+                }
+            }
+            sender.out.write(batch.toString().getBytes(UTF_8));
+            sender.out.flush();
+            for (Future<Integer> f : got) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(messages);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        assertThat(printed.await(messages, WAIT)).isEqualTo(messages);
+        assertThat(server.stats().relaysDropped()).as("the stuck client missed relays").isPositive();
+
+        long heapGrowth = usedHeapAfterGc() - heapBefore;
+        long direct = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
+        System.err.printf("stuck-client test: heap growth %,d bytes, Netty direct memory %,d bytes,"
+                + " %,d relays missed%n", heapGrowth, direct, server.stats().relaysDropped());
+        assertThat(heapGrowth).as("heap growth").isLessThan(16L << 20);
+        assertThat(direct).as("Netty direct memory").isLessThan(32L << 20);
+    }
+
+    /** Stands in for stdout where only the number of lines matters. */
+    static final class LineCounter extends OutputStream {
+
+        private final java.util.concurrent.atomic.AtomicLong lines = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                lines.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            long n = 0;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    n++;
+                }
+            }
+            lines.addAndGet(n);
+        }
+
+        long await(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (lines.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            return lines.get();
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}

@@ -1,0 +1,233 @@
+package org.dualchat.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.Protocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** TCP clients in a {@link Room}, each an embedded channel: relays, presence and commands. */
+@Timeout(10)
+class RoomHandlerTest {
+
+    private final ServerStats stats = new ServerStats();
+    private final Room room = new Room(stats, null);
+    private final ControlledSink sink = ControlledSink.unbounded();
+    private final HeldMessages held = new HeldMessages();
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void finishAll() {
+        for (EmbeddedChannel ch : channels) {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    /** A client from {@code ip:port} that has joined the room. */
+    private EmbeddedChannel client(String ip, int port) {
+        EmbeddedChannel ch = new EmbeddedChannel(new TcpMessageHandler(sink, new byte[0], held, room)) {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return new InetSocketAddress(ip, port);
+            }
+        };
+        channels.add(ch);
+        return ch;
+    }
+
+    /** Every line written to {@code ch} so far, once the room's flushes have run. */
+    private static List<String> received(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        List<String> lines = new ArrayList<>();
+        ByteBuf buf;
+        while ((buf = ch.readOutbound()) != null) {
+            String text = buf.toString(UTF_8);
+            buf.release();
+            for (String line : text.split("\n")) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void relaysEachLineToEveryoneButItsSenderInTheSameShapeAsPrinted() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("::1", 40002);
+        EmbeddedChannel carol = client("10.0.0.3", 40003);
+        received(alice);
+        received(bob);
+        received(carol);
+
+        alice.writeInbound("hello", "second");
+        assertThat(received(bob)).containsExactly("127.0.0.1 : hello", "127.0.0.1 : second");
+        assertThat(received(carol)).containsExactly("127.0.0.1 : hello", "127.0.0.1 : second");
+        assertThat(received(alice)).as("not echoed to its sender").isEmpty();
+        assertThat(sink.texts()).containsExactly("hello", "second");
+        assertThat(stats.relaysSent()).isEqualTo(4);
+    }
+
+    @Test
+    void relaysWhatTheConsoleAndUdpSay() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        room.relay(ChatMessage.fromConsole("from the operator"), null, null);
+        room.relay(new ChatMessage(Protocol.UDP, "::1", 5000, "over udp"), null, null);
+        assertThat(received(alice)).containsExactly("server : from the operator", "::1 : over udp");
+    }
+
+    @Test
+    void escapesControlCharactersInRelays() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(bob);
+        alice.writeInbound("\u001b[2Jgone\rfake");
+        assertThat(received(bob)).containsExactly("127.0.0.1 : \\x1b[2Jgone\\x0dfake");
+    }
+
+    @Test
+    void tellsTheOthersWhoJoinsAndLeaves() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("::1", 40002);
+        assertThat(received(alice)).containsExactly("* [::1]:40002 joined");
+        assertThat(received(bob)).as("no notice of one's own joining").isEmpty();
+        bob.close();
+        assertThat(received(alice)).containsExactly("* [::1]:40002 left");
+        assertThat(room.size()).isEqualTo(1);
+    }
+
+    @Test
+    void nickIsValidatedUniqueAndShownInFrontOfTheIp() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(alice);
+
+        alice.writeInbound("/nick alice");
+        assertThat(received(alice)).containsExactly("* you are now alice@127.0.0.1:40001");
+        assertThat(received(bob)).containsExactly("* 127.0.0.1:40001 is now alice");
+
+        bob.writeInbound("/nick ALICE", "/nick 9lives", "/nick server", "/nick " + "x".repeat(25), "/nick");
+        assertThat(received(bob)).containsExactly(
+                "* the nick ALICE is taken",
+                "* a nick starts with a letter",
+                "* the nick server is reserved",
+                "* a nick has at most 24 characters",
+                "* usage: /nick NAME");
+
+        alice.writeInbound("hi");
+        assertThat(received(bob)).containsExactly("alice@127.0.0.1 : hi");
+        assertThat(sink.messages()).containsExactly(new ChatMessage(Protocol.TCP, "127.0.0.1", 40001, "alice", "hi"));
+        assertThat(sink.texts()).as("commands are not messages").containsExactly("hi");
+
+        // A nick given up is free again.
+        alice.writeInbound("/nick al");
+        bob.writeInbound("/nick alice");
+        assertThat(received(bob)).contains("* you are now alice@127.0.0.1:40002");
+    }
+
+    @Test
+    void whoListsEveryoneToTheAskerOnly() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        alice.writeInbound("/nick alice");
+        received(alice);
+        received(bob);
+        bob.writeInbound("/who");
+        assertThat(received(bob)).containsExactly(
+                "* 2 here:", "*   127.0.0.1:40002 (you)", "*   alice@127.0.0.1:40001");
+        assertThat(received(alice)).isEmpty();
+    }
+
+    @Test
+    void meIsAnActionPrintedAndRelayed() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        alice.writeInbound("/nick alice");
+        received(bob);
+        alice.writeInbound("/me waves");
+        assertThat(received(bob)).containsExactly("alice@127.0.0.1 : * alice waves");
+        assertThat(sink.texts()).containsExactly("* alice waves");
+    }
+
+    @Test
+    void quitSaysByeClosesAndTellsTheOthersWhy() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(alice);
+        bob.writeInbound("/quit time for lunch");
+        assertThat(received(bob)).containsExactly("* bye");
+        assertThat(bob.isOpen()).isFalse();
+        assertThat(received(alice)).containsExactly("* 127.0.0.1:40002 left (time for lunch)");
+    }
+
+    @Test
+    void unknownCommandsAreAnsweredAndNotRelayedWhileOtherSlashesAreText() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(alice);
+        received(bob);
+        bob.writeInbound("/dance now", "/var/log/syslog", "//nick is a command", "/ ", "/help");
+        List<String> toBob = received(bob);
+        assertThat(toBob.get(0)).startsWith("* unknown command /dance: /help lists the commands");
+        assertThat(toBob.get(1)).isEqualTo("* commands:");
+        assertThat(toBob).hasSize(1 + ChatCommands.HELP.size());
+        assertThat(received(alice)).containsExactly(
+                "127.0.0.1 : /var/log/syslog", "127.0.0.1 : /nick is a command", "127.0.0.1 : / ");
+    }
+
+    @Test
+    void aClientOverItsBufferMissesRelaysAndIsToldOnceItReadsAgain() {
+        EmbeddedChannel slow = client("127.0.0.1", 40002);
+        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
+        // A client that does not read: nothing leaves its outbound buffer.
+        AtomicBoolean stuck = new AtomicBoolean(true);
+        slow.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                if (!stuck.get()) {
+                    ctx.flush();
+                }
+            }
+        });
+
+        for (int i = 0; i < 20; i++) {
+            room.relay(new ChatMessage(Protocol.UDP, "127.0.0.1", 5000, "message number " + i), null, null);
+        }
+        assertThat(slow.isWritable()).isFalse();
+        long missed = stats.relaysDropped();
+        assertThat(missed).isPositive().isLessThan(20);
+        assertThat(stats.relaysSent() + missed).isEqualTo(20);
+
+        stuck.set(false);
+        slow.flush();
+        List<String> lines = received(slow);
+        assertThat(lines).hasSize((int) stats.relaysSent() + 1);
+        assertThat(lines.get(0)).isEqualTo("127.0.0.1 : message number 0");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("* you missed " + missed + " messages while you were"
+                + " not reading fast enough");
+
+        room.relay(new ChatMessage(Protocol.UDP, "127.0.0.1", 5000, "after"), null, null);
+        assertThat(received(slow)).as("told once").containsExactly("127.0.0.1 : after");
+    }
+
+    @Test
+    void aReceiveOnlyServerTreatsCommandsAsText() {
+        EmbeddedChannel ch = new EmbeddedChannel(new TcpMessageHandler(sink, new byte[0], held, null));
+        channels.add(ch);
+        ch.writeInbound("/nick alice");
+        assertThat(sink.texts()).containsExactly("/nick alice");
+        assertThat((Object) ch.readOutbound()).isNull();
+    }
+}
