@@ -1,5 +1,6 @@
 package org.dualchat.core;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,9 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Formatting and printing: MessageFormat.PLAIN into the sink's Utf8Writer and, for comparison, into
- * the BufferedWriter over OutputStreamWriter it replaced (both to a stream that discards); and the
- * whole PrintingSink, from offer to flushed output, in batches of 1,000 messages.
+ * Formatting and printing: MessageFormat.PLAIN into the writer chain the sink uses (BufferedWriter,
+ * OutputStreamWriter, BufferedOutputStream) and into the same without the BufferedOutputStream, to a
+ * stream that discards; and the whole PrintingSink, from offer to flushed output, 1,000 messages a time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,16 +43,17 @@ public class FormattingBenchmark {
     public String payload;
 
     private ChatMessage message;
-    private Writer utf8Writer;
     private Writer jdkWriter;
+    private Writer jdkWriterOverBufferedStream;
     private PrintingSink sink;
 
     @Setup(Level.Trial)
     public void setUp() {
         String text = payload.equals("ascii64") ? "a".repeat(64) : "héllo wörld 世界 ".repeat(3);
         message = new ChatMessage(Protocol.UDP, "127.0.0.1", 40312, text);
-        utf8Writer = new Utf8Writer(Discard.INSTANCE, 64 * 1024);
         jdkWriter = new BufferedWriter(new OutputStreamWriter(Discard.INSTANCE, StandardCharsets.UTF_8), 64 * 1024);
+        jdkWriterOverBufferedStream = new BufferedWriter(new OutputStreamWriter(
+                new BufferedOutputStream(Discard.INSTANCE, 64 * 1024), StandardCharsets.UTF_8), 64 * 1024);
         sink = new PrintingSink(Discard.INSTANCE, MessageFormat.PLAIN, 65_536, Long.MAX_VALUE);
     }
 
@@ -61,13 +63,13 @@ public class FormattingBenchmark {
     }
 
     @Benchmark
-    public void plainIntoUtf8Writer() throws IOException {
-        MessageFormat.PLAIN.write(message, utf8Writer);
+    public void plainIntoBufferedOutputStreamWriter() throws IOException {
+        MessageFormat.PLAIN.write(message, jdkWriter);
     }
 
     @Benchmark
-    public void plainIntoBufferedOutputStreamWriter() throws IOException {
-        MessageFormat.PLAIN.write(message, jdkWriter);
+    public void plainIntoBufferedOutputStreamWriterOverBufferedStream() throws IOException {
+        MessageFormat.PLAIN.write(message, jdkWriterOverBufferedStream);
     }
 
     @Benchmark

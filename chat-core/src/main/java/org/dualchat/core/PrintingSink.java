@@ -2,9 +2,13 @@ package org.dualchat.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,9 +94,11 @@ public final class PrintingSink implements MessageSink {
         // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
         this.resumeAtSize = capacity / 2;
         this.resumeAtChars = maxQueuedChars / 2;
-        // One encode, straight into the block that goes to the stream (BufferedWriter over OutputStreamWriter
-        // copies each character twice and writes in 8 KB pieces).
-        this.out = new Utf8Writer(out, OUTPUT_BUFFER);
+        // OutputStreamWriter hands its stream 8 KB at a time: the BufferedOutputStream gathers them, so that a
+        // busy sink makes one write call per 64 KB. (The JDK's encoder, with its ASCII fast path, beats a
+        // hand-written UTF-8 loop: see chat-bench FormattingBenchmark.)
+        this.out = new BufferedWriter(new OutputStreamWriter(
+                new BufferedOutputStream(out, OUTPUT_BUFFER), StandardCharsets.UTF_8), OUTPUT_BUFFER);
         this.writer = new Thread(this::writeLoop, "dualchat-sink");
         writer.setDaemon(true);
         writer.start();
