@@ -271,7 +271,7 @@ echo "median [min-max] of the runs; ratio = peer median / dualchat median (for r
 echo "udp: highest rate (msgs/s) with zero loss ('+': the sender's full speed, not lost either); tcp: lines/s ('!': lines lost)."
 awk -F'\t' -v peers="$PEERS" '
 function sortnum(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t } }
-function fmt(x, m) { return m == "rss_mb" ? sprintf("%.0f", x) : (x >= 1e6 ? sprintf("%.2fM", x / 1e6) : sprintf("%.0fk", x / 1e3)) }
+function fmt(x, m) { x += 0; return m == "rss_mb" ? sprintf("%.0f", x) : (x >= 1e6 ? sprintf("%.2fM", x / 1e6) : sprintf("%.0fk", x / 1e3)) }
 { key = $1 SUBSEP $3; n = ++cnt[key]; v = $4; flag = v; gsub(/[0-9.]/, "", flag); sub(/[+!]$/, "", v)
   val[key, n] = v; if (flag != "") flags[key] = flags[key] flag }
 END {

@@ -214,7 +214,7 @@ public final class RelayLoad {
             ByteBuf buf = channel.alloc().buffer(n * (size + 1 + 48));
             for (int k = 0; k < n; k++) {
                 int lineStart = buf.writerIndex();
-                buf.writeBytes(RelayReceiverBytes.MARKER).writeBytes(id).writeByte(' ');
+                buf.writeBytes(RelayReceiver.MARKER_BYTES).writeBytes(id).writeByte(' ');
                 writeDecimal(buf, first + k);
                 buf.writeByte(' ');
                 writeDecimal(buf, System.nanoTime() - origin);
@@ -241,10 +241,5 @@ public final class RelayLoad {
             } while (value > 0);
             buf.writeBytes(digits, i, digits.length - i);
         }
-    }
-
-    /** The marker as bytes, once. */
-    private static final class RelayReceiverBytes {
-        static final byte[] MARKER = RelayReceiver.MARKER.getBytes(StandardCharsets.US_ASCII);
     }
 }

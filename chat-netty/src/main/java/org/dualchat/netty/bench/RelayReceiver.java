@@ -3,6 +3,7 @@ package org.dualchat.netty.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -23,8 +24,8 @@ final class RelayReceiver extends ByteToMessageDecoder {
     private static final int MAX_LINE = 256 * 1024;
 
     private static final byte[] SEPARATOR = {' ', ':', ' '};
-    private static final byte[] MARKER_BYTES = MARKER.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] PROBE_BYTES = PROBE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROBE_BYTES = PROBE.getBytes(StandardCharsets.US_ASCII);
 
     private final long origin;
     private final Histogram histogram = new Histogram(MAX_LATENCY_MICROS, 3);
