@@ -138,10 +138,11 @@ class DualchatJarIT {
     void theConsoleAndEveryClientShareOneRoom() throws Exception {
         int[] ports = startServer(true);
         Process server = processes.get(0);
-        try (Socket alice = new Socket("127.0.0.1", ports[1]); Socket bob = new Socket("::1", ports[1])) {
+        try (Socket alice = new Socket("127.0.0.1", ports[1])) {
             alice.setSoTimeout((int) WAIT.toMillis());
-            bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(alice.getInputStream())).isEqualTo("Server connected");
+            Socket bob = new Socket("::1", ports[1]);
+            bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(bob.getInputStream())).isEqualTo("Server connected");
             assertThat(readLine(alice.getInputStream())).isEqualTo("* [::1]:" + bob.getLocalPort() + " joined");
 
@@ -160,6 +161,7 @@ class DualchatJarIT {
             server.getOutputStream().close();
             bob.getOutputStream().write("still here\n".getBytes(UTF_8));
             assertThat(readLine(alice.getInputStream())).isEqualTo("::1 : still here");
+            bob.close();
         }
         assertThat(await(stdout, text -> text.contains("::1 : still here\n"))).isEqualTo(
                 "::1 : hi alice\n127.0.0.1 : a datagram\nserver : hello from the console\n::1 : still here\n");
