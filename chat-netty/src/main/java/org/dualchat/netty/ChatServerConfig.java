@@ -32,6 +32,8 @@ public final class ChatServerConfig {
     public static final Duration DEFAULT_PARTIAL_LINE_TIMEOUT = Duration.ofMillis(200);
     /** The UDP receive buffer asked of the kernel (which may grant less). */
     public static final int DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    /** {@link Builder#metricsPort} for no metrics endpoint, the default. */
+    public static final int NO_METRICS = -1;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -42,6 +44,9 @@ public final class ChatServerConfig {
     private final int udpReceiveBuffer;
     private final TransportType transport;
     private final int ioThreads;
+    private final int metricsPort;
+    private final InetAddress metricsAddress;
+    private final Duration statsInterval;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -53,6 +58,9 @@ public final class ChatServerConfig {
         this.udpReceiveBuffer = b.udpReceiveBuffer;
         this.transport = b.transport;
         this.ioThreads = b.ioThreads;
+        this.metricsPort = b.metricsPort;
+        this.metricsAddress = b.metricsAddress;
+        this.statsInterval = b.statsInterval;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -100,6 +108,21 @@ public final class ChatServerConfig {
         return ioThreads;
     }
 
+    /** The port of the HTTP metrics endpoint ({@code /metrics}, {@code /health}); {@link #NO_METRICS} for none. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The address the metrics endpoint listens on; {@code null} for the loopback address. */
+    public InetAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    /** How often to log a summary of the counts while they change; {@link Duration#ZERO} for never. */
+    public Duration statsInterval() {
+        return statsInterval;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -112,6 +135,9 @@ public final class ChatServerConfig {
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
         private TransportType transport = TransportType.AUTO;
         private int ioThreads;
+        private int metricsPort = NO_METRICS;
+        private InetAddress metricsAddress;
+        private Duration statsInterval = Duration.ZERO;
 
         private Builder() {}
 
@@ -185,6 +211,34 @@ public final class ChatServerConfig {
                 throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 0)");
             }
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** The port of the HTTP metrics endpoint; 0 for any free port, {@link #NO_METRICS} for none. */
+        public Builder metricsPort(int metricsPort) {
+            if (metricsPort != NO_METRICS) {
+                checkPort("metricsPort", metricsPort);
+            }
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        /**
+         * The address the metrics endpoint listens on; {@code null} (the default) for the loopback address,
+         * so that exposing the server's counts to the network is a choice, not an accident.
+         */
+        public Builder metricsAddress(InetAddress metricsAddress) {
+            this.metricsAddress = metricsAddress;
+            return this;
+        }
+
+        /** How often to log a one-line summary of the counts while they change; zero for never. */
+        public Builder statsInterval(Duration statsInterval) {
+            requireNonNull(statsInterval, "statsInterval");
+            if (statsInterval.isNegative()) {
+                throw new IllegalArgumentException("statsInterval: " + statsInterval + " (expected: >= 0)");
+            }
+            this.statsInterval = statsInterval;
             return this;
         }
 
