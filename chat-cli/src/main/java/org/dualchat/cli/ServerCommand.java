@@ -71,13 +71,20 @@ final class ServerCommand implements Callable<Integer> {
     private TransportType transport;
 
     @Mixin
+    private OutputOptions output;
+
+    @Mixin
+    private MetricsOptions metrics;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
     public Integer call() throws InterruptedException {
         ChatServerConfig config = toConfig();
         logging.apply();
-        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, MessageFormat.PLAIN));
+        MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
+        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
         try {
             server.start();
         } catch (IOException e) {
@@ -101,7 +108,9 @@ final class ServerCommand implements Callable<Integer> {
         checkRange("--partial-line-timeout", partialLineTimeoutMillis, 0, Duration.ofHours(1).toMillis());
         checkRange("--udp-rcvbuf", udpReceiveBuffer, 1024, Integer.MAX_VALUE);
         try {
-            return ChatServerConfig.builder()
+            ChatServerConfig.Builder builder = ChatServerConfig.builder();
+            metrics.applyTo(builder, spec);
+            return builder
                     .bindAddress(bindAddress())
                     .udpPort(udpPort)
                     .tcpPort(tcpPort)
