@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
+/** The stats line: what it says, when it is logged and when it is not. */
 @Timeout(10)
 class StatsReporterTest {
 

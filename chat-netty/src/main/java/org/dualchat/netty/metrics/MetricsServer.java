@@ -42,6 +42,8 @@ public final class MetricsServer implements AutoCloseable {
     /** More concurrent connections than any set of scrapers needs; beyond it new ones are closed at once. */
     static final int MAX_CONNECTIONS = 64;
 
+    private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final ChannelGroup connections =
@@ -77,7 +79,7 @@ public final class MetricsServer implements AutoCloseable {
     /** Closes the open HTTP connections and releases the JVM listeners; the caller closes the listener. */
     @Override
     public void close() {
-        connections.close().awaitUninterruptibly();
+        connections.close().awaitUninterruptibly(CLOSE_TIMEOUT_MILLIS);
         gcMetrics.close();
         registry.close();
     }
