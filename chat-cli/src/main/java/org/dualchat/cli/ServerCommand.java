@@ -90,13 +90,20 @@ final class ServerCommand implements Callable<Integer> {
     private int clientBuffer;
 
     @Mixin
+    private OutputOptions output;
+
+    @Mixin
+    private MetricsOptions metrics;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
     public Integer call() throws InterruptedException {
         ChatServerConfig config = toConfig();
         logging.apply();
-        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, MessageFormat.PLAIN));
+        MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
+        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
         try {
             server.start();
         } catch (IOException e) {
@@ -123,7 +130,9 @@ final class ServerCommand implements Callable<Integer> {
         checkRange("--udp-relay-window", udpRelayWindowMinutes, 1, Duration.ofDays(1).toMinutes());
         checkRange("--client-buffer", clientBuffer, 1024, Integer.MAX_VALUE);
         try {
-            return ChatServerConfig.builder()
+            ChatServerConfig.Builder builder = ChatServerConfig.builder();
+            metrics.applyTo(builder, spec);
+            return builder
                     .bindAddress(bindAddress())
                     .udpPort(udpPort)
                     .tcpPort(tcpPort)

@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.metrics.MetricsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +49,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP and TCP channels: nothing new comes in;</li>
+ *   <li>close the listening UDP and TCP channels, and the metrics endpoint: nothing new comes in;</li>
  *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
  *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
- *   <li>close the sink, which prints everything it accepted;</li>
+ *   <li>close the sink, which prints everything it accepted, and log the final counts;</li>
  *   <li>shut the event loop group down.</li>
  * </ol>
  */
@@ -68,16 +69,22 @@ public final class ChatServer implements AutoCloseable {
     private final MessageSink sink;
     private final HeldMessages held = new HeldMessages();
     private final ServerStats stats = new ServerStats();
-    private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
+    private final DropCounter udpDrops = new DropCounter(
+            "UDP messages because the output queue was full", stats, ServerStats.Drop.QUEUE_FULL);
+    private final StatsReporter statsReporter;
     private final Room room;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
     private Channel udpChannel;
     private Channel tcpChannel;
+    private MetricsServer metrics;
+    private Channel metricsChannel;
     private ScheduledFuture<?> dropReports;
     private ScheduledFuture<?> udpExpiry;
+    private ScheduledFuture<?> statsReports;
     private boolean started;
+    private boolean serving;
     private boolean closed;
 
     /**
@@ -89,6 +96,7 @@ public final class ChatServer implements AutoCloseable {
         this.sink = requireNonNull(sink, "sink");
         this.room = !config.relay() ? null : new Room(stats,
                 config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
+        this.statsReporter = new StatsReporter(stats, config.statsInterval());
     }
 
     /**
@@ -110,10 +118,18 @@ public final class ChatServer implements AutoCloseable {
             InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
             tcpChannel = bind("TCP", tcpBootstrap(transport), new InetSocketAddress(host, config.tcpPort()));
+            if (config.metricsPort() != ChatServerConfig.NO_METRICS) {
+                metrics = new MetricsServer(stats);
+                InetAddress metricsHost = config.metricsAddress() != null
+                        ? config.metricsAddress() : InetAddress.getLoopbackAddress();
+                metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
+                        new InetSocketAddress(metricsHost, config.metricsPort()));
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+        serving = true;
         checkReceiveBuffer();
         dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
         if (room != null) {
@@ -124,6 +140,14 @@ public final class ChatServer implements AutoCloseable {
         }
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
+        if (metricsChannel != null) {
+            logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
+        }
+        long interval = config.statsInterval().toMillis();
+        if (interval > 0) {
+            statsReports = group.next().scheduleAtFixedRate(
+                    statsReporter::reportIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
@@ -134,6 +158,12 @@ public final class ChatServer implements AutoCloseable {
     /** The TCP address actually bound: with port 0 in the config, the port the system chose. */
     public InetSocketAddress tcpAddress() {
         return (InetSocketAddress) boundChannel(tcpChannel).localAddress();
+    }
+
+    /** The metrics endpoint's address actually bound; {@code null} if the config asks for none. */
+    public InetSocketAddress metricsAddress() {
+        boundChannel(udpChannel);
+        return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
     }
 
     /** UDP messages dropped so far because the sink was full. */
@@ -184,6 +214,10 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         closeAndWait(tcpChannel);
         closeAndWait(udpChannel);
+        closeAndWait(metricsChannel);
+        if (metrics != null) {
+            metrics.close();
+        }
         if (clients != null) {
             clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
             // A close future completes before channelInactive runs, and channelInactive is where the
@@ -204,8 +238,14 @@ public final class ChatServer implements AutoCloseable {
         if (udpExpiry != null) {
             udpExpiry.cancel(false);
         }
+        if (statsReports != null) {
+            statsReports.cancel(false);
+        }
         udpDrops.report();
         sink.close();
+        if (serving) {
+            statsReporter.reportFinal();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
@@ -219,7 +259,7 @@ public final class ChatServer implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
                 // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new UdpChannelInitializer(sink, udpDrops, room));
+                .handler(new UdpChannelInitializer(sink, udpDrops, stats, room));
     }
 
     private ServerBootstrap tcpBootstrap(Transport transport) {
@@ -234,7 +274,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, room));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, room));
     }
 
     private void awaitQueuedTasks() {

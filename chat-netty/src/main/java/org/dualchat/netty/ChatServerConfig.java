@@ -39,6 +39,8 @@ public final class ChatServerConfig {
      * mark of its outbound buffer (the low one is half of it).
      */
     public static final int DEFAULT_CLIENT_BUFFER = 256 * 1024;
+    /** {@link Builder#metricsPort} for no metrics endpoint, the default. */
+    public static final int NO_METRICS = -1;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -53,6 +55,9 @@ public final class ChatServerConfig {
     private final boolean udpRelay;
     private final Duration udpRelayWindow;
     private final int clientBuffer;
+    private final int metricsPort;
+    private final InetAddress metricsAddress;
+    private final Duration statsInterval;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -68,6 +73,9 @@ public final class ChatServerConfig {
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.metricsPort = b.metricsPort;
+        this.metricsAddress = b.metricsAddress;
+        this.statsInterval = b.statsInterval;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -135,6 +143,21 @@ public final class ChatServerConfig {
         return clientBuffer;
     }
 
+    /** The port of the HTTP metrics endpoint ({@code /metrics}, {@code /health}); {@link #NO_METRICS} for none. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The address the metrics endpoint listens on; {@code null} for the loopback address. */
+    public InetAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    /** How often to log a summary of the counts while they change; {@link Duration#ZERO} for never. */
+    public Duration statsInterval() {
+        return statsInterval;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -151,6 +174,9 @@ public final class ChatServerConfig {
         private boolean udpRelay;
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
+        private int metricsPort = NO_METRICS;
+        private InetAddress metricsAddress;
+        private Duration statsInterval = Duration.ZERO;
 
         private Builder() {}
 
@@ -233,6 +259,15 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** The port of the HTTP metrics endpoint; 0 for any free port, {@link #NO_METRICS} for none. */
+        public Builder metricsPort(int metricsPort) {
+            if (metricsPort != NO_METRICS) {
+                checkPort("metricsPort", metricsPort);
+            }
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
         /**
          * Relay to UDP sources too. Off by default: answering unverified source addresses would let
          * spoofed datagrams turn the server into an amplifier.
@@ -258,6 +293,25 @@ public final class ChatServerConfig {
                 throw new IllegalArgumentException("clientBuffer: " + clientBuffer + " (expected: >= 1024)");
             }
             this.clientBuffer = clientBuffer;
+            return this;
+        }
+
+        /**
+         * The address the metrics endpoint listens on; {@code null} (the default) for the loopback address,
+         * so that exposing the server's counts to the network is a choice, not an accident.
+         */
+        public Builder metricsAddress(InetAddress metricsAddress) {
+            this.metricsAddress = metricsAddress;
+            return this;
+        }
+
+        /** How often to log a one-line summary of the counts while they change; zero for never. */
+        public Builder statsInterval(Duration statsInterval) {
+            requireNonNull(statsInterval, "statsInterval");
+            if (statsInterval.isNegative()) {
+                throw new IllegalArgumentException("statsInterval: " + statsInterval + " (expected: >= 0)");
+            }
+            this.statsInterval = statsInterval;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.dualchat.netty;
 
+import static java.util.Objects.requireNonNull;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import io.netty.buffer.ByteBuf;
@@ -38,6 +39,7 @@ public final class LineFramer extends ByteToMessageDecoder {
 
     private final int maxLength;
     private final long quietNanos;
+    private final Runnable onSplit;
     private final long lateNanos;
     private long lastInputNanos;
     private long quietCheckDue;
@@ -53,6 +55,17 @@ public final class LineFramer extends ByteToMessageDecoder {
      *     for a newline or the end of input
      */
     public LineFramer(int maxLength, long quietNanos) {
+        this(maxLength, quietNanos, () -> { });
+    }
+
+    /**
+     * @param maxLength the longest frame, in bytes (at least 4, one UTF-8 character)
+     * @param quietNanos how long a partial line waits for more input before it is delivered; 0 waits
+     *     for a newline or the end of input
+     * @param onSplit run on the event loop once for each line cut into pieces for being longer than
+     *     {@code maxLength} (for counting; it must be quick)
+     */
+    public LineFramer(int maxLength, long quietNanos, Runnable onSplit) {
         if (maxLength < 4) {
             throw new IllegalArgumentException("maxLength: " + maxLength + " (expected: >= 4)");
         }
@@ -61,6 +74,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         }
         this.maxLength = maxLength;
         this.quietNanos = quietNanos;
+        this.onSplit = requireNonNull(onSplit, "onSplit");
         this.lateNanos = Math.min(quietNanos / 4, MAX_LATE_NANOS);
     }
 
@@ -116,6 +130,9 @@ public final class LineFramer extends ByteToMessageDecoder {
                 }
             } else if (in.readableBytes() <= maxLength) {
                 return;
+            }
+            if (!continued) {
+                onSplit.run();
             }
             out.add(in.readRetainedSlice(pieceLength(in, start)));
             continued = true;
