@@ -112,8 +112,9 @@ class ObservabilityJarIT {
             OutputStream o = tcp.getOutputStream();
             o.write((tcpLine + "\n").getBytes(UTF_8));
             tcp.shutdownOutput();
-            // The server closes once it has read the half-close: the line is in.
-            assertThat(in.read()).isEqualTo(-1);
+            // The server closes once it has read the half-close: the line is in. (What it relays meanwhile,
+            // such as the datagram above, is read and ignored.)
+            in.readAllBytes();
         }
     }
 
