@@ -66,6 +66,7 @@ public final class ChatServer implements AutoCloseable {
     private final HeldMessages held = new HeldMessages();
     private final ServerStats stats = new ServerStats();
     private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
+    private final Limits limits;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -82,6 +83,7 @@ public final class ChatServer implements AutoCloseable {
     public ChatServer(ChatServerConfig config, MessageSink sink) {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
+        this.limits = new Limits(config, stats);
     }
 
     /**
@@ -109,6 +111,7 @@ public final class ChatServer implements AutoCloseable {
         }
         checkReceiveBuffer();
         dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
+        limits.start(group);
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
     }
@@ -131,6 +134,11 @@ public final class ChatServer implements AutoCloseable {
     /** The server's running counts; live, readable from any thread. */
     public ServerStats stats() {
         return stats;
+    }
+
+    /** The access list, connection counts and rate buckets, for tests to look into. */
+    Limits limits() {
+        return limits;
     }
 
     /** TCP lines read but waiting for room in the sink. */
@@ -165,6 +173,7 @@ public final class ChatServer implements AutoCloseable {
             dropReports.cancel(false);
         }
         udpDrops.report();
+        limits.stop();
         sink.close();
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -179,7 +188,7 @@ public final class ChatServer implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
                 // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new UdpChannelInitializer(sink, udpDrops));
+                .handler(new UdpChannelInitializer(sink, udpDrops, limits));
     }
 
     private ServerBootstrap tcpBootstrap(Transport transport) {
@@ -191,7 +200,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that half-closes still gets its last line printed before we close.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits));
     }
 
     private void awaitQueuedTasks() {

@@ -1,6 +1,7 @@
 package org.dualchat.netty;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
@@ -16,13 +17,18 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final MessageSink sink;
     private final ChannelGroup clients;
     private final HeldMessages held;
+    private final ServerStats stats;
+    private final Limits limits;
     private final byte[] greeting;
 
-    TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held) {
+    TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
+            ServerStats stats, Limits limits) {
         this.config = config;
         this.sink = sink;
         this.clients = clients;
         this.held = held;
+        this.stats = stats;
+        this.limits = limits;
         this.greeting = config.greeting().isEmpty()
                 ? new byte[0]
                 : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -31,8 +37,16 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
-        ch.pipeline()
-                .addLast("framer", new LineFramer(config.maxLineLength(), config.partialLineTimeout().toNanos()))
+        ChannelPipeline pipeline = ch.pipeline();
+        // "acl" and "limits" come first, ahead of TLS too: a refused connection costs no handshake, and
+        // hears why in plain text. "idle" and "rate" come after the framer: they count messages, not reads.
+        Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
+        pipeline.addLast("limits", limits.newConnectionLimiter());
+        pipeline.addLast("framer", new LineFramer(
+                config.maxLineLength(), config.partialLineTimeout().toNanos(), stats::lineSplit));
+        Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
+        Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
+        pipeline
                 .addLast("decoder", UTF8_DECODER)
                 .addLast("handler", new TcpMessageHandler(sink, greeting, held));
     }
