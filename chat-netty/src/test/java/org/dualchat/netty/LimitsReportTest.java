@@ -22,18 +22,23 @@ class LimitsReportTest {
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final ServerStats stats = new ServerStats();
     private final LimitsReport report = new LimitsReport(stats);
+    private Level level;
 
     @BeforeEach
     void capture() {
         logged.start();
         logger.addAppender(logged);
+        // Kept to ourselves: the test configuration quiets this logger, and the console need not see it.
         logger.setAdditive(false);
+        level = logger.getLevel();
+        logger.setLevel(Level.WARN);
     }
 
     @AfterEach
     void release() {
         logger.detachAppender(logged);
         logger.setAdditive(true);
+        logger.setLevel(level);
     }
 
     private List<String> lines() {
