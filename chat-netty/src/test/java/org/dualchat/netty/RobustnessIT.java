@@ -381,7 +381,7 @@ class RobustnessIT {
             // drop some of them when the flood overruns the socket's receive buffer.)
             assertThat(server.udpDropped()).as("datagrams dropped for a full sink").isZero();
             long normalUdpPrinted = countNormalUdp();
-            assertThat(normalUdpPrinted).as("normal datagrams printed").isGreaterThanOrEqualTo(50);
+            assertThat(normalUdpPrinted).as("normal datagrams printed, of 100").isGreaterThanOrEqualTo(25);
 
             long flooderPrinted = printed.lines("127.0.0.2");
             // One allowance for the source, both protocols together: the burst, the rate for the time
