@@ -73,6 +73,7 @@ public final class ChatServer implements AutoCloseable {
             "UDP messages because the output queue was full", stats, ServerStats.Drop.QUEUE_FULL);
     private final StatsReporter statsReporter;
     private final Room room;
+    private final Limits limits;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -97,6 +98,7 @@ public final class ChatServer implements AutoCloseable {
         this.room = !config.relay() ? null : new Room(stats,
                 config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
         this.statsReporter = new StatsReporter(stats, config.statsInterval());
+        this.limits = new Limits(config, stats);
     }
 
     /**
@@ -138,6 +140,7 @@ public final class ChatServer implements AutoCloseable {
                 udpExpiry = group.next().scheduleAtFixedRate(room.udpSources()::expire, 1, 1, TimeUnit.MINUTES);
             }
         }
+        limits.start(group);
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
         if (metricsChannel != null) {
@@ -200,6 +203,11 @@ public final class ChatServer implements AutoCloseable {
         return stats;
     }
 
+    /** The access list, connection counts and rate buckets, for tests to look into. */
+    Limits limits() {
+        return limits;
+    }
+
     /** TCP lines read but waiting for room in the sink. */
     long heldMessages() {
         return held.count();
@@ -242,6 +250,7 @@ public final class ChatServer implements AutoCloseable {
             statsReports.cancel(false);
         }
         udpDrops.report();
+        limits.stop();
         sink.close();
         if (serving) {
             statsReporter.reportFinal();
@@ -259,7 +268,7 @@ public final class ChatServer implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
                 // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new UdpChannelInitializer(sink, udpDrops, stats, room));
+                .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
     }
 
     private ServerBootstrap tcpBootstrap(Transport transport) {
@@ -274,7 +283,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, room));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, room));
     }
 
     private void awaitQueuedTasks() {

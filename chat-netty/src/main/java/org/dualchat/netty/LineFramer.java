@@ -39,8 +39,8 @@ public final class LineFramer extends ByteToMessageDecoder {
 
     private final int maxLength;
     private final long quietNanos;
-    private final Runnable onSplit;
     private final long lateNanos;
+    private final Runnable onSplit;
     private long lastInputNanos;
     private long quietCheckDue;
     private boolean pausedAtLastCheck;
@@ -48,11 +48,13 @@ public final class LineFramer extends ByteToMessageDecoder {
     // The start of the current line has been delivered already (a quiet flush, or a piece of a long line):
     // its terminator alone ends that line, and is not an empty line of its own.
     private boolean continued;
+    // The current line has been cut for its length already: it is counted once, however many pieces.
+    private boolean split;
 
     /**
-     * @param maxLength the longest frame, in bytes (at least 4, one UTF-8 character)
-     * @param quietNanos how long a partial line waits for more input before it is delivered; 0 waits
-     *     for a newline or the end of input
+     * A framer that does not report over-long lines.
+     *
+     * @see #LineFramer(int, long, Runnable)
      */
     public LineFramer(int maxLength, long quietNanos) {
         this(maxLength, quietNanos, () -> { });
@@ -62,8 +64,7 @@ public final class LineFramer extends ByteToMessageDecoder {
      * @param maxLength the longest frame, in bytes (at least 4, one UTF-8 character)
      * @param quietNanos how long a partial line waits for more input before it is delivered; 0 waits
      *     for a newline or the end of input
-     * @param onSplit run on the event loop once for each line cut into pieces for being longer than
-     *     {@code maxLength} (for counting; it must be quick)
+     * @param onSplit run once for each line longer than {@code maxLength}, when it is first cut
      */
     public LineFramer(int maxLength, long quietNanos, Runnable onSplit) {
         if (maxLength < 4) {
@@ -74,8 +75,8 @@ public final class LineFramer extends ByteToMessageDecoder {
         }
         this.maxLength = maxLength;
         this.quietNanos = quietNanos;
-        this.onSplit = requireNonNull(onSplit, "onSplit");
         this.lateNanos = Math.min(quietNanos / 4, MAX_LATE_NANOS);
+        this.onSplit = requireNonNull(onSplit, "onSplit");
     }
 
     @Override
@@ -126,16 +127,18 @@ public final class LineFramer extends ByteToMessageDecoder {
                     }
                     in.readerIndex(lf + 1);
                     continued = false;
+                    split = false;
                     continue;
                 }
             } else if (in.readableBytes() <= maxLength) {
                 return;
             }
-            if (!continued) {
-                onSplit.run();
-            }
             out.add(in.readRetainedSlice(pieceLength(in, start)));
             continued = true;
+            if (!split) {
+                split = true;
+                onSplit.run();
+            }
         }
     }
 

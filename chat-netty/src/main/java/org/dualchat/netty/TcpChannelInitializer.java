@@ -1,6 +1,7 @@
 package org.dualchat.netty;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +15,20 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup clients;
     private final HeldMessages held;
     private final ServerStats stats;
+    private final Limits limits;
     private final byte[] greeting;
     private final Room room;
 
     /** @param room the chat room, or {@code null} for a receive-only server */
     TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
-            ServerStats stats, Room room) {
+            ServerStats stats, Limits limits, Room room) {
         this.config = config;
         this.sink = sink;
         this.clients = clients;
         this.held = held;
         this.room = room;
         this.stats = stats;
+        this.limits = limits;
         this.greeting = config.greeting().isEmpty()
                 ? new byte[0]
                 : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -34,10 +37,17 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
-        ch.pipeline()
-                .addLast("counter", new TcpTrafficCounter(stats))
-                .addLast("framer", new LineFramer(
-                        config.maxLineLength(), config.partialLineTimeout().toNanos(), stats::lineSplit))
+        ChannelPipeline pipeline = ch.pipeline();
+        // "acl" and "limits" come first, ahead of TLS too: a refused connection costs no handshake, and
+        // hears why in plain text. "idle" and "rate" come after the framer: they count messages, not reads.
+        pipeline.addLast("counter", new TcpTrafficCounter(stats));
+        Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
+        pipeline.addLast("limits", limits.newConnectionLimiter());
+        pipeline.addLast("framer", new LineFramer(
+                config.maxLineLength(), config.partialLineTimeout().toNanos(), stats::lineSplit));
+        Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
+        Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
+        pipeline
                 .addLast("decoder", new Utf8LineDecoder(stats))
                 .addLast("handler", new TcpMessageHandler(sink, greeting, held, room));
     }
