@@ -11,13 +11,12 @@ import org.junit.jupiter.api.Timeout;
 class ChatServerConfigTest {
 
     @Test
-    void theLimitsAreOnByDefault() {
+    void theLimitsAreOnByDefaultButTheRate() {
         ChatServerConfig config = ChatServerConfig.builder().build();
         assertThat(config.maxConnections()).isEqualTo(4096);
         assertThat(config.maxConnectionsPerIp()).isEqualTo(64);
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.rate()).as("no limit unless asked").isZero();
-        assertThat(config.burst()).isEqualTo(2000);
         assertThat(config.allow()).isEmpty();
         assertThat(config.deny()).isEmpty();
     }
