@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dualchat server: one UDP port and one TCP port on one shared event loop group, both feeding one
- * {@link MessageSink}.
+ * {@link MessageSink}; optionally TLS for TCP, on the TCP port or a port of its own ({@link ServerTls}).
  *
  * <pre>{@code
  * ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).build();
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP and TCP channels: nothing new comes in;</li>
+ *   <li>close the listening UDP, TCP and TLS channels: nothing new comes in;</li>
  *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
  *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
@@ -66,11 +66,13 @@ public final class ChatServer implements AutoCloseable {
     private final HeldMessages held = new HeldMessages();
     private final ServerStats stats = new ServerStats();
     private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
+    private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
 
     private EventLoopGroup group;
     private ChannelGroup clients;
     private Channel udpChannel;
     private Channel tcpChannel;
+    private Channel tlsChannel;
     private ScheduledFuture<?> dropReports;
     private boolean started;
     private boolean closed;
@@ -102,15 +104,27 @@ public final class ChatServer implements AutoCloseable {
         try {
             InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
-            tcpChannel = bind("TCP", tcpBootstrap(transport), new InetSocketAddress(host, config.tcpPort()));
+            TlsStage tls = config.tls() == null ? null : new TlsStage(config.tls(), tlsFailures);
+            boolean tlsPort = config.tlsPort() != ChatServerConfig.TLS_ON_TCP_PORT;
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort ? null : tls),
+                    new InetSocketAddress(host, config.tcpPort()));
+            if (tls != null && tlsPort) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, config.tlsPort()));
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
         checkReceiveBuffer();
-        dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
+        dropReports = group.next().scheduleAtFixedRate(this::report, 1, 1, TimeUnit.SECONDS);
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
+        if (config.tls() != null) {
+            logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
+                    tlsChannel == null ? " (this port takes TLS clients only)" : "",
+                    config.tls().certificate().getSubjectX500Principal().getName(),
+                    config.tls().isSelfSigned() ? " (self-signed)" : "", config.tls().fingerprint());
+        }
     }
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
@@ -121,6 +135,19 @@ public final class ChatServer implements AutoCloseable {
     /** The TCP address actually bound: with port 0 in the config, the port the system chose. */
     public InetSocketAddress tcpAddress() {
         return (InetSocketAddress) boundChannel(tcpChannel).localAddress();
+    }
+
+    /**
+     * The address TLS clients connect to: the TCP address itself, or the TLS port's with
+     * {@link ChatServerConfig.Builder#tlsPort}.
+     *
+     * @throws IllegalStateException if the server has no TLS, or is not started
+     */
+    public InetSocketAddress tlsAddress() {
+        if (config.tls() == null) {
+            throw new IllegalStateException("no TLS configured");
+        }
+        return tlsChannel != null ? (InetSocketAddress) tlsChannel.localAddress() : tcpAddress();
     }
 
     /** UDP messages dropped so far because the sink was full. */
@@ -146,6 +173,7 @@ public final class ChatServer implements AutoCloseable {
         }
         closed = true;
         closeAndWait(tcpChannel);
+        closeAndWait(tlsChannel);
         closeAndWait(udpChannel);
         if (clients != null) {
             clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
@@ -164,7 +192,7 @@ public final class ChatServer implements AutoCloseable {
         if (dropReports != null) {
             dropReports.cancel(false);
         }
-        udpDrops.report();
+        report();
         sink.close();
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
@@ -182,7 +210,13 @@ public final class ChatServer implements AutoCloseable {
                 .handler(new UdpChannelInitializer(sink, udpDrops));
     }
 
-    private ServerBootstrap tcpBootstrap(Transport transport) {
+    private void report() {
+        udpDrops.report();
+        tlsFailures.report();
+    }
+
+    /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
+    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -191,7 +225,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that half-closes still gets its last line printed before we close.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, tls));
     }
 
     private void awaitQueuedTasks() {

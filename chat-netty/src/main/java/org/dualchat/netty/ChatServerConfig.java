@@ -32,6 +32,8 @@ public final class ChatServerConfig {
     public static final Duration DEFAULT_PARTIAL_LINE_TIMEOUT = Duration.ofMillis(200);
     /** The UDP receive buffer asked of the kernel (which may grant less). */
     public static final int DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    /** The {@link #tlsPort()} that means TLS on the TCP port itself, which then takes TLS clients only. */
+    public static final int TLS_ON_TCP_PORT = -1;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -42,6 +44,8 @@ public final class ChatServerConfig {
     private final int udpReceiveBuffer;
     private final TransportType transport;
     private final int ioThreads;
+    private final ServerTls tls;
+    private final int tlsPort;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -53,6 +57,8 @@ public final class ChatServerConfig {
         this.udpReceiveBuffer = b.udpReceiveBuffer;
         this.transport = b.transport;
         this.ioThreads = b.ioThreads;
+        this.tls = b.tls;
+        this.tlsPort = b.tlsPort;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -100,6 +106,16 @@ public final class ChatServerConfig {
         return ioThreads;
     }
 
+    /** The certificate and key for TLS on TCP, or {@code null} for plain TCP only. */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** The TLS port, or {@link #TLS_ON_TCP_PORT} for TLS on the TCP port itself (when {@link #tls()} is set). */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -112,6 +128,8 @@ public final class ChatServerConfig {
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
         private TransportType transport = TransportType.AUTO;
         private int ioThreads;
+        private ServerTls tls;
+        private int tlsPort = TLS_ON_TCP_PORT;
 
         private Builder() {}
 
@@ -188,7 +206,28 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /**
+         * Serves TLS with {@code tls}: on the TCP port, which then takes TLS clients only, or with
+         * {@link #tlsPort} on a port of its own; {@code null} for plain TCP only.
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A TLS port besides the plain TCP port; 0 for any free port; {@link #TLS_ON_TCP_PORT} for none. */
+        public Builder tlsPort(int tlsPort) {
+            this.tlsPort = tlsPort == TLS_ON_TCP_PORT ? tlsPort : checkPort("tlsPort", tlsPort);
+            return this;
+        }
+
         public ChatServerConfig build() {
+            if (tlsPort != TLS_ON_TCP_PORT && tls == null) {
+                throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: with tls)");
+            }
+            if (tlsPort != TLS_ON_TCP_PORT && tlsPort != 0 && tlsPort == tcpPort) {
+                throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: other than tcpPort)");
+            }
             return new ChatServerConfig(this);
         }
 
