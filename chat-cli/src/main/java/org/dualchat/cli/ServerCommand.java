@@ -71,12 +71,16 @@ final class ServerCommand implements Callable<Integer> {
     private TransportType transport;
 
     @Mixin
+    private TlsServerOptions tls;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
     public Integer call() throws InterruptedException {
-        ChatServerConfig config = toConfig();
+        // Before toConfig(): -q also quiets what loading the TLS certificate logs.
         logging.apply();
+        ChatServerConfig config = toConfig();
         ChatServer server = new ChatServer(config, new PrintingSink(cli.out, MessageFormat.PLAIN));
         try {
             server.start();
@@ -101,7 +105,9 @@ final class ServerCommand implements Callable<Integer> {
         checkRange("--partial-line-timeout", partialLineTimeoutMillis, 0, Duration.ofHours(1).toMillis());
         checkRange("--udp-rcvbuf", udpReceiveBuffer, 1024, Integer.MAX_VALUE);
         try {
-            return ChatServerConfig.builder()
+            ChatServerConfig.Builder config = ChatServerConfig.builder();
+            tls.configure(config, spec, tcpPort);
+            return config
                     .bindAddress(bindAddress())
                     .udpPort(udpPort)
                     .tcpPort(tcpPort)
