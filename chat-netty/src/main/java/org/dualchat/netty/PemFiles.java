@@ -34,13 +34,15 @@ final class PemFiles {
 
     /** Far more than any certificate chain: a bigger file is not what the user meant to give. */
     private static final long MAX_FILE_SIZE = 1024 * 1024;
+    /** Certificates and keys in DER all start with an ASN.1 SEQUENCE; PEM text never starts with this byte. */
+    private static final byte DER_SEQUENCE = 0x30;
 
     private PemFiles() {}
 
     /** The certificates in {@code file}, the server's own first, as PEM files list them. */
     static List<X509Certificate> readCertificates(Path file) throws IOException {
         String what = "TLS certificate file " + file;
-        List<Object> objects = readPem(file, what);
+        List<Object> objects = readPem(file, what, "openssl x509 -inform DER -in " + file + " -out cert.pem");
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         List<X509Certificate> certificates = new ArrayList<>();
         boolean sawKey = false;
@@ -58,8 +60,7 @@ final class PemFiles {
         if (certificates.isEmpty()) {
             throw failure(what, "no certificate in it" + (sawKey
                     ? " (it holds a private key: are the certificate and key files swapped?)"
-                    : " (expected PEM: -----BEGIN CERTIFICATE-----; for a DER file: openssl x509 -inform DER -in "
-                            + file + " -out cert.pem)"), null);
+                    : " (expected PEM: -----BEGIN CERTIFICATE-----)"), null);
         }
         return certificates;
     }
@@ -68,7 +69,7 @@ final class PemFiles {
     static PrivateKey readPrivateKey(Path file) throws IOException {
         String what = "TLS key file " + file;
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        for (Object object : readPem(file, what)) {
+        for (Object object : readPem(file, what, "openssl pkey -inform DER -in " + file + " -out key.pem")) {
             try {
                 if (object instanceof PrivateKeyInfo) {
                     return converter.getPrivateKey((PrivateKeyInfo) object);
@@ -85,13 +86,17 @@ final class PemFiles {
                         + " -out key.pem' and keep that file private", null);
             }
         }
-        throw failure(what, "no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----;"
-                + " for a DER file: openssl pkey -inform DER -in " + file + " -out key.pem)", null);
+        throw failure(what, "no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----)", null);
     }
 
-    private static List<Object> readPem(Path file, String what) throws IOException {
+    /** @param fromDer the command that converts a DER file of this kind to PEM */
+    private static List<Object> readPem(Path file, String what, String fromDer) throws IOException {
+        byte[] bytes = readBytes(file, what);
+        if (bytes.length > 0 && bytes[0] == DER_SEQUENCE) {
+            throw failure(what, "it is DER, not PEM; convert it with '" + fromDer + "'", null);
+        }
         // PEM is ASCII; Latin-1 maps any other byte to one character, so a binary file fails as "no PEM block".
-        String text = new String(readBytes(file, what), StandardCharsets.ISO_8859_1);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
         List<Object> objects = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
             for (Object object = parser.readObject(); object != null; object = parser.readObject()) {

@@ -122,11 +122,17 @@ class ServerTlsTest {
                 .hasMessage("cannot read TLS certificate file " + key
                         + ": no certificate in it (it holds a private key: are the certificate and key files swapped?)");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(cert, cert))
-                .hasMessageStartingWith("cannot read TLS key file " + cert + ": no private key in it (expected PEM:");
+                .hasMessage("cannot read TLS key file " + cert + ": no private key in it"
+                        + " (expected PEM: -----BEGIN PRIVATE KEY-----)");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(empty, key))
                 .hasMessageStartingWith("cannot read TLS certificate file " + empty + ": no certificate in it");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(der, key))
-                .hasMessageContaining("openssl x509 -inform DER -in " + der);
+                .hasMessage("cannot read TLS certificate file " + der + ": it is DER, not PEM; convert it with"
+                        + " 'openssl x509 -inform DER -in " + der + " -out cert.pem'");
+        Path derKey = Files.write(dir.resolve("key.der"), ec.getPrivate().getEncoded());
+        assertThatThrownBy(() -> ServerTls.fromPemFiles(cert, derKey))
+                .hasMessage("cannot read TLS key file " + derKey + ": it is DER, not PEM; convert it with"
+                        + " 'openssl pkey -inform DER -in " + derKey + " -out key.pem'");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(cert, file("bad.pem",
                 "-----BEGIN PRIVATE KEY-----\nnot base64 at all!\n-----END PRIVATE KEY-----\n")))
                 .hasMessageStartingWith("cannot read TLS key file " + dir.resolve("bad.pem") + ": ")
