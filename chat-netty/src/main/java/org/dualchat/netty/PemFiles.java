@@ -42,7 +42,7 @@ final class PemFiles {
     /** The certificates in {@code file}, the server's own first, as PEM files list them. */
     static List<X509Certificate> readCertificates(Path file) throws IOException {
         String what = "TLS certificate file " + file;
-        List<Object> objects = readPem(file, what, "openssl x509 -inform DER -in " + file + " -out cert.pem");
+        List<Object> objects = readPem(file, what, "openssl x509 -inform DER -in " + file + " -out " + file + ".pem");
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         List<X509Certificate> certificates = new ArrayList<>();
         boolean sawKey = false;
@@ -69,7 +69,7 @@ final class PemFiles {
     static PrivateKey readPrivateKey(Path file) throws IOException {
         String what = "TLS key file " + file;
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        for (Object object : readPem(file, what, "openssl pkey -inform DER -in " + file + " -out key.pem")) {
+        for (Object object : readPem(file, what, "openssl pkey -inform DER -in " + file + " -out " + file + ".pem")) {
             try {
                 if (object instanceof PrivateKeyInfo) {
                     return converter.getPrivateKey((PrivateKeyInfo) object);
@@ -83,7 +83,7 @@ final class PemFiles {
             }
             if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
                 throw failure(what, "the key is encrypted; decrypt it with 'openssl pkey -in " + file
-                        + " -out key.pem' and keep that file private", null);
+                        + " -out " + file + ".plain' and keep that file private", null);
             }
         }
         throw failure(what, "no private key in it (expected PEM: -----BEGIN PRIVATE KEY-----)", null);

@@ -13,7 +13,9 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.openssl.PKCS8Generator;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,11 +130,11 @@ class ServerTlsTest {
                 .hasMessageStartingWith("cannot read TLS certificate file " + empty + ": no certificate in it");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(der, key))
                 .hasMessage("cannot read TLS certificate file " + der + ": it is DER, not PEM; convert it with"
-                        + " 'openssl x509 -inform DER -in " + der + " -out cert.pem'");
+                        + " 'openssl x509 -inform DER -in " + der + " -out " + der + ".pem'");
         Path derKey = Files.write(dir.resolve("key.der"), ec.getPrivate().getEncoded());
         assertThatThrownBy(() -> ServerTls.fromPemFiles(cert, derKey))
                 .hasMessage("cannot read TLS key file " + derKey + ": it is DER, not PEM; convert it with"
-                        + " 'openssl pkey -inform DER -in " + derKey + " -out key.pem'");
+                        + " 'openssl pkey -inform DER -in " + derKey + " -out " + derKey + ".pem'");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(cert, file("bad.pem",
                 "-----BEGIN PRIVATE KEY-----\nnot base64 at all!\n-----END PRIVATE KEY-----\n")))
                 .hasMessageStartingWith("cannot read TLS key file " + dir.resolve("bad.pem") + ": ")
@@ -148,7 +150,14 @@ class ServerTlsTest {
         assertThat(Files.readString(encrypted)).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
         assertThatThrownBy(() -> ServerTls.fromPemFiles(cert, encrypted))
                 .hasMessage("cannot read TLS key file " + encrypted + ": the key is encrypted; decrypt it with 'openssl pkey -in "
-                        + encrypted + " -out key.pem' and keep that file private");
+                        + encrypted + " -out " + encrypted + ".plain' and keep that file private");
+        // The traditional OpenSSL form: 'Proc-Type: 4,ENCRYPTED' in an RSA PRIVATE KEY block.
+        Path traditional = TestPki.pem(dir.resolve("enc-rsa.key"), new JcaMiscPEMGenerator(rsa.getPrivate(),
+                new JcePEMEncryptorBuilder("AES-256-CBC").setProvider(new BouncyCastleProvider())
+                        .build("secret".toCharArray())));
+        assertThat(Files.readString(traditional)).contains("Proc-Type: 4,ENCRYPTED");
+        assertThatThrownBy(() -> ServerTls.fromPemFiles(TestPki.pem(dir.resolve("rsa.crt"), rsaCert), traditional))
+                .hasMessageContaining(": the key is encrypted; decrypt it with 'openssl pkey -in " + traditional);
     }
 
     @Test
