@@ -131,12 +131,16 @@ final class ServerCommand implements Callable<Integer> {
     private MetricsOptions metrics;
 
     @Mixin
+    private TlsServerOptions tls;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
     public Integer call() throws InterruptedException {
-        ChatServerConfig config = toConfig();
+        // Before toConfig(): -q also quiets what loading the TLS certificate logs.
         logging.apply();
+        ChatServerConfig config = toConfig();
         MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
         ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
         try {
@@ -179,6 +183,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         try {
             metrics.applyTo(builder, spec);
+            tls.configure(builder, spec, tcpPort);
             return builder
                     .bindAddress(bindAddress())
                     .udpPort(udpPort)

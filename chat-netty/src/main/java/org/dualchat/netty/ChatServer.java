@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dualchat server: one UDP port and one TCP port on one shared event loop group, both feeding one
- * {@link MessageSink}.
+ * {@link MessageSink}; optionally TLS for TCP, on the TCP port or a port of its own ({@link ServerTls}).
  *
  * <pre>{@code
  * ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).build();
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP and TCP channels, and the metrics endpoint: nothing new comes in;</li>
+ *   <li>close the listening UDP, TCP and TLS channels, and the metrics endpoint: nothing new comes in;</li>
  *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
  *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
@@ -74,6 +74,7 @@ public final class ChatServer implements AutoCloseable {
     private final StatsReporter statsReporter;
     private final Room room;
     private final Limits limits;
+    private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -81,6 +82,7 @@ public final class ChatServer implements AutoCloseable {
     private Channel tcpChannel;
     private MetricsServer metrics;
     private Channel metricsChannel;
+    private Channel tlsChannel;
     private ScheduledFuture<?> dropReports;
     private ScheduledFuture<?> udpExpiry;
     private ScheduledFuture<?> statsReports;
@@ -119,7 +121,13 @@ public final class ChatServer implements AutoCloseable {
         try {
             InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
-            tcpChannel = bind("TCP", tcpBootstrap(transport), new InetSocketAddress(host, config.tcpPort()));
+            TlsStage tls = config.tls() == null ? null : new TlsStage(config.tls(), tlsFailures);
+            boolean tlsPort = config.tlsPort() != ChatServerConfig.TLS_ON_TCP_PORT;
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort ? null : tls),
+                    new InetSocketAddress(host, config.tcpPort()));
+            if (tls != null && tlsPort) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, config.tlsPort()));
+            }
             if (config.metricsPort() != ChatServerConfig.NO_METRICS) {
                 metrics = new MetricsServer(stats);
                 InetAddress metricsHost = config.metricsAddress() != null
@@ -133,7 +141,7 @@ public final class ChatServer implements AutoCloseable {
         }
         serving = true;
         checkReceiveBuffer();
-        dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
+        dropReports = group.next().scheduleAtFixedRate(this::report, 1, 1, TimeUnit.SECONDS);
         if (room != null) {
             room.udpChannel(udpChannel);
             if (room.udpSources() != null) {
@@ -145,6 +153,12 @@ public final class ChatServer implements AutoCloseable {
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
         if (metricsChannel != null) {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
+        }
+        if (config.tls() != null) {
+            logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
+                    tlsChannel == null ? " (this port takes TLS clients only)" : "",
+                    config.tls().certificate().getSubjectX500Principal().getName(),
+                    config.tls().isSelfSigned() ? " (self-signed)" : "", config.tls().fingerprint());
         }
         long interval = config.statsInterval().toMillis();
         if (interval > 0) {
@@ -167,6 +181,19 @@ public final class ChatServer implements AutoCloseable {
     public InetSocketAddress metricsAddress() {
         boundChannel(udpChannel);
         return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    /**
+     * The address TLS clients connect to: the TCP address itself, or the TLS port's with
+     * {@link ChatServerConfig.Builder#tlsPort}.
+     *
+     * @throws IllegalStateException if the server has no TLS, or is not started
+     */
+    public InetSocketAddress tlsAddress() {
+        if (config.tls() == null) {
+            throw new IllegalStateException("no TLS configured");
+        }
+        return tlsChannel != null ? (InetSocketAddress) tlsChannel.localAddress() : tcpAddress();
     }
 
     /** UDP messages dropped so far because the sink was full. */
@@ -221,6 +248,7 @@ public final class ChatServer implements AutoCloseable {
         }
         closed = true;
         closeAndWait(tcpChannel);
+        closeAndWait(tlsChannel);
         closeAndWait(udpChannel);
         closeAndWait(metricsChannel);
         if (metrics != null) {
@@ -249,7 +277,7 @@ public final class ChatServer implements AutoCloseable {
         if (statsReports != null) {
             statsReports.cancel(false);
         }
-        udpDrops.report();
+        report();
         limits.stop();
         sink.close();
         if (serving) {
@@ -271,7 +299,13 @@ public final class ChatServer implements AutoCloseable {
                 .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
     }
 
-    private ServerBootstrap tcpBootstrap(Transport transport) {
+    private void report() {
+        udpDrops.report();
+        tlsFailures.report();
+    }
+
+    /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
+    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -283,7 +317,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, room));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, room));
     }
 
     private void awaitQueuedTasks() {

@@ -56,6 +56,8 @@ public final class ChatServerConfig {
     public static final int DEFAULT_RATE = 0;
     /** The upper bound for {@link Builder#rate}. */
     public static final int MAX_RATE = 1_000_000;
+    /** The {@link #tlsPort()} that means TLS on the TCP port itself, which then takes TLS clients only. */
+    public static final int TLS_ON_TCP_PORT = -1;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -80,6 +82,8 @@ public final class ChatServerConfig {
     private final int burst;
     private final List<String> allow;
     private final List<String> deny;
+    private final ServerTls tls;
+    private final int tlsPort;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -105,6 +109,8 @@ public final class ChatServerConfig {
         this.burst = b.burst > 0 ? b.burst : Math.max(1, 2 * b.rate);
         this.allow = List.copyOf(b.allow);
         this.deny = List.copyOf(b.deny);
+        this.tls = b.tls;
+        this.tlsPort = b.tlsPort;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -222,6 +228,16 @@ public final class ChatServerConfig {
         return deny;
     }
 
+    /** The certificate and key for TLS on TCP, or {@code null} for plain TCP only. */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** The TLS port, or {@link #TLS_ON_TCP_PORT} for TLS on the TCP port itself (when {@link #tls()} is set). */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -248,6 +264,8 @@ public final class ChatServerConfig {
         private int burst;
         private final List<String> allow = new ArrayList<>();
         private final List<String> deny = new ArrayList<>();
+        private ServerTls tls;
+        private int tlsPort = TLS_ON_TCP_PORT;
 
         private Builder() {}
 
@@ -448,7 +466,28 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /**
+         * Serves TLS with {@code tls}: on the TCP port, which then takes TLS clients only, or with
+         * {@link #tlsPort} on a port of its own; {@code null} for plain TCP only.
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A TLS port besides the plain TCP port; 0 for any free port; {@link #TLS_ON_TCP_PORT} for none. */
+        public Builder tlsPort(int tlsPort) {
+            this.tlsPort = tlsPort == TLS_ON_TCP_PORT ? tlsPort : checkPort("tlsPort", tlsPort);
+            return this;
+        }
+
         public ChatServerConfig build() {
+            if (tlsPort != TLS_ON_TCP_PORT && tls == null) {
+                throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: with tls)");
+            }
+            if (tlsPort != TLS_ON_TCP_PORT && tlsPort != 0 && tlsPort == tcpPort) {
+                throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: other than tcpPort)");
+            }
             return new ChatServerConfig(this);
         }
 

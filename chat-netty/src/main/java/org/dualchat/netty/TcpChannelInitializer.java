@@ -7,7 +7,10 @@ import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.dualchat.core.MessageSink;
 
-/** Builds the pipeline of one TCP client: count, bytes to lines, lines to text, text to the sink. */
+/**
+ * Builds the pipeline of one TCP client: count, check the access list and limits, bytes to lines, lines to
+ * text, text to the sink; behind TLS on a TLS port, so that TLS and plain clients share everything after it.
+ */
 final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ChatServerConfig config;
@@ -17,12 +20,17 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerStats stats;
     private final Limits limits;
     private final byte[] greeting;
+    private final TlsStage tls;
     private final Room room;
 
-    /** @param room the chat room, or {@code null} for a receive-only server */
+    /**
+     * @param tls the TLS to put in front of the framing, or {@code null} for plain TCP
+     * @param room the chat room, or {@code null} for a receive-only server
+     */
     TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
-            ServerStats stats, Limits limits, Room room) {
+            ServerStats stats, Limits limits, TlsStage tls, Room room) {
         this.config = config;
+        this.tls = tls;
         this.sink = sink;
         this.clients = clients;
         this.held = held;
@@ -43,6 +51,9 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("counter", new TcpTrafficCounter(stats));
         Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
         pipeline.addLast("limits", limits.newConnectionLimiter());
+        if (tls != null) {
+            tls.addTo(pipeline);
+        }
         pipeline.addLast("framer", new LineFramer(
                 config.maxLineLength(), config.partialLineTimeout().toNanos(), stats::lineSplit));
         Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());

@@ -178,7 +178,8 @@ class LimitsIT {
         } catch (IOException closedByServer) {
             // The server closed the trickler while we wrote: what we are waiting for.
         }
-        assertThat(readLine(trickler.getInputStream())).isEqualTo("Idle timeout: no message in 1 second, closing");
+        assertThat(Loopback.readServerLine(trickler.getInputStream()))
+                .isEqualTo("Idle timeout: no message in 1 second, closing");
         assertThat(Loopback.await(() -> server.limits().connections().total() == 1, WAIT))
                 .as("the trickler is gone, the chatty client is still here").isTrue();
         write(chatty, "still here\n");

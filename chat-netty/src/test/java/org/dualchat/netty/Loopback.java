@@ -1,5 +1,7 @@
 package org.dualchat.netty;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -74,6 +76,27 @@ final class Loopback {
             line.append((char) b);
         }
         return b == -1 && line.length() == 0 ? null : line.toString();
+    }
+
+    /**
+     * The first line the server sends of its own, skipping the room's traffic (relayed messages, and
+     * notices of who joins and leaves) that reaches every client; {@code null} at the end of the stream.
+     */
+    static String readServerLine(InputStream in) throws IOException {
+        String line;
+        do {
+            line = readLine(in);
+        } while (line != null && isRoomTraffic(line));
+        return line;
+    }
+
+    /** Reads to the end of the stream, which must hold nothing but the room's traffic. */
+    static void readToEnd(InputStream in) throws IOException {
+        assertThat(readServerLine(in)).as("nothing but the room's traffic before the close").isNull();
+    }
+
+    private static boolean isRoomTraffic(String line) {
+        return line.contains(" : ") || line.startsWith("* ") && (line.endsWith(" joined") || line.contains(" left"));
     }
 
     /** Waits until {@code condition} holds or {@code timeout} passes; returns whether it held. */

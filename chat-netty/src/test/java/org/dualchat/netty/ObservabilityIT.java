@@ -147,14 +147,16 @@ class ObservabilityIT {
                 new PrintingSink(out, MessageFormat.PLAIN));
         assertThat(server.metricsAddress().getAddress().isLoopbackAddress()).as("loopback by default").isTrue();
 
+        // Greeted first: the three UDP lines are relayed to it, and its own lines to nobody.
+        Socket tcp = connectGreeted(server);
         sendUdp(server, "one\ntwo\n".getBytes(UTF_8));
         sendUdp(server, new byte[] {'x', (byte) 0xff});
-        Socket tcp = connectGreeted(server);
         tcp.getOutputStream().write(("hello\n" + "a".repeat(40) + "\n").getBytes(UTF_8));
         assertThat(out.awaitCount(7, WAIT)).hasSize(7);
 
         Map<String, Double> m = awaitScrape(server,
-                s -> s.getOrDefault("dualchat_lines_received_total{protocol=\"tcp\"}", 0.0) >= 4);
+                s -> s.getOrDefault("dualchat_lines_received_total{protocol=\"tcp\"}", 0.0) >= 4
+                        && s.getOrDefault("dualchat_relays_sent_total", 0.0) >= 3);
         assertThat(m).containsEntry("dualchat_datagrams_received_total", 2.0)
                 .containsEntry("dualchat_lines_received_total{protocol=\"udp\"}", 3.0)
                 .containsEntry("dualchat_lines_received_total{protocol=\"tcp\"}", 4.0)
@@ -170,7 +172,7 @@ class ObservabilityIT {
                 .containsEntry("dualchat_connections_refused_total{reason=\"total_limit\"}", 0.0)
                 .containsEntry("dualchat_connections_refused_total{reason=\"per_ip_limit\"}", 0.0)
                 .containsEntry("dualchat_connections_refused_total{reason=\"denied\"}", 0.0)
-                .containsEntry("dualchat_relays_sent_total", 0.0)
+                .containsEntry("dualchat_relays_sent_total", 3.0)
                 .containsEntry("dualchat_relays_dropped_total", 0.0)
                 .containsKey("process_uptime_seconds")
                 .containsKey("jvm_threads_live_threads");
