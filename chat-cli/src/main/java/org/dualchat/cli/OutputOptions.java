@@ -2,7 +2,6 @@ package org.dualchat.cli;
 
 import java.util.Locale;
 import java.util.Map;
-import org.dualchat.core.JsonFormat;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PlainFormat;
 import picocli.CommandLine.ITypeConverter;

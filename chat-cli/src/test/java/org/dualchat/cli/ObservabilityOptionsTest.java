@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.Map;
 import org.dualchat.core.ChatMessage;
-import org.dualchat.core.JsonFormat;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.Protocol;
 import org.junit.jupiter.api.Test;

@@ -13,10 +13,10 @@ import java.time.format.DateTimeFormatter;
  * naive parsers, and formatting costs more than printing the message; here only the part that changes once
  * a second goes through a formatter, and it is cached. Safe for any number of threads.
  */
-final class IsoTime {
+public final class IsoTime {
 
     /** Room enough for any time, years beyond 9999 included ({@code +10000-01-01T00:00:00.000Z}). */
-    static final int MAX_LENGTH = 32;
+    public static final int MAX_LENGTH = 32;
 
     private static final DateTimeFormatter UP_TO_SECONDS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
@@ -27,7 +27,7 @@ final class IsoTime {
     private volatile Second cached = new Second(Long.MIN_VALUE, new char[0]);
 
     /** Writes {@code epochMillis} to {@code out}. */
-    void write(long epochMillis, Writer out) throws IOException {
+    public void write(long epochMillis, Writer out) throws IOException {
         char[] text = new char[MAX_LENGTH];
         out.write(text, 0, write(epochMillis, text));
     }
@@ -36,7 +36,7 @@ final class IsoTime {
      * Writes {@code epochMillis} at the start of {@code to}, which has room for {@link #MAX_LENGTH}
      * characters, and returns how many it wrote.
      */
-    int write(long epochMillis, char[] to) {
+    public int write(long epochMillis, char[] to) {
         long epochSecond = Math.floorDiv(epochMillis, 1000);
         int millis = (int) Math.floorMod(epochMillis, 1000);
         Second second = cached;
@@ -55,7 +55,7 @@ final class IsoTime {
     }
 
     /** {@code epochMillis} as text. */
-    String format(long epochMillis) {
+    public String format(long epochMillis) {
         char[] text = new char[MAX_LENGTH];
         return new String(text, 0, write(epochMillis, text));
     }

@@ -1,4 +1,4 @@
-package org.dualchat.core;
+package org.dualchat.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
@@ -10,6 +10,11 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Locale;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.IsoTime;
+import org.dualchat.core.MessageFormat;
+import org.dualchat.core.Protocol;
+import org.dualchat.core.TextSafety;
 
 /**
  * One JSON object per message, one per line (JSON Lines), for {@code jq} and log shippers:
@@ -33,7 +38,7 @@ import java.util.Locale;
  * <p>Encoding uses one streaming Jackson generator, kept between messages; {@link #write} is synchronized,
  * so one instance may serve several writers, though it is fastest with one.
  */
-public final class JsonFormat implements MessageFormat {
+final class JsonFormat implements MessageFormat {
 
     private static final JsonFactory FACTORY = new JsonFactoryBuilder()
             // The generator writes into the sink's writer: it must neither close nor flush it.
