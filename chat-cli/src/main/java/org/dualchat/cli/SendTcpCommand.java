@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.client.ClientTls;
 import org.dualchat.netty.client.TcpSender;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Send each line of stdin to HOST on one TCP connection, and print what the server sends.",
             "At the end of input the connection is half-closed, and the command exits 0 once the server has"
-                    + " closed it. A server that closes first, a refused connection or an unknown host exit 1."
+                    + " closed it. A server that closes first, a refused connection or an unknown host exit 1.",
+            "With --tls, --insecure or --tls-fingerprint the connection is TLS."
         })
 final class SendTcpCommand implements Callable<Integer> {
 
@@ -49,6 +51,9 @@ final class SendTcpCommand implements Callable<Integer> {
     private int closeTimeoutSeconds;
 
     @Mixin
+    private TlsClientOptions tlsOptions;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
@@ -58,11 +63,12 @@ final class SendTcpCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--close-timeout': " + closeTimeoutSeconds + " (expected: 1-3600)");
         }
+        ClientTls tls = tlsOptions.toClientTls(spec, parent.cli.err);
         logging.apply();
         Duration closeTimeout = Duration.ofSeconds(closeTimeoutSeconds);
         try (ChatConsole console = ChatConsole.open(parent.cli, MAX_LINE)) {
             PrintingSink shown = new PrintingSink(console.output(), ReceivedFormat.text(console.isTerminal()));
-            try (TcpSender sender = connect(shown)) {
+            try (TcpSender sender = connect(shown, tls)) {
                 if (send.message != null) {
                     sender.send(send.message);
                     sender.finish(closeTimeout);
@@ -85,13 +91,13 @@ final class SendTcpCommand implements Callable<Integer> {
         }
     }
 
-    private TcpSender connect(PrintingSink shown) {
+    private TcpSender connect(PrintingSink shown, ClientTls tls) {
         try {
-            return TcpSender.connect(send.host, port, shown);
+            return TcpSender.connect(send.host, port, shown, tls);
         } catch (UnknownHostException e) {
             throw new CommandFailure("unknown host '" + send.host + "'", e);
         } catch (IOException e) {
-            throw new CommandFailure(e.getMessage(), e);
+            throw new CommandFailure(e.getMessage() + tlsOptions.hint(e), e);
         }
     }
 }

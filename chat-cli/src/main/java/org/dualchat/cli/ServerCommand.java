@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
@@ -89,14 +92,57 @@ final class ServerCommand implements Callable<Integer> {
                     + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
     private int clientBuffer;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
+            description = "Most TCP connections at once; one more is told 'Server full' and closed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "64",
+            description = "Most TCP connections at once from one source IP (default: ${DEFAULT-VALUE}).")
+    private int maxConnectionsPerIp;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Close a TCP client that has sent no message (a whole line, not a byte) for this long;"
+                    + " 0 never does (default: ${DEFAULT-VALUE}).")
+    private long idleTimeoutSeconds;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+            description = "Messages per second per source IP, UDP and TCP together: excess datagrams are dropped,"
+                    + " excess TCP input waits; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--burst", paramLabel = "N",
+            description = "Messages a source may send at once before --rate applies (default: twice --rate).")
+    private Integer burst;
+
+    @Option(names = "--allow", paramLabel = "CIDR",
+            description = "Take messages only from this block (192.0.2.0/24, 2001:db8::/32, or one address);"
+                    + " repeatable. Default: from anywhere.")
+    private List<String> allow = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "CIDR",
+            description = "Never take messages from this block, even if allowed; repeatable.")
+    private List<String> deny = new ArrayList<>();
+
+    @Mixin
+    private OutputOptions output;
+
+    @Mixin
+    private MetricsOptions metrics;
+
+    @Mixin
+    private TlsServerOptions tls;
+
     @Mixin
     private LoggingOptions logging;
 
     @Override
     public Integer call() throws InterruptedException {
-        ChatServerConfig config = toConfig();
+        // Before toConfig(): -q also quiets what loading the TLS certificate logs.
         logging.apply();
-        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, MessageFormat.PLAIN));
+        ChatServerConfig config = toConfig();
+        MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
+        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
         try {
             server.start();
         } catch (IOException e) {
@@ -122,8 +168,23 @@ final class ServerCommand implements Callable<Integer> {
         checkRange("--udp-rcvbuf", udpReceiveBuffer, 1024, Integer.MAX_VALUE);
         checkRange("--udp-relay-window", udpRelayWindowMinutes, 1, Duration.ofDays(1).toMinutes());
         checkRange("--client-buffer", clientBuffer, 1024, Integer.MAX_VALUE);
+        checkRange("--max-connections", maxConnections, 1, Integer.MAX_VALUE);
+        checkRange("--max-connections-per-ip", maxConnectionsPerIp, 1, Integer.MAX_VALUE);
+        checkRange("--idle-timeout", idleTimeoutSeconds, 0, Duration.ofDays(1).toSeconds());
+        checkRange("--rate", rate, 0, ChatServerConfig.MAX_RATE);
+        if (burst != null) {
+            checkRange("--burst", burst, 1, Integer.MAX_VALUE);
+        }
+        ChatServerConfig.Builder builder = ChatServerConfig.builder();
+        addBlocks("--allow", allow, builder::allow);
+        addBlocks("--deny", deny, builder::deny);
+        if (burst != null) {
+            builder.burst(burst);
+        }
         try {
-            return ChatServerConfig.builder()
+            metrics.applyTo(builder, spec);
+            tls.configure(builder, spec, tcpPort);
+            return builder
                     .bindAddress(bindAddress())
                     .udpPort(udpPort)
                     .tcpPort(tcpPort)
@@ -136,6 +197,10 @@ final class ServerCommand implements Callable<Integer> {
                     .udpRelay(udpRelay)
                     .udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes))
                     .clientBuffer(clientBuffer)
+                    .maxConnections(maxConnections)
+                    .maxConnectionsPerIp(maxConnectionsPerIp)
+                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .rate(rate)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
@@ -151,6 +216,19 @@ final class ServerCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--bind': unknown host '" + bind + "'");
+        }
+    }
+
+    private void addBlocks(String option, List<String> blocks, Consumer<String> add) {
+        for (String block : blocks) {
+            try {
+                add.accept(block);
+            } catch (IllegalArgumentException e) {
+                // The builder says "allow: 10.0.0.0/33 (expected: ...)"; the user typed --allow.
+                String message = e.getMessage();
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': "
+                        + message.substring(message.indexOf(": ") + 2), e, null, block);
+            }
         }
     }
 

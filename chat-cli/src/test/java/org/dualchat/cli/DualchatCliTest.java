@@ -43,6 +43,39 @@ class DualchatCliTest {
         assertThat(run("server", "--help")).isEqualTo(DualchatCli.OK);
         assertThat(out()).contains("--udp-port", "default: 1234", "--tcp-port", "default: 2222", "--bind",
                 "--greeting", "--max-line", "--partial-line-timeout", "--transport");
+        assertThat(out()).contains("--max-connections", "default: 4096", "--max-connections-per-ip", "default: 64",
+                "--idle-timeout", "default: 300", "--rate", "default: 0", "--burst", "twice --rate", "--allow",
+                "--deny");
+    }
+
+    @Test
+    void aBadCidrIsAOneLineUsageErrorAndNoNameIsLookedUp() {
+        assertThat(run("--allow", "10.0.0.0/8", "--allow", "10.0.0.0/33")).isEqualTo(DualchatCli.USAGE);
+        assertThat(err()).isEqualTo("dualchat: Invalid value for option '--allow': 10.0.0.0/33 (expected: an IP"
+                + " address or a CIDR block, such as 192.0.2.0/24 or 2001:db8::/32) (see 'dualchat server --help')"
+                + System.lineSeparator());
+        err.reset();
+        assertThat(run("server", "--deny", "localhost")).isEqualTo(DualchatCli.USAGE);
+        assertThat(err()).startsWith("dualchat: Invalid value for option '--deny': localhost (expected: ")
+                .hasLineCount(1);
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void limitsOutOfRangeNameTheOptionAndTheRange() {
+        String[][] cases = {
+            {"--rate", "-1", "0-1000000"},
+            {"--burst", "0", "1-2147483647"},
+            {"--max-connections", "0", "1-2147483647"},
+            {"--max-connections-per-ip", "-3", "1-2147483647"},
+            {"--idle-timeout", "-5", "0-86400"},
+        };
+        for (String[] c : cases) {
+            err.reset();
+            assertThat(run(c[0], c[1])).as(c[0]).isEqualTo(DualchatCli.USAGE);
+            assertThat(err()).startsWith("dualchat: Invalid value for option '" + c[0] + "': " + c[1]
+                    + " (expected: " + c[2] + ")").hasLineCount(1);
+        }
     }
 
     @Test

@@ -138,10 +138,11 @@ class DualchatJarIT {
     void theConsoleAndEveryClientShareOneRoom() throws Exception {
         int[] ports = startServer(true);
         Process server = processes.get(0);
-        try (Socket alice = new Socket("127.0.0.1", ports[1]); Socket bob = new Socket("::1", ports[1])) {
+        try (Socket alice = new Socket("127.0.0.1", ports[1])) {
             alice.setSoTimeout((int) WAIT.toMillis());
-            bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(alice.getInputStream())).isEqualTo("Server connected");
+            Socket bob = new Socket("::1", ports[1]);
+            bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(bob.getInputStream())).isEqualTo("Server connected");
             assertThat(readLine(alice.getInputStream())).isEqualTo("* [::1]:" + bob.getLocalPort() + " joined");
 
@@ -160,6 +161,7 @@ class DualchatJarIT {
             server.getOutputStream().close();
             bob.getOutputStream().write("still here\n".getBytes(UTF_8));
             assertThat(readLine(alice.getInputStream())).isEqualTo("::1 : still here");
+            bob.close();
         }
         assertThat(await(stdout, text -> text.contains("::1 : still here\n"))).isEqualTo(
                 "::1 : hi alice\n127.0.0.1 : a datagram\nserver : hello from the console\n::1 : still here\n");
@@ -375,5 +377,37 @@ class DualchatJarIT {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    @Test
+    void theLimitFlagsReachTheServer() throws Exception {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            assumeTrue(probe.getLocalPort() > 0);
+        } catch (IOException e) {
+            assumeTrue(false, "cannot bind 127.0.0.2 here");
+        }
+        int[] ports = startServer("--max-connections-per-ip", "1", "--idle-timeout", "1", "--deny", "127.0.0.2/32",
+                "--rate", "5", "--burst", "2");
+        try (Socket first = new Socket("127.0.0.1", ports[1]); Socket second = new Socket("127.0.0.1", ports[1])) {
+            first.setSoTimeout((int) WAIT.toMillis());
+            second.setSoTimeout((int) WAIT.toMillis());
+            assertThat(readLine(first.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(second.getInputStream())).isEqualTo("Too many connections from your address: 1 at most");
+            assertThat(readLine(first.getInputStream())).isEqualTo("Idle timeout: no message in 1 second, closing");
+        }
+        try (DatagramSocket denied = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0));
+                DatagramSocket allowed = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] no = "from a denied source".getBytes(UTF_8);
+            denied.send(new DatagramPacket(no, no.length, InetAddress.getByName("127.0.0.1"), ports[0]));
+            for (int i = 0; i < 10; i++) {
+                byte[] yes = ("burst " + i).getBytes(UTF_8);
+                allowed.send(new DatagramPacket(yes, yes.length, InetAddress.getByName("127.0.0.1"), ports[0]));
+            }
+        }
+        String log = await(stderr, text -> text.contains("Refused 1 TCP connections")
+                && text.contains("over the rate limit") && text.contains("denied by the access list"));
+        assertThat(log).contains("Refused 1 TCP connections since the last report: 1 too many from one address");
+        assertThat(stdout()).contains("127.0.0.1 : burst 0", "127.0.0.1 : burst 1").doesNotContain("denied source");
+        assertNoStackTrace(log);
     }
 }

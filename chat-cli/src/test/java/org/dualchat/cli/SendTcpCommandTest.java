@@ -28,7 +28,8 @@ class SendTcpCommandTest {
             input.append(i).append('\n');
         }
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+        // A bulk transfer from one trusted source: no rate limit, or it would take 100 s.
+        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).rate(0).build(),
                 new PrintingSink(printed, (m, out) -> {
                     out.write(m.text());
                     out.write('\n');

@@ -2,6 +2,8 @@ package org.dualchat.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Objects;
+
 /**
  * One line of text received from a sender.
  *
@@ -20,8 +22,12 @@ import static java.util.Objects.requireNonNull;
  * @param port the sender's port; 0 for the console
  * @param nick the name the sender chose, or {@code null} if it has none
  * @param text the decoded text, without its line terminator; not yet made safe for a terminal
+ * @param receivedAt when the server received it, in milliseconds since the epoch: the constructors
+ *     without it take the current time, and they run on the event loop as the message is decoded, so
+ *     the time is the time of receipt, not the time of printing. It is not part of equality: two
+ *     messages are equal when the same sender said the same thing.
  */
-public record ChatMessage(Protocol protocol, String ip, int port, String nick, String text) {
+public record ChatMessage(Protocol protocol, String ip, int port, String nick, String text, long receivedAt) {
 
     /** The ip shown for lines typed on the server's console. */
     public static final String CONSOLE_IP = "server";
@@ -32,6 +38,11 @@ public record ChatMessage(Protocol protocol, String ip, int port, String nick, S
         requireNonNull(text, "text");
     }
 
+    /** A message received now. */
+    public ChatMessage(Protocol protocol, String ip, int port, String nick, String text) {
+        this(protocol, ip, port, nick, text, System.currentTimeMillis());
+    }
+
     /** A message from a sender without a nick. */
     public ChatMessage(Protocol protocol, String ip, int port, String text) {
         this(protocol, ip, port, null, text);
@@ -40,6 +51,22 @@ public record ChatMessage(Protocol protocol, String ip, int port, String nick, S
     /** A line typed on the server's console. */
     public static ChatMessage fromConsole(String text) {
         return new ChatMessage(Protocol.CONSOLE, CONSOLE_IP, 0, null, text);
+    }
+
+    /** Equal when protocol, ip, port, nick and text are: the time of receipt is left out. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChatMessage other
+                && protocol == other.protocol
+                && port == other.port
+                && ip.equals(other.ip)
+                && Objects.equals(nick, other.nick)
+                && text.equals(other.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(protocol, ip, port, nick, text);
     }
 
     /**

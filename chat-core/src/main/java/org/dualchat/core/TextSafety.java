@@ -62,7 +62,8 @@ public final class TextSafety {
         return -1;
     }
 
-    static boolean isUnsafe(char c) {
+    /** Whether {@link #escape} replaces {@code c}. */
+    public static boolean isUnsafe(char c) {
         if (c < 0x20) {
             return c != '\t';
         }

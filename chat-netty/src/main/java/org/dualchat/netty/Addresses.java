@@ -22,13 +22,31 @@ public final class Addresses {
         if (ip == null) {
             return address.getHostString();
         }
+        return NetUtil.toAddressString(unmapped(ip));
+    }
+
+    /**
+     * The address a peer really has: an IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}, as a
+     * dual-stack socket reports IPv4 peers) becomes the IPv4 address it stands for; any other is kept.
+     * Limits and access rules key on this, so that one IPv4 peer is one source whatever the socket.
+     */
+    static InetAddress unmapped(InetAddress ip) {
         if (ip instanceof Inet6Address) {
             byte[] bytes = ip.getAddress();
             if (isIpv4Mapped(bytes)) {
-                return NetUtil.toAddressString(ipv4(bytes));
+                return ipv4(bytes);
             }
         }
-        return NetUtil.toAddressString(ip);
+        return ip;
+    }
+
+    /** The unmapped IP of a peer's socket address; {@code null} if it is not an IP socket address. */
+    static InetAddress source(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetAddress ip = ((InetSocketAddress) address).getAddress();
+            return ip == null ? null : unmapped(ip);
+        }
+        return null;
     }
 
     /** {@link #printable(InetSocketAddress)} for an IP socket address, its text for any other kind. */

@@ -29,12 +29,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.metrics.MetricsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dualchat server: one UDP port and one TCP port on one shared event loop group, both feeding one
- * {@link MessageSink}.
+ * {@link MessageSink}; optionally TLS for TCP, on the TCP port or a port of its own ({@link ServerTls}).
  *
  * <pre>{@code
  * ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).build();
@@ -47,11 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP and TCP channels: nothing new comes in;</li>
+ *   <li>close the listening UDP, TCP and TLS channels, and the metrics endpoint: nothing new comes in;</li>
  *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
  *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
- *   <li>close the sink, which prints everything it accepted;</li>
+ *   <li>close the sink, which prints everything it accepted, and log the final counts;</li>
  *   <li>shut the event loop group down.</li>
  * </ol>
  */
@@ -66,16 +67,25 @@ public final class ChatServer implements AutoCloseable {
     private final MessageSink sink;
     private final HeldMessages held = new HeldMessages();
     private final ServerStats stats = new ServerStats();
-    private final DropCounter udpDrops = new DropCounter("UDP messages because the output queue was full");
+    private final DropCounter udpDrops = new DropCounter(
+            "UDP messages because the output queue was full", stats, ServerStats.Drop.QUEUE_FULL);
+    private final StatsReporter statsReporter;
     private final Room room;
+    private final Limits limits;
+    private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
 
     private EventLoopGroup group;
     private ChannelGroup clients;
     private Channel udpChannel;
     private Channel tcpChannel;
+    private MetricsServer metrics;
+    private Channel metricsChannel;
+    private Channel tlsChannel;
     private ScheduledFuture<?> dropReports;
     private ScheduledFuture<?> udpExpiry;
+    private ScheduledFuture<?> statsReports;
     private boolean started;
+    private boolean serving;
     private boolean closed;
 
     /**
@@ -87,6 +97,8 @@ public final class ChatServer implements AutoCloseable {
         this.sink = requireNonNull(sink, "sink");
         this.room = !config.relay() ? null : new Room(stats,
                 config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
+        this.statsReporter = new StatsReporter(stats, config.statsInterval());
+        this.limits = new Limits(config, stats);
     }
 
     /**
@@ -107,21 +119,50 @@ public final class ChatServer implements AutoCloseable {
         try {
             InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
-            tcpChannel = bind("TCP", tcpBootstrap(transport), new InetSocketAddress(host, config.tcpPort()));
+            TlsStage tls = config.tls() == null ? null : new TlsStage(config.tls(), tlsFailures);
+            boolean tlsPort = config.tlsPort() != ChatServerConfig.TLS_ON_TCP_PORT;
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort ? null : tls),
+                    new InetSocketAddress(host, config.tcpPort()));
+            if (tls != null && tlsPort) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, config.tlsPort()));
+            }
+            if (config.metricsPort() != ChatServerConfig.NO_METRICS) {
+                metrics = new MetricsServer(stats);
+                InetAddress metricsHost = config.metricsAddress() != null
+                        ? config.metricsAddress() : InetAddress.getLoopbackAddress();
+                metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
+                        new InetSocketAddress(metricsHost, config.metricsPort()));
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+        serving = true;
         checkReceiveBuffer();
-        dropReports = group.next().scheduleAtFixedRate(udpDrops::report, 1, 1, TimeUnit.SECONDS);
+        dropReports = group.next().scheduleAtFixedRate(this::report, 1, 1, TimeUnit.SECONDS);
         if (room != null) {
             room.udpChannel(udpChannel);
             if (room.udpSources() != null) {
                 udpExpiry = group.next().scheduleAtFixedRate(room.udpSources()::expire, 1, 1, TimeUnit.MINUTES);
             }
         }
+        limits.start(group);
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
+        if (metricsChannel != null) {
+            logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
+        }
+        if (config.tls() != null) {
+            logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
+                    tlsChannel == null ? " (this port takes TLS clients only)" : "",
+                    config.tls().certificate().getSubjectX500Principal().getName(),
+                    config.tls().isSelfSigned() ? " (self-signed)" : "", config.tls().fingerprint());
+        }
+        long interval = config.statsInterval().toMillis();
+        if (interval > 0) {
+            statsReports = group.next().scheduleAtFixedRate(
+                    statsReporter::reportIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
@@ -132,6 +173,25 @@ public final class ChatServer implements AutoCloseable {
     /** The TCP address actually bound: with port 0 in the config, the port the system chose. */
     public InetSocketAddress tcpAddress() {
         return (InetSocketAddress) boundChannel(tcpChannel).localAddress();
+    }
+
+    /** The metrics endpoint's address actually bound; {@code null} if the config asks for none. */
+    public InetSocketAddress metricsAddress() {
+        boundChannel(udpChannel);
+        return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    /**
+     * The address TLS clients connect to: the TCP address itself, or the TLS port's with
+     * {@link ChatServerConfig.Builder#tlsPort}.
+     *
+     * @throws IllegalStateException if the server has no TLS, or is not started
+     */
+    public InetSocketAddress tlsAddress() {
+        if (config.tls() == null) {
+            throw new IllegalStateException("no TLS configured");
+        }
+        return tlsChannel != null ? (InetSocketAddress) tlsChannel.localAddress() : tcpAddress();
     }
 
     /** UDP messages dropped so far because the sink was full. */
@@ -168,6 +228,11 @@ public final class ChatServer implements AutoCloseable {
         return stats;
     }
 
+    /** The access list, connection counts and rate buckets, for tests to look into. */
+    Limits limits() {
+        return limits;
+    }
+
     /** TCP lines read but waiting for room in the sink. */
     long heldMessages() {
         return held.count();
@@ -181,7 +246,12 @@ public final class ChatServer implements AutoCloseable {
         }
         closed = true;
         closeAndWait(tcpChannel);
+        closeAndWait(tlsChannel);
         closeAndWait(udpChannel);
+        closeAndWait(metricsChannel);
+        if (metrics != null) {
+            metrics.close();
+        }
         if (clients != null) {
             clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
             // A close future completes before channelInactive runs, and channelInactive is where the
@@ -202,8 +272,15 @@ public final class ChatServer implements AutoCloseable {
         if (udpExpiry != null) {
             udpExpiry.cancel(false);
         }
-        udpDrops.report();
+        if (statsReports != null) {
+            statsReports.cancel(false);
+        }
+        report();
+        limits.stop();
         sink.close();
+        if (serving) {
+            statsReporter.reportFinal();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
@@ -215,12 +292,18 @@ public final class ChatServer implements AutoCloseable {
                 .group(group)
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
-                .handler(new UdpChannelInitializer(sink, udpDrops, room));
+                .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
         // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
         return UdpReceiveOptions.apply(bootstrap, transport);
     }
 
-    private ServerBootstrap tcpBootstrap(Transport transport) {
+    private void report() {
+        udpDrops.report();
+        tlsFailures.report();
+    }
+
+    /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
+    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -232,7 +315,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, room));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, room));
     }
 
     private void awaitQueuedTasks() {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How a {@link ChatServer} listens and frames its input. Immutable; made by {@link #builder()}.
@@ -39,6 +41,23 @@ public final class ChatServerConfig {
      * mark of its outbound buffer (the low one is half of it).
      */
     public static final int DEFAULT_CLIENT_BUFFER = 256 * 1024;
+    /** {@link Builder#metricsPort} for no metrics endpoint, the default. */
+    public static final int NO_METRICS = -1;
+    /** The most TCP connections open at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+    /** The most TCP connections open at once from one source IP. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
+    /** How long a TCP client may send no message before it is closed. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * Messages per second per source IP, over both protocols: 0, no limit. A receiver's first duty is to
+     * lose nothing a sender sends, at any speed; a limit is the operator's choice (see the README).
+     */
+    public static final int DEFAULT_RATE = 0;
+    /** The upper bound for {@link Builder#rate}. */
+    public static final int MAX_RATE = 1_000_000;
+    /** The {@link #tlsPort()} that means TLS on the TCP port itself, which then takes TLS clients only. */
+    public static final int TLS_ON_TCP_PORT = -1;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -53,6 +72,18 @@ public final class ChatServerConfig {
     private final boolean udpRelay;
     private final Duration udpRelayWindow;
     private final int clientBuffer;
+    private final int metricsPort;
+    private final InetAddress metricsAddress;
+    private final Duration statsInterval;
+    private final int maxConnections;
+    private final int maxConnectionsPerIp;
+    private final Duration idleTimeout;
+    private final int rate;
+    private final int burst;
+    private final List<String> allow;
+    private final List<String> deny;
+    private final ServerTls tls;
+    private final int tlsPort;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -68,6 +99,18 @@ public final class ChatServerConfig {
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.metricsPort = b.metricsPort;
+        this.metricsAddress = b.metricsAddress;
+        this.statsInterval = b.statsInterval;
+        this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerIp = b.maxConnectionsPerIp;
+        this.idleTimeout = b.idleTimeout;
+        this.rate = b.rate;
+        this.burst = b.burst > 0 ? b.burst : Math.max(1, 2 * b.rate);
+        this.allow = List.copyOf(b.allow);
+        this.deny = List.copyOf(b.deny);
+        this.tls = b.tls;
+        this.tlsPort = b.tlsPort;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -135,6 +178,66 @@ public final class ChatServerConfig {
         return clientBuffer;
     }
 
+    /** The port of the HTTP metrics endpoint ({@code /metrics}, {@code /health}); {@link #NO_METRICS} for none. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The address the metrics endpoint listens on; {@code null} for the loopback address. */
+    public InetAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    /** How often to log a summary of the counts while they change; {@link Duration#ZERO} for never. */
+    public Duration statsInterval() {
+        return statsInterval;
+    }
+
+    /** The most TCP connections open at once; one more is told the server is full and closed. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** The most TCP connections open at once from one source IP. */
+    public int maxConnectionsPerIp() {
+        return maxConnectionsPerIp;
+    }
+
+    /** How long a TCP client may send no message before it is closed; {@link Duration#ZERO} for never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Messages per second per source IP, over both protocols; 0 for no limit. */
+    public int rate() {
+        return rate;
+    }
+
+    /** Messages a source may send at once, after a quiet spell, before its rate applies. */
+    public int burst() {
+        return burst;
+    }
+
+    /** The blocks of source addresses let in, in CIDR notation; empty to let in all but the denied. */
+    public List<String> allow() {
+        return allow;
+    }
+
+    /** The blocks of source addresses kept out, in CIDR notation; they win over {@link #allow()}. */
+    public List<String> deny() {
+        return deny;
+    }
+
+    /** The certificate and key for TLS on TCP, or {@code null} for plain TCP only. */
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** The TLS port, or {@link #TLS_ON_TCP_PORT} for TLS on the TCP port itself (when {@link #tls()} is set). */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -151,6 +254,18 @@ public final class ChatServerConfig {
         private boolean udpRelay;
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
+        private int metricsPort = NO_METRICS;
+        private InetAddress metricsAddress;
+        private Duration statsInterval = Duration.ZERO;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int rate = DEFAULT_RATE;
+        private int burst;
+        private final List<String> allow = new ArrayList<>();
+        private final List<String> deny = new ArrayList<>();
+        private ServerTls tls;
+        private int tlsPort = TLS_ON_TCP_PORT;
 
         private Builder() {}
 
@@ -233,6 +348,62 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** The port of the HTTP metrics endpoint; 0 for any free port, {@link #NO_METRICS} for none. */
+        public Builder metricsPort(int metricsPort) {
+            if (metricsPort != NO_METRICS) {
+                checkPort("metricsPort", metricsPort);
+            }
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        /** The most TCP connections open at once. */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** The most TCP connections open at once from one source IP. */
+        public Builder maxConnectionsPerIp(int maxConnectionsPerIp) {
+            if (maxConnectionsPerIp < 1) {
+                throw new IllegalArgumentException(
+                        "maxConnectionsPerIp: " + maxConnectionsPerIp + " (expected: >= 1)");
+            }
+            this.maxConnectionsPerIp = maxConnectionsPerIp;
+            return this;
+        }
+
+        /** How long a TCP client may send no message before it is closed; zero for never. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            requireNonNull(idleTimeout, "idleTimeout");
+            if (idleTimeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: >= 0)");
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Messages per second per source IP, over both protocols; 0 for no limit. */
+        public Builder rate(int rate) {
+            if (rate < 0 || rate > MAX_RATE) {
+                throw new IllegalArgumentException("rate: " + rate + " (expected: 0-" + MAX_RATE + ")");
+            }
+            this.rate = rate;
+            return this;
+        }
+
+        /** Messages a source may send at once after a quiet spell; if not set, twice the rate. */
+        public Builder burst(int burst) {
+            if (burst < 1) {
+                throw new IllegalArgumentException("burst: " + burst + " (expected: >= 1)");
+            }
+            this.burst = burst;
+            return this;
+        }
+
         /**
          * Relay to UDP sources too. Off by default: answering unverified source addresses would let
          * spoofed datagrams turn the server into an amplifier.
@@ -261,8 +432,72 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /**
+         * The address the metrics endpoint listens on; {@code null} (the default) for the loopback address,
+         * so that exposing the server's counts to the network is a choice, not an accident.
+         */
+        public Builder metricsAddress(InetAddress metricsAddress) {
+            this.metricsAddress = metricsAddress;
+            return this;
+        }
+
+        /** How often to log a one-line summary of the counts while they change; zero for never. */
+        public Builder statsInterval(Duration statsInterval) {
+            requireNonNull(statsInterval, "statsInterval");
+            if (statsInterval.isNegative()) {
+                throw new IllegalArgumentException("statsInterval: " + statsInterval + " (expected: >= 0)");
+            }
+            this.statsInterval = statsInterval;
+            return this;
+        }
+
+        /**
+         * Lets in sources in {@code cidr} ({@code 192.0.2.0/24}, {@code 2001:db8::/32}, or one address);
+         * once any block is allowed, only allowed sources are let in. Repeatable.
+         */
+        public Builder allow(String cidr) {
+            allow.add(checkCidr("allow", cidr));
+            return this;
+        }
+
+        /** Keeps out sources in {@code cidr}, even if they are also allowed. Repeatable. */
+        public Builder deny(String cidr) {
+            deny.add(checkCidr("deny", cidr));
+            return this;
+        }
+
+        /**
+         * Serves TLS with {@code tls}: on the TCP port, which then takes TLS clients only, or with
+         * {@link #tlsPort} on a port of its own; {@code null} for plain TCP only.
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** A TLS port besides the plain TCP port; 0 for any free port; {@link #TLS_ON_TCP_PORT} for none. */
+        public Builder tlsPort(int tlsPort) {
+            this.tlsPort = tlsPort == TLS_ON_TCP_PORT ? tlsPort : checkPort("tlsPort", tlsPort);
+            return this;
+        }
+
         public ChatServerConfig build() {
+            if (tlsPort != TLS_ON_TCP_PORT && tls == null) {
+                throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: with tls)");
+            }
+            if (tlsPort != TLS_ON_TCP_PORT && tlsPort != 0 && tlsPort == tcpPort) {
+                throw new IllegalArgumentException("tlsPort: " + tlsPort + " (expected: other than tcpPort)");
+            }
             return new ChatServerConfig(this);
+        }
+
+        private static String checkCidr(String name, String cidr) {
+            requireNonNull(cidr, name);
+            try {
+                return Subnet.parse(cidr).toString();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
         }
 
         private static int checkPort(String name, int port) {

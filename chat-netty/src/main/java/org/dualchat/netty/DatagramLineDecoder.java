@@ -16,11 +16,16 @@ import org.dualchat.core.Protocol;
 @Sharable
 public final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramPacket> {
 
-    /** The one instance: it keeps no state. */
-    public static final DatagramLineDecoder INSTANCE = new DatagramLineDecoder();
+    /** The instance for the clients, which count nothing; it keeps no state. */
+    public static final DatagramLineDecoder INSTANCE = new DatagramLineDecoder(null);
 
-    private DatagramLineDecoder() {
+    // Thread-safe counters, or null: sharing the decoder shares no state between channels.
+    private final ServerStats stats;
+
+    /** A decoder that counts lines and invalid UTF-8 in {@code stats}, or nothing if it is {@code null}. */
+    DatagramLineDecoder(ServerStats stats) {
         super(DatagramPacket.class);
+        this.stats = stats;
     }
 
     @Override
@@ -30,6 +35,9 @@ public final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramP
         }
         // LF never occurs inside a multi-byte UTF-8 sequence, so decoding first and splitting after is safe.
         String text = packet.content().toString(StandardCharsets.UTF_8);
+        if (stats != null && Utf8Check.hadInvalidInput(packet.content(), text)) {
+            stats.decodeError();
+        }
         String ip = Addresses.printable(packet.sender());
         int port = packet.sender().getPort();
         int start = 0;
@@ -39,6 +47,9 @@ public final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramP
             int trimmed = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
             if (trimmed > start) {
                 out.add(new ChatMessage(Protocol.UDP, ip, port, text.substring(start, trimmed)));
+                if (stats != null) {
+                    stats.udpLineReceived();
+                }
             }
             start = end + 1;
         }

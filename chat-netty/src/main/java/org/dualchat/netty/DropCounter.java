@@ -14,14 +14,26 @@ final class DropCounter {
 
     private final String what;
     private final LongAdder total = new LongAdder();
+    private final ServerStats stats;
+    private final ServerStats.Drop reason;
     private long reported;
 
     DropCounter(String what) {
+        this(what, null, null);
+    }
+
+    /** A counter that also counts each drop in {@code stats} under {@code reason} (none if {@code stats} is null). */
+    DropCounter(String what, ServerStats stats, ServerStats.Drop reason) {
         this.what = what;
+        this.stats = stats;
+        this.reason = reason;
     }
 
     void increment() {
         total.increment();
+        if (stats != null) {
+            stats.drop(reason);
+        }
     }
 
     long total() {

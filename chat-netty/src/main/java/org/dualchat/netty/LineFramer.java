@@ -1,5 +1,6 @@
 package org.dualchat.netty;
 
+import static java.util.Objects.requireNonNull;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import io.netty.buffer.ByteBuf;
@@ -39,6 +40,7 @@ public final class LineFramer extends ByteToMessageDecoder {
     private final int maxLength;
     private final long quietNanos;
     private final long lateNanos;
+    private final Runnable onSplit;
     private long lastInputNanos;
     private long quietCheckDue;
     private boolean pausedAtLastCheck;
@@ -46,13 +48,25 @@ public final class LineFramer extends ByteToMessageDecoder {
     // The start of the current line has been delivered already (a quiet flush, or a piece of a long line):
     // its terminator alone ends that line, and is not an empty line of its own.
     private boolean continued;
+    // The current line has been cut for its length already: it is counted once, however many pieces.
+    private boolean split;
+
+    /**
+     * A framer that does not report over-long lines.
+     *
+     * @see #LineFramer(int, long, Runnable)
+     */
+    public LineFramer(int maxLength, long quietNanos) {
+        this(maxLength, quietNanos, () -> { });
+    }
 
     /**
      * @param maxLength the longest frame, in bytes (at least 4, one UTF-8 character)
      * @param quietNanos how long a partial line waits for more input before it is delivered; 0 waits
      *     for a newline or the end of input
+     * @param onSplit run once for each line longer than {@code maxLength}, when it is first cut
      */
-    public LineFramer(int maxLength, long quietNanos) {
+    public LineFramer(int maxLength, long quietNanos, Runnable onSplit) {
         if (maxLength < 4) {
             throw new IllegalArgumentException("maxLength: " + maxLength + " (expected: >= 4)");
         }
@@ -62,6 +76,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         this.maxLength = maxLength;
         this.quietNanos = quietNanos;
         this.lateNanos = Math.min(quietNanos / 4, MAX_LATE_NANOS);
+        this.onSplit = requireNonNull(onSplit, "onSplit");
     }
 
     @Override
@@ -112,6 +127,7 @@ public final class LineFramer extends ByteToMessageDecoder {
                     }
                     in.readerIndex(lf + 1);
                     continued = false;
+                    split = false;
                     continue;
                 }
             } else if (in.readableBytes() <= maxLength) {
@@ -119,6 +135,10 @@ public final class LineFramer extends ByteToMessageDecoder {
             }
             out.add(in.readRetainedSlice(pieceLength(in, start)));
             continued = true;
+            if (!split) {
+                split = true;
+                onSplit.run();
+            }
         }
     }
 

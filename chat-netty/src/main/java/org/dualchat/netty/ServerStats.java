@@ -48,6 +48,7 @@ public final class ServerStats {
     private final LongAdder connectionsClosed = new LongAdder();
     private final LongAdder relaysSent = new LongAdder();
     private final LongAdder relaysDropped = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final Map<Drop, LongAdder> drops = counters(Drop.class);
     private final Map<Refusal, LongAdder> refusals = counters(Refusal.class);
 
@@ -104,6 +105,11 @@ public final class ServerStats {
         relaysDropped.increment();
     }
 
+    /** A TLS client that did not complete its handshake: not TLS, a refused certificate, a timeout. */
+    public void tlsHandshakeFailed() {
+        tlsHandshakeFailures.increment();
+    }
+
     public long datagrams() {
         return datagrams.sum();
     }
@@ -154,6 +160,10 @@ public final class ServerStats {
 
     public long relaysDropped() {
         return relaysDropped.sum();
+    }
+
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
     }
 
     private static <E extends Enum<E>> Map<E, LongAdder> counters(Class<E> type) {

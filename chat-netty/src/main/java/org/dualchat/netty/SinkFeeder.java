@@ -65,7 +65,7 @@ public final class SinkFeeder {
         backlog.add(message);
         held.add();
         if (!waiting) {
-            ctx.channel().config().setAutoRead(false);
+            ReadGate.of(ctx.channel()).pause(ReadGate.Reason.SINK_FULL);
             waitForSink();
         }
     }
@@ -88,9 +88,8 @@ public final class SinkFeeder {
             held.remove();
             accepted.accept(message);
         }
-        // Held messages are delivered even after the peer has gone; reading resumes only if it is still here.
-        if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        // Held messages are delivered even after the peer has gone; reading resumes only if it is still
+        // here, and nothing else (a rate limit) holds it back.
+        ReadGate.of(ctx.channel()).resume(ReadGate.Reason.SINK_FULL);
     }
 }

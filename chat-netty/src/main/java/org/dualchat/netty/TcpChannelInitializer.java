@@ -1,32 +1,42 @@
 package org.dualchat.netty;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.string.StringDecoder;
 import java.nio.charset.StandardCharsets;
 import org.dualchat.core.MessageSink;
 
-/** Builds the pipeline of one TCP client: bytes to lines, lines to text, text to the sink. */
+/**
+ * Builds the pipeline of one TCP client: count, check the access list and limits, bytes to lines, lines to
+ * text, text to the sink; behind TLS on a TLS port, so that TLS and plain clients share everything after it.
+ */
 final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
-
-    private static final StringDecoder UTF8_DECODER = new StringDecoder(StandardCharsets.UTF_8);
 
     private final ChatServerConfig config;
     private final MessageSink sink;
     private final ChannelGroup clients;
     private final HeldMessages held;
+    private final ServerStats stats;
+    private final Limits limits;
     private final byte[] greeting;
+    private final TlsStage tls;
     private final Room room;
 
-    /** @param room the chat room, or {@code null} for a receive-only server */
+    /**
+     * @param tls the TLS to put in front of the framing, or {@code null} for plain TCP
+     * @param room the chat room, or {@code null} for a receive-only server
+     */
     TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
-            Room room) {
+            ServerStats stats, Limits limits, TlsStage tls, Room room) {
         this.config = config;
+        this.tls = tls;
         this.sink = sink;
         this.clients = clients;
         this.held = held;
         this.room = room;
+        this.stats = stats;
+        this.limits = limits;
         this.greeting = config.greeting().isEmpty()
                 ? new byte[0]
                 : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -35,9 +45,21 @@ final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
-        ch.pipeline()
-                .addLast("framer", new LineFramer(config.maxLineLength(), config.partialLineTimeout().toNanos()))
-                .addLast("decoder", UTF8_DECODER)
+        ChannelPipeline pipeline = ch.pipeline();
+        // "acl" and "limits" come first, ahead of TLS too: a refused connection costs no handshake, and
+        // hears why in plain text. "idle" and "rate" come after the framer: they count messages, not reads.
+        pipeline.addLast("counter", new TcpTrafficCounter(stats));
+        Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
+        pipeline.addLast("limits", limits.newConnectionLimiter());
+        if (tls != null) {
+            tls.addTo(pipeline);
+        }
+        pipeline.addLast("framer", new LineFramer(
+                config.maxLineLength(), config.partialLineTimeout().toNanos(), stats::lineSplit));
+        Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
+        Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
+        pipeline
+                .addLast("decoder", new Utf8LineDecoder(stats))
                 .addLast("handler", new TcpMessageHandler(sink, greeting, held, room));
     }
 }

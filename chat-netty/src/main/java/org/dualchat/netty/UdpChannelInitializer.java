@@ -4,23 +4,33 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.DatagramChannel;
 import org.dualchat.core.MessageSink;
 
-/** Builds the UDP pipeline: datagram to lines, lines to the sink. */
+/** Builds the UDP pipeline: count, datagram to lines, lines to the sink. */
 final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {
 
     private final MessageSink sink;
     private final DropCounter dropped;
+    private final ServerStats stats;
+    private final DatagramLineDecoder decoder;
+    private final Limits limits;
     private final Room room;
 
-    UdpChannelInitializer(MessageSink sink, DropCounter dropped, Room room) {
+    UdpChannelInitializer(MessageSink sink, DropCounter dropped, ServerStats stats, Limits limits, Room room) {
         this.sink = sink;
         this.dropped = dropped;
+        this.stats = stats;
+        this.decoder = new DatagramLineDecoder(stats);
+        this.limits = limits;
         this.room = room;
     }
 
     @Override
     protected void initChannel(DatagramChannel ch) {
+        // Denied and over-rate datagrams are dropped before any work is spent decoding them.
+        Limits.addIfOn(ch.pipeline(), "acl", limits.newDatagramAccessFilter());
+        Limits.addIfOn(ch.pipeline(), "rate", limits.newDatagramRateLimiter());
         ch.pipeline()
-                .addLast("decoder", DatagramLineDecoder.INSTANCE)
+                .addLast("counter", new UdpTrafficCounter(stats))
+                .addLast("decoder", decoder)
                 .addLast("handler", new UdpMessageHandler(sink, dropped, room));
     }
 }

@@ -166,8 +166,10 @@ class ChatServerIT {
     @Test
     void fiveHundredConcurrentClientsEachLineExactlyOnce() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(out);
         int clients = 500;
+        // All from 127.0.0.1: one source far over the per-address limits, on purpose here.
+        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(clients).rate(0),
+                new PrintingSink(out, MessageFormat.PLAIN));
         int linesEach = 20;
         List<Socket> sockets = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -242,7 +244,8 @@ class ChatServerIT {
     void aFullSinkPausesTcpReadingAndNothingReadIsLost() throws Exception {
         LineCollector out = LineCollector.shut();
         PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 16, Long.MAX_VALUE);
-        ChatServer server = start(ChatServerConfig.builder(), sink);
+        // Only the full sink may hold this client back here, not its rate.
+        ChatServer server = start(ChatServerConfig.builder().rate(0), sink);
         int total = 300_000;
         Socket client = connectGreeted(server);
         Thread writer = new Thread(() -> {
@@ -357,11 +360,11 @@ class ChatServerIT {
     void closePrintsThePartialLineOfEveryClient() throws Exception {
         LineCollector out = LineCollector.open();
         CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN));
+        int clients = 100;
         ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0)
-                .partialLineTimeout(Duration.ZERO).build(), sink);
+                .partialLineTimeout(Duration.ZERO).maxConnectionsPerIp(clients).build(), sink);
         toClose.add(server);
         server.start();
-        int clients = 100;
         for (int c = 0; c < clients; c++) {
             connectGreeted(server).getOutputStream().write(("typing " + c).getBytes(UTF_8));
         }

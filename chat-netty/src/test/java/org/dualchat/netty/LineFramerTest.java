@@ -12,6 +12,7 @@ import io.netty.handler.codec.string.StringDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -296,5 +297,37 @@ class LineFramerTest {
         assertThat(LineFramer.completeCharacters(bytes('a', 0xF0, 0x9F, 0x8E, 0x89))).isEqualTo(5);
         // Stray continuation bytes are not a character in the making: flush them as they are.
         assertThat(LineFramer.completeCharacters(bytes(0x80, 0x80, 0x80, 0x80))).isEqualTo(4);
+    }
+
+    @Test
+    void countsEachOverLongLineOnceHoweverManyPiecesItTakes() {
+        AtomicInteger splits = new AtomicInteger();
+        EmbeddedChannel ch = new EmbeddedChannel(new LineFramer(8, 0, splits::incrementAndGet), new StringDecoder(UTF_8));
+        ch.writeInbound(bytes("short\n"));
+        assertThat(splits).hasValue(0);
+        ch.writeInbound(bytes("a".repeat(20) + "\n"));
+        assertThat(splits).hasValue(1);
+        // One line arriving over several reads, cut in several places, is still one line split.
+        ch.writeInbound(bytes("b".repeat(10)));
+        ch.writeInbound(bytes("b".repeat(10)));
+        ch.writeInbound(bytes("b".repeat(10) + "\nok\n"));
+        assertThat(splits).hasValue(2);
+        assertThat(String.join("", drain(ch))).isEqualTo("short" + "a".repeat(20) + "b".repeat(30) + "ok");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aPartialLineDeliveredForItsQuietTimeIsNotCountedAsSplit() {
+        AtomicInteger splits = new AtomicInteger();
+        EmbeddedChannel ch = new EmbeddedChannel(
+                new LineFramer(64, TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS), splits::incrementAndGet));
+        ch.freezeTime();
+        ch.writeInbound(bytes("no newline"));
+        tick(ch, QUIET_MILLIS);
+        ByteBuf partial = ch.readInbound();
+        assertThat(partial.toString(UTF_8)).isEqualTo("no newline");
+        partial.release();
+        assertThat(splits).hasValue(0);
+        assertThat(ch.finish()).isFalse();
     }
 }

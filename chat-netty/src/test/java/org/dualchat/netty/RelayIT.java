@@ -232,7 +232,8 @@ class RelayIT {
 
     @Test
     void twoHundredClientsEachReceiveAThousandMessagesInOrder() throws Exception {
-        ChatServer server = start();
+        // All from 127.0.0.1: more than the default per-address limit.
+        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(500));
         int receivers = 200;
         int messages = 1000;
         List<Client> clients = new ArrayList<>();
@@ -240,34 +241,43 @@ class RelayIT {
             clients.add(join(server));
         }
         Client sender = join(server);
-        ExecutorService readers = Executors.newFixedThreadPool(receivers);
-        try {
-            List<Future<Integer>> got = new ArrayList<>();
-            for (Client client : clients) {
-                got.add(readers.submit(() -> readInOrder(client, messages)));
-            }
+        whileEachReadsInOrder(clients, messages, "", () -> {
             StringBuilder batch = new StringBuilder();
             for (int i = 0; i < messages; i++) {
                 batch.append("m ").append(i).append('\n');
             }
             sender.out.write(batch.toString().getBytes(UTF_8));
             sender.out.flush();
-            for (Future<Integer> f : got) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(messages);
-            }
-        } finally {
-            readers.shutdownNow();
-        }
+        });
         assertThat(server.stats().relaysSent()).isEqualTo((long) receivers * messages);
         assertThat(server.stats().relaysDropped()).isZero();
         assertThat(out.awaitCount(messages, WAIT)).hasSize(messages);
     }
 
-    /** Reads {@code count} relayed messages {@code m 0 .. m count-1}, failing on a gap or a reordering. */
-    private static int readInOrder(Client client, int count) throws IOException {
-        return readInOrder(client, count, "");
+    /** What sends the messages while the clients read. */
+    interface Sending {
+        void run() throws Exception;
     }
 
+    /** Runs {@code sending} while each client reads {@code count} messages in order on its own thread. */
+    private static void whileEachReadsInOrder(List<Client> clients, int count, String suffix, Sending sending)
+            throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(clients.size());
+        try {
+            List<Future<Integer>> got = new ArrayList<>();
+            for (Client client : clients) {
+                got.add(readers.submit(() -> readInOrder(client, count, suffix)));
+            }
+            sending.run();
+            for (Future<Integer> f : got) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(count);
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    /** Reads {@code count} relayed messages {@code m 0 .. m count-1}, failing on a gap or a reordering. */
     private static int readInOrder(Client client, int count, String suffix) throws IOException {
         int next = 0;
         while (next < count) {
@@ -297,12 +307,7 @@ class RelayIT {
         Client sender = join(server);
         int messages = 50_000;
         long heapBefore = usedHeapAfterGc();
-        ExecutorService readers = Executors.newFixedThreadPool(readersList.size());
-        try {
-            List<Future<Integer>> got = new ArrayList<>();
-            for (Client client : readersList) {
-                got.add(readers.submit(() -> readInOrder(client, messages, PAD)));
-            }
+        whileEachReadsInOrder(readersList, messages, PAD, () -> {
             // About 11 MB in all, far more than the stuck client's socket buffers and its 256 KiB limit,
             // at up to 50,000 messages a second: a busy room, not a flood (flooding is for rate limits).
             StringBuilder batch = new StringBuilder();
@@ -316,12 +321,7 @@ class RelayIT {
             }
             sender.out.write(batch.toString().getBytes(UTF_8));
             sender.out.flush();
-            for (Future<Integer> f : got) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(messages);
-            }
-        } finally {
-            readers.shutdownNow();
-        }
+        });
         assertThat(printed.await(messages, WAIT)).isEqualTo(messages);
         assertThat(server.stats().relaysDropped()).as("the stuck client missed relays").isPositive();
 

@@ -2,8 +2,10 @@ package org.dualchat.netty.client;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
@@ -61,6 +63,10 @@ final class ReceivedLineHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // TLS errors come wrapped by the SslHandler's decoder; they are I/O errors like any other.
+            cause = cause.getCause();
+        }
         if (failure == null) {
             failure = cause;
         }

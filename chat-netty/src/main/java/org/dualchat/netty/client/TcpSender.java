@@ -13,6 +13,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP client that sends lines of text on one connection and hands every line the server sends (its
- * greeting, relayed lines) to a {@link MessageSink}.
+ * greeting, relayed lines) to a {@link MessageSink}; over TLS when given a {@link ClientTls}.
  *
  * <p>{@link #send} waits while the socket cannot take more, so a fast producer is held back by the
  * network instead of filling memory. {@link #finish} ends the conversation the way the server expects:
@@ -87,6 +89,17 @@ public final class TcpSender implements AutoCloseable {
      * @throws IOException if no address takes the connection; the message names the address and the reason
      */
     public static TcpSender connect(String host, int port, MessageSink received) throws IOException {
+        return connect(host, port, received, null);
+    }
+
+    /**
+     * {@link #connect(String, int, MessageSink)} over TLS, checked as {@code tls} says, or plain TCP if
+     * {@code tls} is {@code null}. Returns once the TLS handshake is done.
+     *
+     * @throws IOException also if the handshake fails; the message says why, and a certificate the
+     *     client refused has a {@link java.security.cert.CertificateException} among its causes
+     */
+    public static TcpSender connect(String host, int port, MessageSink received, ClientTls tls) throws IOException {
         requireNonNull(host, "host");
         requireNonNull(received, "received");
         if (port < 1 || port > 65535) {
@@ -99,9 +112,12 @@ public final class TcpSender implements AutoCloseable {
             WritabilityGate gate = new WritabilityGate();
             ReceivedLineHandler handler = new ReceivedLineHandler(received);
             InetSocketAddress remote = new InetSocketAddress(address, port);
-            ChannelFuture connect = bootstrap(group, gate, handler).connect(remote).awaitUninterruptibly();
+            ChannelFuture connect = bootstrap(group, gate, handler, tls, host, port).connect(remote).awaitUninterruptibly();
             if (connect.isSuccess()) {
                 logger.debug("Connected to {}", connect.channel());
+                if (tls != null) {
+                    awaitHandshake(connect.channel(), remote, group);
+                }
                 return new TcpSender(group, connect.channel(), remote, gate, handler);
             }
             IOException e = new IOException(
@@ -170,7 +186,7 @@ public final class TcpSender implements AutoCloseable {
             // The empty write completes after every write before it; only then is it safe to shut the output.
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
                 if (written.isSuccess()) {
-                    ((SocketChannel) channel).shutdownOutput();
+                    shutdownOutput();
                 }
             });
         } finally {
@@ -204,6 +220,28 @@ public final class TcpSender implements AutoCloseable {
         ClientLoop.shutdown(group);
     }
 
+    /** Over TLS, {@code close_notify} first: the TLS way to say "no more from me", which the server answers by closing. */
+    private void shutdownOutput() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            ((SocketChannel) channel).shutdownOutput();
+            return;
+        }
+        tls.closeOutbound().addListener(sent -> ((SocketChannel) channel).shutdownOutput());
+    }
+
+    private static void awaitHandshake(Channel channel, InetSocketAddress remote, EventLoopGroup group)
+            throws IOException {
+        Future<Channel> handshake = channel.pipeline().get(SslHandler.class).handshakeFuture().awaitUninterruptibly();
+        if (!handshake.isSuccess()) {
+            channel.close().awaitUninterruptibly();
+            ClientLoop.shutdown(group);
+            throw new IOException("TLS handshake with " + Addresses.withPort(remote) + " failed: "
+                    + TlsFailure.describe(handshake.cause()), handshake.cause());
+        }
+        logger.debug("TLS with {}: {}", remote, channel.pipeline().get(SslHandler.class).engine().getSession().getProtocol());
+    }
+
     private void awaitClosed(Duration timeout) throws IOException, InterruptedException {
         try {
             closed.get(Math.max(timeout.toMillis(), 1), TimeUnit.MILLISECONDS);
@@ -233,14 +271,15 @@ public final class TcpSender implements AutoCloseable {
         return new IOException("the server at " + where + " closed the connection");
     }
 
-    private static Bootstrap bootstrap(EventLoopGroup group, WritabilityGate gate, ReceivedLineHandler handler) {
+    private static Bootstrap bootstrap(EventLoopGroup group, WritabilityGate gate, ReceivedLineHandler handler,
+            ClientTls tls, String host, int port) {
         return new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new TcpClientInitializer(gate, handler));
+                .handler(new TcpClientInitializer(gate, handler, tls, host, port));
     }
 
     static String reason(Throwable cause) {

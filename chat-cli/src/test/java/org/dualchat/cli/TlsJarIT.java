@@ -1,0 +1,291 @@
+package org.dualchat.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS with the shaded jar as a user runs it: {@code dualchat server --tls-...} with OpenSSL's and ncat's
+ * TLS clients, and {@code dualchat send tcp --tls|--insecure|--tls-fingerprint}, all as processes.
+ */
+@Timeout(90)
+class TlsJarIT {
+
+    private static final Pattern LISTENING = Pattern.compile("Listening on UDP \\S+:(\\d+) and TCP \\S+:(\\d+)");
+    private static final Pattern TLS = Pattern.compile("TLS on TCP \\S+:(\\d+)\\b.*SHA-256 fingerprint ([0-9A-F:]{95})");
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopProcesses() {
+        for (Process p : processes) {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A running server: its output files and the ports and fingerprint it logged. */
+    private record Server(Process process, Path stdout, Path stderr, int tcpPort, int tlsPort, String fingerprint) {
+        String printed() throws IOException {
+            return Files.readString(stdout, UTF_8);
+        }
+    }
+
+    private static String java() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Path jar() {
+        Path jar = Paths.get(System.getProperty("dualchat.jar", "target/dualchat.jar"));
+        assertThat(jar).as("the shaded jar, built by 'mvn package'").exists();
+        return jar;
+    }
+
+    private Process start(List<String> command, Path stdout, Path stderr) throws IOException {
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    private Server server(String... args) throws Exception {
+        int n = processes.size();
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString(), "server",
+                "--udp-port", "0", "--tcp-port", "0"));
+        command.addAll(List.of(args));
+        Path stdout = dir.resolve("server-out-" + n);
+        Path stderr = dir.resolve("server-err-" + n);
+        Process process = start(command, stdout, stderr);
+        process.getOutputStream().close();
+        String log = await(stderr, text -> TLS.matcher(text).find() || !process.isAlive());
+        Matcher listening = LISTENING.matcher(log);
+        Matcher tls = TLS.matcher(log);
+        assertThat(listening.find() && tls.find()).as("server start-up log: %s", log).isTrue();
+        return new Server(process, stdout, stderr, Integer.parseInt(listening.group(2)), Integer.parseInt(tls.group(1)),
+                tls.group(2));
+    }
+
+    /** Runs {@code dualchat send tcp 127.0.0.1 ARGS} to the end; returns exit code, stdout and stderr. */
+    private String[] send(List<String> jvmOptions, String host, String... args) throws Exception {
+        int n = processes.size();
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "send", "tcp", host));
+        command.addAll(List.of(args));
+        Path stdout = dir.resolve("send-out-" + n);
+        Path stderr = dir.resolve("send-err-" + n);
+        Process process = start(command, stdout, stderr);
+        process.getOutputStream().close();
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("send finished").isTrue();
+        return new String[] {Integer.toString(process.exitValue()), Files.readString(stdout, UTF_8),
+            Files.readString(stderr, UTF_8)};
+    }
+
+    private static String await(Path file, Predicate<String> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String text = Files.readString(file, UTF_8);
+        while (!condition.test(text) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            text = Files.readString(file, UTF_8);
+        }
+        return text;
+    }
+
+    /** Runs a command line, bounded in time, and returns its stdout. */
+    private String shell(String commandLine) throws Exception {
+        Process process = new ProcessBuilder("bash", "-c", commandLine).directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(process);
+        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", commandLine).isTrue();
+        assertThat(process.exitValue()).as("%s exit code", commandLine).isZero();
+        return new String(process.getInputStream().readAllBytes(), UTF_8);
+    }
+
+    private static boolean has(String tool) {
+        try {
+            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static void assertNoStackTrace(String text) {
+        assertThat(text).doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
+    }
+
+    /** {@code openssl s_client}, stdin kept open, stdout read line by line. */
+    private Process sClient(int port, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-quiet", "-no_ign_eof"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-connect", "127.0.0.1:" + port));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        processes.add(process);
+        return process;
+    }
+
+    @Test
+    void opensslAndNcatChatOverTlsInTheRoomOfAPlainClient() throws Exception {
+        assumeTrue(has("openssl") && has("ncat"), "openssl and ncat are not installed");
+        Server server = server("--tls-self-signed", "--tls-port", "0");
+        assertThat(server.tlsPort()).isNotEqualTo(server.tcpPort());
+
+        Process openssl = sClient(server.tlsPort());
+        BufferedReader fromOpenssl = new BufferedReader(new InputStreamReader(openssl.getInputStream(), UTF_8));
+        assertThat(fromOpenssl.readLine()).isEqualTo("Server connected");
+        try (Socket plain = new Socket("127.0.0.1", server.tcpPort())) {
+            plain.setSoTimeout((int) WAIT.toMillis());
+            assertThat(new BufferedReader(new InputStreamReader(plain.getInputStream(), UTF_8)).readLine())
+                    .isEqualTo("Server connected");
+            OutputStream toOpenssl = openssl.getOutputStream();
+            toOpenssl.write("typed into openssl\n".getBytes(UTF_8));
+            toOpenssl.flush();
+            plain.getOutputStream().write("typed into a plain socket\n".getBytes(UTF_8));
+            await(server.stdout(), text -> text.split("\n").length >= 2);
+        }
+        // The end of its input: s_client sends close_notify, the server closes, s_client exits.
+        openssl.getOutputStream().close();
+        assertThat(openssl.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("s_client ended").isTrue();
+
+        assertThat(shell("printf 'via ncat --ssl\\n' | ncat --ssl 127.0.0.1 " + server.tlsPort()))
+                .isEqualTo("Server connected\n");
+        String printed = await(server.stdout(), text -> text.split("\n").length >= 3);
+        assertThat(printed.split("\n")).containsExactlyInAnyOrder("127.0.0.1 : typed into openssl",
+                "127.0.0.1 : typed into a plain socket", "127.0.0.1 : via ncat --ssl");
+        String log = Files.readString(server.stderr(), UTF_8);
+        assertThat(log).contains("Made a self-signed TLS certificate", "--tls-fingerprint " + server.fingerprint());
+        assertNoStackTrace(log);
+        assertThat(log).doesNotContain("WARN", "ERROR");
+    }
+
+    @Test
+    void sendTcpOverTlsAgainstTheDevelopmentServer() throws Exception {
+        // No --tls-port: the TCP port itself takes TLS clients only.
+        Server server = server("--tls-self-signed");
+        assertThat(server.tlsPort()).isEqualTo(server.tcpPort());
+        String port = Integer.toString(server.tlsPort());
+
+        String[] insecure = send(List.of(), "127.0.0.1", "-p", port, "--insecure", "-m", "insecure but encrypted");
+        assertThat(insecure[0]).isEqualTo("0");
+        assertThat(insecure[1]).isEqualTo("Server connected\n");
+        assertThat(insecure[2]).startsWith("dualchat: warning: --insecure:").hasLineCount(1);
+
+        String[] pinned = send(List.of(), "localhost", "-p", port, "--tls-fingerprint", server.fingerprint(), "-m", "pinned");
+        assertThat(pinned).containsExactly("0", "Server connected\n", "");
+
+        String[] refused = send(List.of(), "127.0.0.1", "-p", port, "--tls", "-m", "never sent");
+        assertThat(refused[0]).isEqualTo("1");
+        assertThat(refused[2]).hasLineCount(1).startsWith("dualchat: TLS handshake with 127.0.0.1:" + port
+                + " failed: the server's certificate was refused: ").contains("--insecure");
+        assertNoStackTrace(refused[2]);
+
+        // A plain client is closed, and the server goes on.
+        try (Socket plain = new Socket("127.0.0.1", server.tcpPort())) {
+            plain.setSoTimeout((int) WAIT.toMillis());
+            plain.getOutputStream().write("plain text\n".getBytes(UTF_8));
+            try {
+                plain.getInputStream().readAllBytes();
+            } catch (java.net.SocketException e) {
+                // reset: the server closed with the client's bytes unread; closed all the same
+            }
+        }
+        assertThat(send(List.of(), "127.0.0.1", "-p", port, "--insecure", "-m", "after")[0]).isEqualTo("0");
+        String printed = await(server.stdout(), text -> text.contains("after"));
+        assertThat(printed).isEqualTo("127.0.0.1 : insecure but encrypted\n127.0.0.1 : pinned\n127.0.0.1 : after\n");
+        String log = Files.readString(server.stderr(), UTF_8);
+        assertThat(log).contains("(this port takes TLS clients only)");
+        assertNoStackTrace(log);
+        assertThat(log).doesNotContain("WARN", "ERROR");
+    }
+
+    @Test
+    void certificatesAndKeysMadeByOpensslAreServedAndVerified() throws Exception {
+        assumeTrue(has("openssl"), "openssl is not installed");
+        // RSA with a PKCS#8 key (OpenSSL 3's default), turned into PKCS#1; EC with a SEC1 key.
+        shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.crt -days 2"
+                + " -subj /CN=localhost -addext subjectAltName=DNS:localhost");
+        shell("openssl rsa -in rsa.key -traditional -out rsa-pkcs1.key");
+        shell("openssl ecparam -genkey -name prime256v1 -out ec.key");
+        shell("openssl req -x509 -new -key ec.key -out ec.crt -days 2 -subj /CN=localhost"
+                + " -addext subjectAltName=DNS:localhost");
+        assertThat(Files.readString(dir.resolve("rsa.key"))).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(Files.readString(dir.resolve("rsa-pkcs1.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+        assertThat(Files.readString(dir.resolve("ec.key"))).contains("-----BEGIN EC PRIVATE KEY-----");
+
+        for (String[] files : new String[][] {{"rsa.crt", "rsa.key"}, {"rsa.crt", "rsa-pkcs1.key"}, {"ec.crt", "ec.key"}}) {
+            Server server = server("--tls-cert", dir.resolve(files[0]).toString(), "--tls-key", dir.resolve(files[1]).toString());
+            String fingerprint = shell("openssl x509 -in " + files[0] + " -noout -fingerprint -sha256");
+            assertThat(fingerprint.strip()).endsWith("=" + server.fingerprint());
+            // OpenSSL checks the chain against the certificate itself, and the name.
+            Process openssl = sClient(server.tlsPort(), "-CAfile", dir.resolve(files[0]).toString(),
+                    "-verify_return_error", "-verify_hostname", "localhost");
+            BufferedReader fromOpenssl = new BufferedReader(new InputStreamReader(openssl.getInputStream(), UTF_8));
+            assertThat(fromOpenssl.readLine()).as("greeting over %s", files[1]).isEqualTo("Server connected");
+            openssl.getOutputStream().write(("verified with " + files[1] + "\n").getBytes(UTF_8));
+            openssl.getOutputStream().close();
+            assertThat(openssl.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(openssl.exitValue()).isZero();
+            assertThat(await(server.stdout(), text -> !text.isEmpty())).isEqualTo("127.0.0.1 : verified with " + files[1] + "\n");
+        }
+    }
+
+    @Test
+    void sendTcpTlsChecksTheTrustStoreAndTheName() throws Exception {
+        Path keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool");
+        assumeTrue(has("openssl") && Files.isExecutable(keytool), "openssl or the JDK's keytool is not installed");
+        shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2"
+                + " -subj /CN=localhost -addext subjectAltName=DNS:localhost");
+        // A trust store of one's own, as for a private CA: the JDK's default one is left alone.
+        shell(keytool + " -importcert -noprompt -storetype PKCS12 -keystore trust.p12 -storepass changeit"
+                + " -alias dualchat -file cert.pem");
+        Server server = server("--tls-cert", dir.resolve("cert.pem").toString(), "--tls-key", dir.resolve("key.pem").toString());
+        String port = Integer.toString(server.tlsPort());
+        List<String> trustStore = List.of("-Djavax.net.ssl.trustStore=" + dir.resolve("trust.p12"),
+                "-Djavax.net.ssl.trustStorePassword=changeit");
+
+        assertThat(send(trustStore, "localhost", "-p", port, "--tls", "-m", "trusted, right name"))
+                .containsExactly("0", "Server connected\n", "");
+        String[] wrongName = send(trustStore, "127.0.0.1", "-p", port, "--tls", "-m", "never sent");
+        assertThat(wrongName[0]).isEqualTo("1");
+        assertThat(wrongName[2]).hasLineCount(1).contains("the server's certificate was refused", "127.0.0.1",
+                "connect by a name the certificate is for");
+        assertThat(await(server.stdout(), text -> !text.isEmpty())).isEqualTo("127.0.0.1 : trusted, right name\n");
+    }
+
+    @Test
+    void anUnreadableKeyFileExitsOneWithOneLine() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Files.writeString(cert, "not a certificate\n");
+        Process server = start(List.of(java(), "-jar", jar().toString(), "--udp-port", "0", "--tcp-port", "0",
+                "--tls-cert", cert.toString(), "--tls-key", dir.resolve("absent.key").toString()),
+                dir.resolve("out"), dir.resolve("err"));
+        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(1);
+        String err = Files.readString(dir.resolve("err"), UTF_8);
+        assertThat(err).isEqualTo("dualchat: cannot read TLS certificate file " + cert
+                + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)" + System.lineSeparator());
+        assertThat(Files.readString(dir.resolve("out"), UTF_8)).isEmpty();
+    }
+}

@@ -1,0 +1,52 @@
+package org.dualchat.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ChatServerConfigTest {
+
+    @Test
+    void theLimitsAreOnByDefaultButTheRate() {
+        ChatServerConfig config = ChatServerConfig.builder().build();
+        assertThat(config.maxConnections()).isEqualTo(4096);
+        assertThat(config.maxConnectionsPerIp()).isEqualTo(64);
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.rate()).as("no limit unless asked").isZero();
+        assertThat(config.allow()).isEmpty();
+        assertThat(config.deny()).isEmpty();
+    }
+
+    @Test
+    void theBurstIsTwiceTheRateUnlessSet() {
+        assertThat(ChatServerConfig.builder().rate(7).build().burst()).isEqualTo(14);
+        assertThat(ChatServerConfig.builder().rate(7).burst(3).build().burst()).isEqualTo(3);
+        assertThat(ChatServerConfig.builder().burst(3).rate(7).build().burst()).isEqualTo(3);
+    }
+
+    @Test
+    void accessRulesAreKeptInCanonicalFormInTheOrderGiven() {
+        ChatServerConfig config = ChatServerConfig.builder()
+                .allow("10.0.0.0/8").allow("2001:DB8::/32").deny("::ffff:10.1.0.0/112").build();
+        assertThat(config.allow()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+        assertThat(config.deny()).containsExactly("10.1.0.0/16");
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheFieldAndWhatWasExpected() {
+        ChatServerConfig.Builder b = ChatServerConfig.builder();
+        assertThatThrownBy(() -> b.maxConnections(0)).hasMessage("maxConnections: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> b.maxConnectionsPerIp(0)).hasMessage("maxConnectionsPerIp: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1))).hasMessage("idleTimeout: PT-1S (expected: >= 0)");
+        assertThatThrownBy(() -> b.rate(-1)).hasMessage("rate: -1 (expected: 0-1000000)");
+        assertThatThrownBy(() -> b.rate(1_000_001)).hasMessage("rate: 1000001 (expected: 0-1000000)");
+        assertThatThrownBy(() -> b.burst(0)).hasMessage("burst: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> b.allow("10.0.0.0/33")).hasMessage(
+                "allow: 10.0.0.0/33 (expected: an IP address or a CIDR block, such as 192.0.2.0/24 or 2001:db8::/32)");
+        assertThatThrownBy(() -> b.deny(null)).isInstanceOf(NullPointerException.class).hasMessage("deny");
+    }
+}
