@@ -1,8 +1,13 @@
 package org.dualchat.cli;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.dualchat.netty.TransportType;
+import org.dualchat.netty.bench.FileLineCounter;
 import org.dualchat.netty.bench.LoadSpec;
+import org.dualchat.netty.bench.MetricsCounter;
+import org.dualchat.netty.bench.ReceivedCounter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -79,5 +84,23 @@ final class BenchOptions {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': "
                     + value + " (expected: " + min + (max == Long.MAX_VALUE ? " or more" : "-" + max) + ")");
         }
+    }
+
+    /** What to count received messages with: the output file, the metrics endpoint, or nothing. */
+    static ReceivedCounter counter(CommandSpec spec, Path file, URI metrics, String protocol) {
+        if (file != null && metrics != null) {
+            throw new ParameterException(spec.commandLine(), "--count-file and --count-metrics are mutually exclusive");
+        }
+        if (file != null) {
+            return new FileLineCounter(file);
+        }
+        if (metrics != null) {
+            if (!"http".equals(metrics.getScheme()) || metrics.getHost() == null) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--count-metrics': '"
+                        + metrics + "' (expected: http://HOST:PORT/metrics)");
+            }
+            return MetricsCounter.of(metrics, protocol);
+        }
+        return ReceivedCounter.NONE;
     }
 }

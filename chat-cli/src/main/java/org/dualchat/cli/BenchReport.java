@@ -43,7 +43,7 @@ final class BenchReport {
         out.printf(Locale.ROOT, "  sent      %,d in %.3f s (%,.0f/s)%s%n", r.sent(), r.sendNanos() / 1e9, r.sendRate(),
                 r.timedOut() ? ", stopped by --duration" : "");
         if (r.received() < 0) {
-            out.printf(Locale.ROOT, "  received  not seen (give --count-file with the server's output file)%n");
+            out.printf(Locale.ROOT, "  received  not seen (give --count-file with the server's output file, or --count-metrics)%n");
         } else {
             out.printf(Locale.ROOT, "  received  %,d of %,d expected (%s)%n", r.received(), r.expected(), counted);
             out.printf(Locale.ROOT, "  lost      %,d (%.3f%%)%n", r.lost(), r.lostPercent());

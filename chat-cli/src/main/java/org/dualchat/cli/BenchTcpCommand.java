@@ -1,9 +1,9 @@
 package org.dualchat.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dualchat.netty.ChatServerConfig;
-import org.dualchat.netty.bench.FileLineCounter;
 import org.dualchat.netty.bench.LoadResult;
 import org.dualchat.netty.bench.LoadSpec;
 import org.dualchat.netty.bench.ReceivedCounter;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Send lines to HOST over one or more TCP connections, at --rate or as fast as the server reads.",
             "With --count-file, count the lines the server printed to that file (its redirected stdout),"
-                    + " waiting until it stops growing, and report the loss."
+                    + " waiting until it stops growing, and report the loss; or, with --count-metrics, the lines"
+                    + " its metrics endpoint says it received."
         })
 final class BenchTcpCommand implements Callable<Integer> {
 
@@ -58,10 +59,15 @@ final class BenchTcpCommand implements Callable<Integer> {
             description = "The receiver's output file, one line per message received.")
     private Path countFile;
 
+    @Option(names = "--count-metrics", paramLabel = "URL",
+            description = "The server's metrics endpoint (http://HOST:PORT/metrics): count the lines it"
+                    + " received over TCP, instead of --count-file.")
+    private URI countMetrics;
+
     @Override
     public Integer call() throws InterruptedException {
         LoadSpec load = options.toSpec(spec, port, rate, connections, "--connections", count, batch);
-        ReceivedCounter counter = countFile == null ? ReceivedCounter.NONE : new FileLineCounter(countFile);
+        ReceivedCounter counter = BenchOptions.counter(spec, countFile, countMetrics, "tcp");
         LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(), options.maxWait()));
         BenchReport.print(spec.commandLine().getOut(), "tcp", load, "connections=" + connections,
                 counter.description(), result, options.keyValue);

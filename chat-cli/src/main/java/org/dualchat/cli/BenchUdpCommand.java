@@ -1,9 +1,9 @@
 package org.dualchat.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dualchat.netty.ChatServerConfig;
-import org.dualchat.netty.bench.FileLineCounter;
 import org.dualchat.netty.bench.LoadResult;
 import org.dualchat.netty.bench.LoadSpec;
 import org.dualchat.netty.bench.ReceivedCounter;
@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Send one-line datagrams to HOST from one or more sockets, at --rate or as fast as possible.",
             "With --count-file, count the lines the server printed to that file (its redirected stdout),"
-                    + " waiting until it stops growing, and report the loss."
+                    + " waiting until it stops growing, and report the loss; or, with --count-metrics, the lines"
+                    + " its metrics endpoint says it received."
         })
 final class BenchUdpCommand implements Callable<Integer> {
 
@@ -58,11 +59,16 @@ final class BenchUdpCommand implements Callable<Integer> {
             description = "The receiver's output file, one line per message received.")
     private Path countFile;
 
+    @Option(names = "--count-metrics", paramLabel = "URL",
+            description = "The server's metrics endpoint (http://HOST:PORT/metrics): count the lines it"
+                    + " received over UDP, instead of --count-file.")
+    private URI countMetrics;
+
     @Override
     public Integer call() throws InterruptedException {
         LoadSpec load = options.toSpec(spec, port, rate, senders, "--senders", count, batch);
         BenchOptions.check(spec, "--size", options.size, 1, UdpLoad.MAX_PAYLOAD - 1);
-        ReceivedCounter counter = countFile == null ? ReceivedCounter.NONE : new FileLineCounter(countFile);
+        ReceivedCounter counter = BenchOptions.counter(spec, countFile, countMetrics, "udp");
         LoadResult result = BenchRun.run(options.host, () -> UdpLoad.run(load, counter, options.quiet(), options.maxWait()));
         BenchReport.print(spec.commandLine().getOut(), "udp", load, "senders=" + senders,
                 counter.description(), result, options.keyValue);

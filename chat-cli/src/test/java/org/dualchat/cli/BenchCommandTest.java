@@ -51,6 +51,46 @@ class BenchCommandTest {
     }
 
     @Test
+    @Timeout(60)
+    void countsWhatTheServersMetricsEndpointSaysItReceived() throws Exception {
+        try (ChatServer server = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).metricsPort(0).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("out.txt").toFile()), MessageFormat.PLAIN))) {
+            server.start();
+            String metrics = "http://127.0.0.1:" + server.metricsAddress().getPort() + "/metrics";
+            CliRun udp = CliRun.withInput("");
+            assertThat(udp.run("bench", "udp", "127.0.0.1", "-p", "" + server.udpAddress().getPort(),
+                    "-n", "1000", "-r", "2000", "--count-metrics", metrics, "--kv")).isZero();
+            assertThat(udp.err()).isEmpty();
+            assertThat(udp.out()).contains(" sent=1000 ").contains(" received=1000 expected=1000 lost=0 ");
+
+            CliRun tcp = CliRun.withInput("");
+            assertThat(tcp.run("bench", "tcp", "127.0.0.1", "-p", "" + server.tcpAddress().getPort(),
+                    "-n", "5000", "-c", "2", "--count-metrics", metrics)).isZero();
+            assertThat(tcp.out()).contains("  received  5,000 of 5,000 expected "
+                    + "(dualchat_lines_received_total{protocol=\"tcp\"} at " + metrics + ")");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void failsWithOneLineWhenTheMetricsEndpointIsNotThere() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        CliRun cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "udp", "127.0.0.1", "-n", "10", "--count-metrics",
+                "http://127.0.0.1:" + port + "/metrics")).isEqualTo(DualchatCli.FAILURE);
+        assertThat(cli.err()).startsWith("dualchat: ").doesNotContain("\tat ").hasLineCount(1);
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "udp", "127.0.0.1", "--count-file", "x", "--count-metrics",
+                "http://127.0.0.1:1/metrics")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: --count-file and --count-metrics are mutually exclusive");
+    }
+
+    @Test
     @Timeout(30)
     void withoutACountFileSaysThatNothingWasSeen() throws Exception {
         try (ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
@@ -59,7 +99,7 @@ class BenchCommandTest {
             CliRun cli = CliRun.withInput("");
             assertThat(cli.run("bench", "udp", "127.0.0.1", "-p", "" + server.udpAddress().getPort(), "-n", "10"))
                     .isZero();
-            assertThat(cli.out()).contains("  received  not seen (give --count-file with the server's output file)");
+            assertThat(cli.out()).contains("  received  not seen (give --count-file with the server's output file, or --count-metrics)");
         }
     }
 

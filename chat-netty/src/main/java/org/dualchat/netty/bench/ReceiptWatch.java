@@ -40,7 +40,7 @@ final class ReceiptWatch implements AutoCloseable {
                     lastGrowthNanos = System.nanoTime();
                     last = count;
                 }
-                Thread.sleep(POLL_MILLIS);
+                Thread.sleep(counter.pollInterval().toMillis());
             }
         } catch (IOException e) {
             failure = e;

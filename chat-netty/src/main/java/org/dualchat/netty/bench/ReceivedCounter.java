@@ -1,10 +1,12 @@
 package org.dualchat.netty.bench;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
- * Where a load generator sees what the receiver got: the lines of the server's output file today, the
- * counters of its metrics endpoint tomorrow, the receiving clients' own counts for relay. Only the
+ * Where a load generator sees what the receiver got: the lines of the server's output file
+ * ({@link FileLineCounter}), the counters of its metrics endpoint ({@link MetricsCounter}), the
+ * receiving clients' own counts for relay. Only the
  * difference between two readings means anything, so a counter may start anywhere.
  *
  * <pre>{@code
@@ -19,6 +21,11 @@ public interface ReceivedCounter {
 
     /** What is counted, for the report: {@code "lines in out.txt"}. */
     String description();
+
+    /** How often to read the count while a run goes on: the precision of the run's end time. */
+    default Duration pollInterval() {
+        return Duration.ofMillis(2);
+    }
 
     /** A counter for when nothing can be seen of the receiver: always 0, and the report says so. */
     ReceivedCounter NONE = new ReceivedCounter() {
