@@ -129,10 +129,12 @@ final class Room {
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
         ByteBuf line = encode(message);
         try {
-            fanOut(line, sender, true);
+            // UDP first: once a TCP client has the line it may answer at once, and the answer's datagrams
+            // must be queued on the UDP loop behind this line's, not ahead of them.
             if (udpSources != null) {
                 relayOverUdp(line, udpSender);
             }
+            fanOut(line, sender, true);
         } finally {
             line.release();
         }
