@@ -29,7 +29,8 @@ import picocli.CommandLine.ParseResult;
         versionProvider = DualchatCli.Version.class,
         description = "A chat server that takes UDP and TCP senders into one room, and the clients to go with it.%n"
                 + "With no command, or with only options, runs the server.",
-        subcommands = {ServerCommand.class, SendCommand.class, PeerCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ServerCommand.class, SendCommand.class, PeerCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success, or stopped by Ctrl-C / SIGTERM after printing everything received",

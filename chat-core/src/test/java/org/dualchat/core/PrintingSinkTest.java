@@ -57,6 +57,22 @@ class PrintingSinkTest {
     }
 
     @Test
+    void flushesWithinMillisecondsUnderASteadyStreamThatNeverLetsTheQueueStayEmpty() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN)) {
+            // One message every 20 us or so: the writer's linger never runs out, only its flush bound applies.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long offered = 0;
+            while (out.size() == 0 && System.nanoTime() < deadline) {
+                sink.offer(udp("m" + offered++));
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+            }
+            assertThat(out.size()).as("output seen while the stream still flows").isPositive();
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("127.0.0.1 : m0\n");
+        }
+    }
+
+    @Test
     void refusesWhenFullAndWakesWaitersWhenThereIsRoomAgain() throws Exception {
         GatedOutput out = new GatedOutput();
         int capacity = 8;

@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -61,7 +60,6 @@ public final class ChatServer implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(ChatServer.class);
 
-    private static final int MAX_DATAGRAM = 65_536;
     private static final int ACCEPT_BACKLOG = 1024;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -290,13 +288,13 @@ public final class ChatServer implements AutoCloseable {
     }
 
     private Bootstrap udpBootstrap(Transport transport) {
-        return new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
-                // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
+        // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
+        return UdpReceiveOptions.apply(bootstrap, transport);
     }
 
     private void report() {

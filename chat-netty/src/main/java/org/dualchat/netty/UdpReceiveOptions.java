@@ -1,0 +1,43 @@
+package org.dualchat.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+
+/**
+ * How the UDP channel reads: every datagram arrives whole, up to the largest UDP payload, and on epoll
+ * many datagrams arrive per system call.
+ *
+ * <p>Netty's epoll datagram channel reads with one {@code recvmmsg} call when it is told the largest
+ * datagram ({@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}) and given a buffer that holds several:
+ * the buffer is cut into slots of that size, one per datagram. With 64 KB slots no datagram is ever
+ * cut short, and {@value #DATAGRAMS_PER_CALL} slots make one call do the work of that many
+ * {@code recvmsg} calls when the socket is busy. NIO has no such call: it reads one datagram at a time.
+ */
+final class UdpReceiveOptions {
+
+    /** A slot per datagram: the largest UDP payload (65,507 bytes over IPv4, 65,527 over IPv6) fits. */
+    static final int SLOT = 65_536;
+    /** Datagrams one recvmmsg call may return. */
+    static final int DATAGRAMS_PER_CALL = 16;
+    /** Datagrams (NIO) or recvmmsg calls' worth of datagrams (epoll) read per wake-up, before other work. */
+    static final int MESSAGES_PER_READ = 64;
+
+    private UdpReceiveOptions() {}
+
+    static Bootstrap apply(Bootstrap bootstrap, Transport transport) {
+        // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
+        FixedRecvByteBufAllocator oneSlot = new FixedRecvByteBufAllocator(SLOT);
+        oneSlot.maxMessagesPerRead(MESSAGES_PER_READ);
+        if (!EpollDatagramChannel.class.equals(transport.datagramChannel())) {
+            return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, oneSlot);
+        }
+        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(SLOT * DATAGRAMS_PER_CALL);
+        slots.maxMessagesPerRead(MESSAGES_PER_READ);
+        return bootstrap
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, slots);
+    }
+}
