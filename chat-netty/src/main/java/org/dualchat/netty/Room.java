@@ -129,10 +129,12 @@ final class Room {
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
         ByteBuf line = encode(message);
         try {
-            fanOut(line, sender, true);
+            // UDP first: its task is queued before any TCP receiver can see the line and answer it, so that
+            // an answer never reaches a UDP source ahead of what it answers.
             if (udpSources != null) {
                 relayOverUdp(line, udpSender);
             }
+            fanOut(line, sender, true);
         } finally {
             line.release();
         }
