@@ -129,8 +129,8 @@ final class Room {
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
         ByteBuf line = encode(message);
         try {
-            // UDP first: once a TCP client has the line it may answer at once, and the answer's datagrams
-            // must be queued on the UDP loop behind this line's, not ahead of them.
+            // UDP first: its task is queued before any TCP receiver can see the line and answer it, so that
+            // an answer never reaches a UDP source ahead of what it answers.
             if (udpSources != null) {
                 relayOverUdp(line, udpSender);
             }
