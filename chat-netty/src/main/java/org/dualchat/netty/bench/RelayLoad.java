@@ -88,7 +88,7 @@ public final class RelayLoad {
                 senderChannels.add(channel);
                 senders.add(sender);
             }
-            probe(senderChannels.get(0), readers, target, probeTimeout);
+            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout);
             ReceivedCounter total = new ReceivedCounter() {
                 @Override
                 public long count() {
@@ -161,8 +161,8 @@ public final class RelayLoad {
         return channels;
     }
 
-    private static void probe(Channel sender, List<RelayReceiver> readers, InetSocketAddress target,
-            Duration timeout) throws IOException, InterruptedException {
+    private static void probe(Channel sender, List<RelayReceiver> readers, List<Channel> readerChannels,
+            InetSocketAddress target, Duration timeout) throws IOException, InterruptedException {
         sender.writeAndFlush(sender.alloc().buffer().writeBytes(
                 (RelayReceiver.PROBE + "\n").getBytes(StandardCharsets.US_ASCII)));
         long giveUp = System.nanoTime() + timeout.toNanos();
@@ -170,6 +170,12 @@ public final class RelayLoad {
             long missing = readers.stream().filter(r -> !r.probed()).count();
             if (missing == 0) {
                 return;
+            }
+            long closed = readerChannels.stream().filter(c -> !c.isActive()).count();
+            if (closed > 0) {
+                throw new IOException("the server closed " + closed + " of " + readers.size() + " receiving clients"
+                        + " (a connection limit? dualchat allows 64 per source address by default:"
+                        + " --max-connections-per-ip)");
             }
             if (System.nanoTime() - giveUp > 0) {
                 throw new IOException("the probe line reached " + (readers.size() - missing) + " of " + readers.size()

@@ -132,6 +132,38 @@ class LoadIT {
     }
 
     @Test
+    void relayThroughTheServersOwnRoom() throws Exception {
+        try (ChatServer relaying = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(100).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("relay.txt").toFile()), MessageFormat.PLAIN))) {
+            relaying.start();
+            LoadSpec spec = spec(relaying.tcpAddress().getPort(), 1_000, 64, 1, 500, Duration.ofSeconds(30),
+                    TransportType.AUTO, 0);
+            LoadResult result = RelayLoad.run(spec, 20, QUIET, WAIT);
+
+            assertThat(result.sent()).isEqualTo(500);
+            assertThat(result.received()).isEqualTo(500 * 20);
+            assertThat(result.latency().count()).isEqualTo(500 * 20);
+        }
+    }
+
+    @Test
+    void relayNamesAConnectionLimitThatClosedReceivers() throws Exception {
+        try (ChatServer limited = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(3).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("limited.txt").toFile()), MessageFormat.PLAIN))) {
+            limited.start();
+            LoadSpec spec = spec(limited.tcpAddress().getPort(), 100, 64, 1, 10, Duration.ofSeconds(5),
+                    TransportType.AUTO, 0);
+            assertThatThrownBy(() -> RelayLoad.run(spec, 5, QUIET, WAIT))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("the server closed ")
+                    .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat allows 64 per source"
+                            + " address by default: --max-connections-per-ip)");
+        }
+    }
+
+    @Test
     void relaySaysSoWhenTheServerDoesNotRelay() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
