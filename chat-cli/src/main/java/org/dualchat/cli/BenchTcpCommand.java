@@ -1,7 +1,5 @@
 package org.dualchat.cli;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.bench.LoadResult;
@@ -55,19 +53,14 @@ final class BenchTcpCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--count-file", paramLabel = "FILE",
-            description = "The receiver's output file, one line per message received.")
-    private Path countFile;
 
-    @Option(names = "--count-metrics", paramLabel = "URL",
-            description = "The server's metrics endpoint (http://HOST:PORT/metrics): count the lines it"
-                    + " received over TCP, instead of --count-file.")
-    private URI countMetrics;
+    @Mixin
+    private CountOptions counting;
 
     @Override
     public Integer call() throws InterruptedException {
         LoadSpec load = options.toSpec(spec, port, rate, connections, "--connections", count, batch);
-        ReceivedCounter counter = BenchOptions.counter(spec, countFile, countMetrics, "tcp");
+        ReceivedCounter counter = counting.counter(spec, "tcp");
         LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(), options.maxWait()));
         BenchReport.print(spec.commandLine().getOut(), "tcp", load, "connections=" + connections,
                 counter.description(), result, options.keyValue);
