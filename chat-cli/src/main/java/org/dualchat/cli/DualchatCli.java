@@ -11,13 +11,17 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.dualchat.cli.bench.BenchCommand;
+import org.dualchat.cli.send.PeerCommand;
+import org.dualchat.cli.send.SendCommand;
+import org.dualchat.cli.server.ServerCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * The {@code dualchat} command line. {@code main} only exits with what {@link #run} returns, so that
@@ -50,11 +54,11 @@ public final class DualchatCli implements Runnable {
 
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
-    final InputStream in;
-    final OutputStream out;
-    final PrintStream err;
+    public final InputStream in;
+    public final OutputStream out;
+    public final PrintStream err;
     /** Whether {@code in} and {@code out} are the user's terminal, so that the clients may edit lines on it. */
-    final boolean terminal;
+    public final boolean terminal;
 
     /**
      * @param in what the commands read from (the console)

@@ -8,10 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code -v}, {@code -q} and {@code --log-level}: how much dualchat says on stderr. */
-final class LoggingOptions {
+public final class LoggingOptions {
 
     /** The loggers {@code --log-level} sets: dualchat's own, not Netty's or other libraries'. */
-    static final String DUALCHAT_LOGGERS = "org.dualchat";
+    public static final String DUALCHAT_LOGGERS = "org.dualchat";
 
     @Option(names = {"-v", "--verbose"}, description = "Log more on stderr (debug level).")
     boolean verbose;
@@ -28,7 +28,7 @@ final class LoggingOptions {
      * Sets the root log level for {@code -v}/{@code -q} and dualchat's level for {@code --log-level}, if
      * asked to; otherwise leaves logback.xml (or the user's own) in charge.
      */
-    void apply() {
+    public void apply() {
         if (verbose || quiet) {
             logger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(verbose ? Level.DEBUG : Level.WARN);
         }

@@ -1,12 +1,12 @@
 package org.dualchat.cli;
 
 import java.util.Locale;
-import org.dualchat.netty.TransportType;
+import org.dualchat.netty.common.TransportType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads {@code auto}, {@code epoll} or {@code nio}, in any case. */
-final class TransportConverter implements ITypeConverter<TransportType> {
+public final class TransportConverter implements ITypeConverter<TransportType> {
 
     @Override
     public TransportType convert(String value) {

@@ -7,26 +7,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /** One run of the command line in a test, with its stdin, stdout, stderr and exit code. */
-final class CliRun {
+public final class CliRun {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final InputStream in;
 
-    CliRun(InputStream in) {
+    public CliRun(InputStream in) {
         this.in = in;
     }
 
-    static CliRun withInput(String stdin) {
+    public static CliRun withInput(String stdin) {
         return new CliRun(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     }
 
-    int run(String... args) {
+    public int run(String... args) {
         return new DualchatCli(in, out, new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
     }
 
     /** Runs on a thread of its own, for commands that wait for the network or typed input. */
-    CompletableFuture<Integer> start(String... args) {
+    public CompletableFuture<Integer> start(String... args) {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         Thread thread = new Thread(() -> exit.complete(run(args)), "cli-under-test");
         thread.setDaemon(true);
@@ -34,11 +34,11 @@ final class CliRun {
         return exit;
     }
 
-    String out() {
+    public String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    String err() {
+    public String err() {
         return err.toString(StandardCharsets.UTF_8);
     }
 }

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** A test stdin that blocks like a terminal: lines arrive when the test types them, the end when it says so. */
-final class TypedInput extends InputStream {
+public final class TypedInput extends InputStream {
 
     private static final byte[] END = new byte[0];
 
@@ -14,11 +14,11 @@ final class TypedInput extends InputStream {
     private int position;
     private boolean ended;
 
-    void type(String line) {
+    public void type(String line) {
         chunks.add((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    void end() {
+    public void end() {
         chunks.add(END);
     }
 

@@ -29,7 +29,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.common.Transport;
+import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.metrics.MetricsServer;
+import org.dualchat.netty.room.RecentSources;
+import org.dualchat.netty.room.Room;
+import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.StatsReporter;
+import org.dualchat.netty.tls.HandshakeFailures;
+import org.dualchat.netty.tls.ServerTls;
+import org.dualchat.netty.tls.TlsStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,7 +241,7 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /** The access list, connection counts and rate buckets, for tests to look into. */
-    Limits limits() {
+    public Limits limits() {
         return limits;
     }
 

@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.limit.Subnet;
+import org.dualchat.netty.tls.ServerTls;
 
 /**
  * How a {@link ChatServer} listens and frames its input. Immutable; made by {@link #builder()}.

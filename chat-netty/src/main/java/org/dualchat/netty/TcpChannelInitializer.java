@@ -6,12 +6,20 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.codec.LineFramer;
+import org.dualchat.netty.codec.Utf8LineDecoder;
+import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.limit.Limits;
+import org.dualchat.netty.room.Room;
+import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.TcpTrafficCounter;
+import org.dualchat.netty.tls.TlsStage;
 
 /**
  * Builds the pipeline of one TCP client: count, check the access list and limits, bytes to lines, lines to
  * text, text to the sink; behind TLS on a TLS port, so that TLS and plain clients share everything after it.
  */
-final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ChatServerConfig config;
     private final MessageSink sink;

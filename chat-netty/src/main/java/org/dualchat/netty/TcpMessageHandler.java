@@ -14,6 +14,12 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
 import org.dualchat.core.TextSafety;
+import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.common.SinkFeeder;
+import org.dualchat.netty.room.ChatCommands;
+import org.dualchat.netty.room.Member;
+import org.dualchat.netty.room.Room;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * takes part in the chat: it joins and leaves with notices to the others, each line the sink accepts is
  * relayed to them, and {@link ChatCommands commands} are answered instead of printed.
  */
-final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
+public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(TcpMessageHandler.class);
 
@@ -38,7 +44,7 @@ final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private int port;
 
     /** @param room the room to take part in, or {@code null} for a receive-only server */
-    TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, Room room) {
+    public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, Room room) {
         this.sink = sink;
         this.greeting = greeting;
         this.held = held;

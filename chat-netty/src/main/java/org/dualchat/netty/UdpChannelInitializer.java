@@ -3,6 +3,12 @@ package org.dualchat.netty;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.DatagramChannel;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.codec.DatagramLineDecoder;
+import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.limit.Limits;
+import org.dualchat.netty.room.Room;
+import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.UdpTrafficCounter;
 
 /** Builds the UDP pipeline: count, datagram to lines, lines to the sink. */
 final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {

@@ -6,6 +6,9 @@ import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.room.RecentSources;
+import org.dualchat.netty.room.Room;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import org.dualchat.netty.common.Transport;
 
 /**
  * How the UDP channel reads: every datagram arrives whole, up to the largest UDP payload, and on epoll

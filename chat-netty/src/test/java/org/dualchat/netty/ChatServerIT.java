@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +25,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
+import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.testing.CountingSink;
+import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.testing.Loopback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
+import org.dualchat.netty.testing.LineCollector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -2,8 +2,8 @@ package org.dualchat.netty;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.dualchat.netty.Loopback.WAIT;
-import static org.dualchat.netty.Loopback.readLine;
+import static org.dualchat.netty.testing.Loopback.WAIT;
+import static org.dualchat.netty.testing.Loopback.readLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
-import org.dualchat.netty.ServerStats.Drop;
+import org.dualchat.netty.stats.ServerStats.Drop;
+import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.testing.Loopback;
+import org.dualchat.netty.testing.PrintedTally;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

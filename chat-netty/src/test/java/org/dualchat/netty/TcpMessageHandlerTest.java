@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
+import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.testing.ControlledSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

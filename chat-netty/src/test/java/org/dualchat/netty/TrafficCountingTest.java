@@ -12,6 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
+import org.dualchat.netty.codec.DatagramLineDecoder;
+import org.dualchat.netty.codec.LineFramer;
+import org.dualchat.netty.codec.Utf8Check;
+import org.dualchat.netty.codec.Utf8LineDecoder;
+import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.TcpTrafficCounter;
+import org.dualchat.netty.stats.UdpTrafficCounter;
+import org.dualchat.netty.testing.ControlledSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

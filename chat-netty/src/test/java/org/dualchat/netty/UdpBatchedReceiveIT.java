@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
+import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.testing.LineCollector;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
+import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.testing.ControlledSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import org.dualchat.netty.Addresses;
+import org.dualchat.netty.common.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each line a peer sends (split by {@link org.dualchat.netty.DatagramLineDecoder}) to the sink,
+ * Hands each line a peer sends (split by {@link org.dualchat.netty.codec.DatagramLineDecoder}) to the sink,
  * and says when one is {@value PeerChat#BYE}. UDP cannot slow the peer down, so a line the full sink
  * cannot take is dropped and counted.
  */

@@ -9,9 +9,9 @@ import javax.net.ssl.SSLException;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
-import org.dualchat.netty.Addresses;
-import org.dualchat.netty.HeldMessages;
-import org.dualchat.netty.SinkFeeder;
+import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.common.SinkFeeder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

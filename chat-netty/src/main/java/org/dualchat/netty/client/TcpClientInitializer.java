@@ -5,7 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
-import org.dualchat.netty.LineFramer;
+import org.dualchat.netty.codec.LineFramer;
 
 /**
  * Builds the pipeline of a {@link TcpSender}: TLS first if asked for, flushes batched out, the server's

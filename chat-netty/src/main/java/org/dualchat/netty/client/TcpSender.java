@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dualchat.core.MessageSink;
-import org.dualchat.netty.Addresses;
+import org.dualchat.netty.common.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

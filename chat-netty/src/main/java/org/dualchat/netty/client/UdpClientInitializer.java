@@ -1,13 +1,10 @@
 package org.dualchat.netty.client;
 
-import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.channel.ChannelHandler;
-import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.channel.ChannelInitializer;
-import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.channel.socket.DatagramChannel;
-import org.dualchat.netty.DatagramLineDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import org.dualchat.netty.codec.DatagramLineDecoder;
 
 /** Builds the pipeline of a client datagram channel: batched flushes, writability, and what it receives. */
 final class UdpClientInitializer extends ChannelInitializer<DatagramChannel> {

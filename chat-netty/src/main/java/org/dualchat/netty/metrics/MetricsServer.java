@@ -18,7 +18,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import org.dualchat.netty.ServerStats;
+import org.dualchat.netty.stats.ServerStats;
 
 /**
  * The opt-in HTTP endpoint for operators: {@code GET /metrics} in the Prometheus text format (or OpenMetrics,

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import org.dualchat.netty.ServerStats;
+import org.dualchat.netty.stats.ServerStats;
 
 /**
  * Exposes every {@link ServerStats} count as a Micrometer meter that reads the count when scraped: the

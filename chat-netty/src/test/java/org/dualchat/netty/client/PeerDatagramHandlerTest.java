@@ -1,6 +1,5 @@
 package org.dualchat.netty.client;
 
-import org.dualchat.netty.DatagramLineDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
@@ -11,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
+import org.dualchat.netty.codec.DatagramLineDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

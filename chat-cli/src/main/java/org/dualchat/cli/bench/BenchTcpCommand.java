@@ -1,0 +1,70 @@
+package org.dualchat.cli.bench;
+
+import java.util.concurrent.Callable;
+import org.dualchat.cli.DualchatCli;
+import org.dualchat.loadgen.LoadResult;
+import org.dualchat.loadgen.LoadSpec;
+import org.dualchat.loadgen.ReceivedCounter;
+import org.dualchat.loadgen.TcpLoad;
+import org.dualchat.netty.ChatServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dualchat bench tcp HOST}: lines over one or more connections. */
+@Command(
+        name = "tcp",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Send lines to HOST over one or more TCP connections, at --rate or as fast as the server reads.",
+            "With --count-file, count the lines the server printed to that file (its redirected stdout),"
+                    + " waiting until it stops growing, and report the loss; or, with --count-metrics, the lines"
+                    + " its metrics endpoint says it received."
+        })
+final class BenchTcpCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private BenchOptions options;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + ChatServerConfig.DEFAULT_TCP_PORT,
+            description = "The server's TCP port (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = {"-r", "--rate"}, paramLabel = "MSGS", defaultValue = "0",
+            description = "Lines per second, all connections together; 0 for as fast as possible"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private long rate;
+
+    @Option(names = {"-c", "--connections"}, paramLabel = "N", defaultValue = "1",
+            description = "TCP connections, all open before the first line (default: ${DEFAULT-VALUE}).")
+    private int connections;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "1000000",
+            description = "Lines to send in all (default: ${DEFAULT-VALUE}).")
+    private long count;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "0",
+            description = "Lines per write; 0 for as many as fit in 64 KB, 1 for one line per write"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int batch;
+
+
+    @Mixin
+    private CountOptions counting;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LoadSpec load = options.toSpec(spec, port, rate, connections, "--connections", count, batch);
+        ReceivedCounter counter = counting.counter(spec, "tcp");
+        LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(), options.maxWait()));
+        BenchReport.print(spec.commandLine().getOut(), "tcp", load, "connections=" + connections,
+                counter.description(), result, options.keyValue);
+        return DualchatCli.OK;
+    }
+}

@@ -1,0 +1,172 @@
+package org.dualchat.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.FileOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dualchat.cli.CliRun;
+import org.dualchat.cli.DualchatCli;
+import org.dualchat.core.MessageFormat;
+import org.dualchat.core.PrintingSink;
+import org.dualchat.netty.ChatServer;
+import org.dualchat.netty.ChatServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(60)
+    void udpAndTcpReportWhatTheServerPrinted() throws Exception {
+        Path out = dir.resolve("out.txt");
+        try (ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+                new PrintingSink(new FileOutputStream(out.toFile()), MessageFormat.PLAIN))) {
+            server.start();
+            CliRun udp = CliRun.withInput("");
+            int exit = udp.run("bench", "udp", "127.0.0.1", "-p", "" + server.udpAddress().getPort(),
+                    "-n", "1000", "-r", "2000", "-s", "32", "--count-file", out.toString());
+            assertThat(udp.err()).isEmpty();
+            assertThat(exit).isZero();
+            assertThat(udp.out())
+                    .startsWith("bench udp 127.0.0.1:" + server.udpAddress().getPort() + "  rate=2000/s size=32 senders=1")
+                    .contains("  sent      1,000 in ")
+                    .contains("  received  1,000 of 1,000 expected (lines in " + out + ")")
+                    .contains("  lost      0 (0.000%)");
+
+            CliRun tcp = CliRun.withInput("");
+            exit = tcp.run("bench", "tcp", "127.0.0.1", "-p", "" + server.tcpAddress().getPort(),
+                    "-n", "20000", "-c", "4", "--count-file", out.toString(), "--kv");
+            assertThat(tcp.err()).isEmpty();
+            assertThat(exit).isZero();
+            assertThat(tcp.out()).startsWith("load=tcp transport=").contains(" sent=20000 ")
+                    .contains(" received=20000 expected=20000 lost=0 lost_pct=0.000 ").endsWith(" timed_out=false\n");
+        }
+        assertThat(Files.readAllLines(out, StandardCharsets.UTF_8)).hasSize(21_000);
+    }
+
+    @Test
+    @Timeout(60)
+    void countsWhatTheServersMetricsEndpointSaysItReceived() throws Exception {
+        try (ChatServer server = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).metricsPort(0).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("out.txt").toFile()), MessageFormat.PLAIN))) {
+            server.start();
+            String metrics = "http://127.0.0.1:" + server.metricsAddress().getPort() + "/metrics";
+            CliRun udp = CliRun.withInput("");
+            assertThat(udp.run("bench", "udp", "127.0.0.1", "-p", "" + server.udpAddress().getPort(),
+                    "-n", "1000", "-r", "2000", "--count-metrics", metrics, "--kv")).isZero();
+            assertThat(udp.err()).isEmpty();
+            assertThat(udp.out()).contains(" sent=1000 ").contains(" received=1000 expected=1000 lost=0 ");
+
+            CliRun tcp = CliRun.withInput("");
+            assertThat(tcp.run("bench", "tcp", "127.0.0.1", "-p", "" + server.tcpAddress().getPort(),
+                    "-n", "5000", "-c", "2", "--count-metrics", metrics)).isZero();
+            assertThat(tcp.out()).contains("  received  5,000 of 5,000 expected "
+                    + "(dualchat_lines_received_total{protocol=\"tcp\"} at " + metrics + ")");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void failsWithOneLineWhenTheMetricsEndpointIsNotThere() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        CliRun cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "udp", "127.0.0.1", "-n", "10", "--count-metrics",
+                "http://127.0.0.1:" + port + "/metrics")).isEqualTo(DualchatCli.FAILURE);
+        assertThat(cli.err()).startsWith("dualchat: ").doesNotContain("\tat ").hasLineCount(1);
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "udp", "127.0.0.1", "--count-file", "x", "--count-metrics",
+                "http://127.0.0.1:1/metrics")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: --count-file and --count-metrics are mutually exclusive");
+    }
+
+    @Test
+    @Timeout(30)
+    void withoutACountFileSaysThatNothingWasSeen() throws Exception {
+        try (ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("out.txt").toFile()), MessageFormat.PLAIN))) {
+            server.start();
+            CliRun cli = CliRun.withInput("");
+            assertThat(cli.run("bench", "udp", "127.0.0.1", "-p", "" + server.udpAddress().getPort(), "-n", "10"))
+                    .isZero();
+            assertThat(cli.out()).contains("  received  not seen (give --count-file with the server's output file, or --count-metrics)");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void relayFailsWithOneLineWhenTheServerDoesNotRelay() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        silent.accept();
+                    }
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            CliRun cli = CliRun.withInput("");
+            int exit = cli.run("bench", "relay", "127.0.0.1", "-p", "" + silent.getLocalPort(), "-R", "2", "-n", "5");
+            assertThat(exit).isEqualTo(DualchatCli.FAILURE);
+            assertThat(cli.err()).isEqualTo("dualchat: the probe line reached 0 of 2 receivers within 10 s: does the"
+                    + " server at 127.0.0.1:" + silent.getLocalPort() + " relay TCP lines to the other clients?\n");
+        }
+    }
+
+    @Test
+    @Timeout(10)
+    void rejectsBadValuesAsUsageErrors() {
+        CliRun cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "udp", "127.0.0.1", "--size", "65507")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).isEqualTo("dualchat: Invalid value for option '--size': 65507 (expected: 1-65506)"
+                + " (see 'dualchat bench udp --help')\n");
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "tcp", "127.0.0.1", "--rate", "-1")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: Invalid value for option '--rate': -1 (expected: 0 or more)");
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "relay", "127.0.0.1", "--duration", "601")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: Invalid value for option '--duration': 601.0 (expected: more than 0,"
+                + " at most 600)");
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "tcp", "127.0.0.1", "-c", "10", "-n", "5")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: Invalid value for option '--count': 5 (expected: 10 or more)");
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: Missing load: udp, tcp or relay");
+    }
+
+    @Test
+    @Timeout(30)
+    void failsWithOneLineForAnUnknownHostOrARefusedConnection() throws Exception {
+        CliRun cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "tcp", "no-such-host.invalid")).isEqualTo(DualchatCli.FAILURE);
+        assertThat(cli.err()).isEqualTo("dualchat: unknown host 'no-such-host.invalid'\n");
+
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "tcp", "127.0.0.1", "-p", "" + port)).isEqualTo(DualchatCli.FAILURE);
+        assertThat(cli.err()).isEqualTo("dualchat: cannot connect to 127.0.0.1:" + port + ": Connection refused\n");
+    }
+}

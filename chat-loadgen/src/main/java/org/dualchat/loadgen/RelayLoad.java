@@ -1,0 +1,251 @@
+package org.dualchat.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.dualchat.netty.common.Addresses;
+
+/**
+ * {@code dualchat bench relay}: {@code R} receiving clients and {@code S} sending clients on one server
+ * that relays every TCP line to every other TCP client as {@code SENDER : TEXT}. Each message carries
+ * its sender, a sequence number and the time it was written ({@link System#nanoTime()}: senders and
+ * receivers are in this one process); each receiver records how long every message took to reach it in
+ * an HdrHistogram of its own, and the run merges them.
+ *
+ * <p>Before the clock starts, the first sender sends a probe line and the run waits until every receiver
+ * has seen it: that proves the server relays and has every receiver in its room. Senders get each
+ * other's messages too; they read and drop them.
+ */
+public final class RelayLoad {
+
+    /** How long the probe may take to reach every receiver. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
+    private RelayLoad() {}
+
+    /**
+     * Runs the load: {@code spec.connections()} senders, {@code receivers} receivers; waits after sending
+     * until every receiver has everything, or they have all been quiet for {@code quiet}, for at most
+     * {@code maxWait}.
+     *
+     * @throws IOException if a connection fails, or the probe does not reach every receiver
+     */
+    public static LoadResult run(LoadSpec spec, int receivers, Duration quiet, Duration maxWait)
+            throws IOException, InterruptedException {
+        return run(spec, receivers, quiet, maxWait, PROBE_TIMEOUT);
+    }
+
+    static LoadResult run(LoadSpec spec, int receivers, Duration quiet, Duration maxWait, Duration probeTimeout)
+            throws IOException, InterruptedException {
+        if (receivers < 1 || receivers > LoadSpec.MAX_CONNECTIONS) {
+            throw new IllegalArgumentException(
+                    "receivers: " + receivers + " (expected: 1-" + LoadSpec.MAX_CONNECTIONS + ")");
+        }
+        InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
+        LoadTransport transport = LoadTransport.of(spec.transport());
+        EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        LongAdder errors = new LongAdder();
+        List<Channel> channels = new ArrayList<>();
+        long origin = System.nanoTime();
+        try {
+            List<RelayReceiver> readers = new ArrayList<>();
+            List<Channel> readerChannels = new ArrayList<>();
+            for (Channel channel : connect(group, transport, target, receivers)) {
+                RelayReceiver reader = new RelayReceiver(origin);
+                channel.pipeline().addLast("receiver", reader);
+                channels.add(channel);
+                readerChannels.add(channel);
+                readers.add(reader);
+            }
+            List<Sender> senders = new ArrayList<>();
+            List<Channel> senderChannels = new ArrayList<>();
+            int perWrite = spec.batch() > 0 ? spec.batch() : 64;
+            List<Channel> connected = connect(group, transport, target, spec.connections());
+            for (int i = 0; i < connected.size(); i++) {
+                Channel channel = connected.get(i);
+                channel.pipeline().addLast("discard", new TcpLoad.Discard(errors));
+                Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, i, spec.size(), origin);
+                channel.pipeline().addLast("sender", sender);
+                channels.add(channel);
+                senderChannels.add(channel);
+                senders.add(sender);
+            }
+            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout);
+            ReceivedCounter total = new ReceivedCounter() {
+                @Override
+                public long count() {
+                    long sum = 0;
+                    for (RelayReceiver reader : readers) {
+                        sum += reader.received();
+                    }
+                    return sum;
+                }
+
+                @Override
+                public String description() {
+                    return "bench lines read by the " + receivers + " receiving clients";
+                }
+            };
+            try (ReceiptWatch watch = new ReceiptWatch(total)) {
+                long start = System.nanoTime();
+                long deadline = start + spec.maxDuration().toNanos();
+                for (int i = 0; i < senders.size(); i++) {
+                    senders.get(i).start(senderChannels.get(i), start, deadline);
+                }
+                long sent = Await.allSent(senders, deadline);
+                long end = System.nanoTime();
+                long expected = sent * receivers;
+                long received = watch.await(expected, end, quiet, maxWait);
+                long receiveNanos = received <= 0 ? 0 : watch.lastGrowthNanos() - start;
+                Histogram merged = merge(readers, readerChannels);
+                return new LoadResult(transport.name(), sent, end - start, sent < spec.count(), received, expected,
+                        receiveNanos, errors.sum(), LatencySummary.of(merged));
+            }
+        } finally {
+            for (Channel channel : channels) {
+                channel.close();
+            }
+            LoadTransport.shutdown(group);
+        }
+    }
+
+    private static List<Channel> connect(EventLoopGroup group, LoadTransport transport,
+            InetSocketAddress target, int n) throws IOException {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                // Handlers are added per channel once connected: receivers and senders differ.
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                    }
+                });
+        List<ChannelFuture> futures = new ArrayList<>();
+        // Connect in waves: a backlog of 1,024 pending connections is where servers start refusing.
+        List<Channel> channels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(bootstrap.connect(target));
+            if (futures.size() == 512 || i == n - 1) {
+                for (ChannelFuture future : futures) {
+                    if (!future.awaitUninterruptibly().isSuccess()) {
+                        channels.forEach(Channel::close);
+                        throw new IOException("cannot connect to " + Addresses.withPort(target) + ": "
+                                + LoadTransport.reason(future.cause()),
+                                future.cause());
+                    }
+                    channels.add(future.channel());
+                }
+                futures.clear();
+            }
+        }
+        return channels;
+    }
+
+    private static void probe(Channel sender, List<RelayReceiver> readers, List<Channel> readerChannels,
+            InetSocketAddress target, Duration timeout) throws IOException, InterruptedException {
+        sender.writeAndFlush(sender.alloc().buffer().writeBytes(
+                (RelayReceiver.PROBE + "\n").getBytes(StandardCharsets.US_ASCII)));
+        long giveUp = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long missing = readers.stream().filter(r -> !r.probed()).count();
+            if (missing == 0) {
+                return;
+            }
+            long closed = readerChannels.stream().filter(c -> !c.isActive()).count();
+            if (closed > 0) {
+                throw new IOException("the server closed " + closed + " of " + readers.size() + " receiving clients"
+                        + " (a connection limit? dualchat allows 64 per source address by default:"
+                        + " --max-connections-per-ip)");
+            }
+            if (System.nanoTime() - giveUp > 0) {
+                throw new IOException("the probe line reached " + (readers.size() - missing) + " of " + readers.size()
+                        + " receivers within " + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString()
+                        + " s: does the server at " + Addresses.withPort(target)
+                        + " relay TCP lines to the other clients?");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Merges the receivers' histograms, each copied on its own event loop, where it is written. */
+    private static Histogram merge(List<RelayReceiver> readers, List<Channel> channels) throws InterruptedException {
+        Histogram merged = new Histogram(RelayReceiver.MAX_LATENCY_MICROS, 3);
+        for (int i = 0; i < readers.size(); i++) {
+            RelayReceiver reader = readers.get(i);
+            try {
+                merged.add(channels.get(i).eventLoop().submit(() -> reader.histogram().copy()).get(10, TimeUnit.SECONDS));
+            } catch (ExecutionException | TimeoutException e) {
+                // A receiver whose loop is stuck adds nothing; its lines are still counted as received.
+            }
+        }
+        return merged;
+    }
+
+    /** Builds each message with its stamp as it is written, a batch of them in one buffer. */
+    private static final class Sender extends PacedSender {
+        private final byte[] id;
+        private final int size;
+        private final long origin;
+        private final byte[] digits = new byte[20];
+
+        Sender(long quota, double perNano, int perWrite, int id, int size, long origin) {
+            super(quota, perNano, perWrite);
+            this.id = Integer.toString(id).getBytes(StandardCharsets.US_ASCII);
+            this.size = size;
+            this.origin = origin;
+        }
+
+        @Override
+        void write(Channel channel, long first, int n) {
+            ByteBuf buf = channel.alloc().buffer(n * (size + 1 + 48));
+            for (int k = 0; k < n; k++) {
+                int lineStart = buf.writerIndex();
+                buf.writeBytes(RelayReceiver.MARKER_BYTES).writeBytes(id).writeByte(' ');
+                writeDecimal(buf, first + k);
+                buf.writeByte(' ');
+                writeDecimal(buf, System.nanoTime() - origin);
+                buf.writeByte(' ');
+                Payloads.pad(buf, size - (buf.writerIndex() - lineStart));
+                buf.writeByte('\n');
+            }
+            channel.write(buf, channel.voidPromise());
+        }
+
+        @Override
+        void finish(Channel channel) {
+            if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+                // Only the sending half: this client still reads what the others relay until the run closes it.
+                duplex.shutdownOutput();
+            }
+        }
+
+        private void writeDecimal(ByteBuf buf, long value) {
+            int i = digits.length;
+            do {
+                digits[--i] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value > 0);
+            buf.writeBytes(digits, i, digits.length - i);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.dualchat.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.dualchat.core.MessageFormat;
+import org.dualchat.core.PrintingSink;
+import org.dualchat.netty.ChatServer;
+import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.common.TransportType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The load generators against a real server on loopback, counting what it printed to a file. */
+@Timeout(120)
+class LoadIT {
+
+    private static final Duration QUIET = Duration.ofSeconds(2);
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private Path output;
+    private ChatServer server;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        output = dir.resolve("out.txt");
+        server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+                new PrintingSink(new FileOutputStream(output.toFile()), MessageFormat.PLAIN));
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private static LoadSpec spec(int port, long rate, int size, int connections, long count, Duration max,
+            TransportType transport, int batch) {
+        return new LoadSpec("127.0.0.1", port, rate, size, connections, count, max, transport, batch);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TransportType.class, names = {"AUTO", "NIO"})
+    void udpSendsEveryDatagramAndCountsWhatTheServerPrinted(TransportType transport) throws Exception {
+        // A rate the server keeps up with even on a busy machine: the 4 MB receive buffer holds seconds of it.
+        LoadSpec spec = spec(server.udpAddress().getPort(), 2_000, 100, 2, 2_000, Duration.ofSeconds(30),
+                transport, 16);
+        LoadResult result = UdpLoad.run(spec, new FileLineCounter(output), QUIET, WAIT);
+
+        assertThat(result.sent()).isEqualTo(2_000);
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.received()).isEqualTo(2_000);
+        assertThat(result.lost()).isZero();
+        assertThat(result.errors()).isZero();
+        // The rate holds the senders back: 2,000 at 2,000/s cannot take much less than a second.
+        assertThat(result.sendNanos()).isGreaterThan(Duration.ofMillis(900).toNanos());
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(2_000).allSatisfy(line -> assertThat(line).matches("127\\.0\\.0\\.1 : [a-zA-Z0-9]{100}"));
+    }
+
+    @Test
+    void udpStopsAtItsDurationWhateverTheCount() throws Exception {
+        LoadSpec spec = spec(server.udpAddress().getPort(), 1_000, 10, 1, 1_000_000, Duration.ofMillis(500),
+                TransportType.AUTO, 0);
+        LoadResult result = UdpLoad.run(spec, ReceivedCounter.NONE, QUIET, WAIT);
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.sent()).isBetween(1L, 600L);
+        assertThat(result.received()).as("nothing seen without a counter").isEqualTo(-1);
+        assertThat(result.lost()).isEqualTo(-1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TransportType.class, names = {"AUTO", "NIO"})
+    void tcpDeliversEveryLineOverManyConnections(TransportType transport) throws Exception {
+        LoadSpec spec = spec(server.tcpAddress().getPort(), 0, 64, 10, 100_001, Duration.ofSeconds(60), transport, 0);
+        LoadResult result = TcpLoad.run(spec, new FileLineCounter(output), QUIET, WAIT);
+
+        assertThat(result.sent()).isEqualTo(100_001);
+        assertThat(result.received()).isEqualTo(100_001);
+        assertThat(result.lost()).isZero();
+        assertThat(result.receiveRate()).isPositive();
+        assertThat(Files.readAllLines(output, StandardCharsets.UTF_8))
+                .hasSize(100_001)
+                .allSatisfy(line -> assertThat(line).matches("127\\.0\\.0\\.1 : [a-zA-Z0-9]{64}"));
+    }
+
+    @Test
+    void tcpOneLinePerWriteLosesNothing() throws Exception {
+        LoadSpec spec = spec(server.tcpAddress().getPort(), 0, 20, 50, 5_000, Duration.ofSeconds(60),
+                TransportType.AUTO, 1);
+        LoadResult result = TcpLoad.run(spec, new FileLineCounter(output), QUIET, WAIT);
+
+        assertThat(result.sent()).isEqualTo(5_000);
+        assertThat(result.received()).isEqualTo(5_000);
+    }
+
+    @Test
+    void relayTimesEveryMessageAtEveryReceiver() throws Exception {
+        try (StubRelay relay = new StubRelay()) {
+            LoadSpec spec = spec(relay.port(), 500, 64, 2, 400, Duration.ofSeconds(30), TransportType.AUTO, 0);
+            LoadResult result = RelayLoad.run(spec, 5, QUIET, WAIT);
+
+            assertThat(result.sent()).isEqualTo(400);
+            assertThat(result.expected()).isEqualTo(2_000);
+            assertThat(result.received()).isEqualTo(2_000);
+            assertThat(result.latency().count()).isEqualTo(2_000);
+            assertThat(result.latency().p50()).isPositive().isLessThanOrEqualTo(result.latency().p99());
+            assertThat(result.latency().p99()).isLessThanOrEqualTo(result.latency().max());
+            assertThat(result.sendNanos()).as("400 at 500/s").isGreaterThan(Duration.ofMillis(700).toNanos());
+            // Every message went to the 6 other clients; the probe reached the receivers, and the other sender
+            // if the stub had registered it by then.
+            assertThat(relay.lines()).isBetween(400L * 6 + 5, 400L * 6 + 6);
+        }
+    }
+
+    @Test
+    void relayThroughTheServersOwnRoom() throws Exception {
+        try (ChatServer relaying = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(100).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("relay.txt").toFile()), MessageFormat.PLAIN))) {
+            relaying.start();
+            LoadSpec spec = spec(relaying.tcpAddress().getPort(), 1_000, 64, 1, 500, Duration.ofSeconds(30),
+                    TransportType.AUTO, 0);
+            LoadResult result = RelayLoad.run(spec, 20, QUIET, WAIT);
+
+            assertThat(result.sent()).isEqualTo(500);
+            assertThat(result.received()).isEqualTo(500 * 20);
+            assertThat(result.latency().count()).isEqualTo(500 * 20);
+        }
+    }
+
+    @Test
+    void relayNamesAConnectionLimitThatClosedReceivers() throws Exception {
+        try (ChatServer limited = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(3).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("limited.txt").toFile()), MessageFormat.PLAIN))) {
+            limited.start();
+            LoadSpec spec = spec(limited.tcpAddress().getPort(), 100, 64, 1, 10, Duration.ofSeconds(5),
+                    TransportType.AUTO, 0);
+            assertThatThrownBy(() -> RelayLoad.run(spec, 5, QUIET, WAIT))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("the server closed ")
+                    .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat allows 64 per source"
+                            + " address by default: --max-connections-per-ip)");
+        }
+    }
+
+    @Test
+    void relaySaysSoWhenTheServerDoesNotRelay() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        silent.accept();
+                    }
+                } catch (IOException e) {
+                    // closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            LoadSpec spec = spec(silent.getLocalPort(), 100, 64, 1, 10, Duration.ofSeconds(5), TransportType.AUTO, 0);
+            assertThatThrownBy(() -> RelayLoad.run(spec, 2, QUIET, WAIT, Duration.ofMillis(500)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("the probe line reached 0 of 2 receivers within 0.5 s: does the server at "
+                            + "127.0.0.1:" + silent.getLocalPort() + " relay TCP lines to the other clients?");
+        }
+    }
+
+    @Test
+    void refusesAConnectionThatNobodyAccepts() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        LoadSpec spec = spec(port, 0, 64, 1, 10, Duration.ofSeconds(5), TransportType.AUTO, 0);
+        assertThatThrownBy(() -> TcpLoad.run(spec, ReceivedCounter.NONE, QUIET, WAIT))
+                .isInstanceOf(IOException.class)
+                .hasMessage("cannot connect to 127.0.0.1:" + port + ": Connection refused");
+    }
+}

@@ -1,0 +1,50 @@
+package org.dualchat.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class RelayReceiverTest {
+
+    private static void feed(EmbeddedChannel channel, String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void timesBenchLinesAfterTheFirstSeparatorAndIgnoresEveryOtherLine() {
+        long origin = System.nanoTime() - 5_000_000_000L;
+        RelayReceiver receiver = new RelayReceiver(origin);
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        long stamp = System.nanoTime() - origin - 3_000_000; // sent 3 ms ago
+        feed(channel, "Server connected\n127.0.0.1 : #bench 0 1 " + stamp + " padd");
+        feed(channel, "ing\r\nalice@::1 : #bench 2 7 " + stamp + " x\n");
+        feed(channel, "* bob joined : welcome\n127.0.0.1 : hello : #bench 0 2 " + stamp + "\n");
+        feed(channel, "127.0.0.1 : #bench 0 3 notanumber\n127.0.0.1 : #bench 0\n127.0.0.1 : #bench 0 4 " + stamp);
+
+        assertThat(receiver.received()).isEqualTo(2);
+        assertThat(receiver.histogram().getTotalCount()).isEqualTo(2);
+        assertThat(receiver.histogram().getMinValue()).isGreaterThanOrEqualTo(3_000);
+        assertThat(receiver.probed()).isFalse();
+
+        feed(channel, "\n127.0.0.1 : #probe\n");
+        assertThat(receiver.received()).isEqualTo(3);
+        assertThat(receiver.probed()).isTrue();
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void skipsALineTooLongToBeOursWithoutHoldingIt() {
+        RelayReceiver receiver = new RelayReceiver(System.nanoTime());
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        feed(channel, "127.0.0.1 : " + "x".repeat(300 * 1024));
+        feed(channel, "#bench 0 1 5\n127.0.0.1 : #bench 0 2 5\n");
+        assertThat(receiver.received()).isEqualTo(1);
+        channel.finishAndReleaseAll();
+    }
+}

@@ -1,0 +1,59 @@
+package org.dualchat.netty.common;
+
+import io.netty.channel.Channel;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import java.util.EnumSet;
+
+/**
+ * Pauses reading from one channel for any of several independent reasons, and resumes only once none
+ * is left: a rate limit that runs out must not resume a client that the full sink is holding back, and
+ * the other way round. One per channel, used on the channel's event loop only.
+ */
+public final class ReadGate {
+
+    /** Why reading from a channel is paused. */
+    public enum Reason {
+        /** The sink cannot take more messages yet. */
+        SINK_FULL,
+        /** The source is sending faster than its rate limit. */
+        RATE_LIMIT
+    }
+
+    private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf(ReadGate.class, "readGate");
+
+    private final Channel channel;
+    private final EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
+
+    private ReadGate(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** The gate of {@code channel}, made on first use. */
+    public static ReadGate of(Channel channel) {
+        Attribute<ReadGate> attribute = channel.attr(KEY);
+        ReadGate gate = attribute.get();
+        if (gate == null) {
+            gate = new ReadGate(channel);
+            attribute.set(gate);
+        }
+        return gate;
+    }
+
+    public void pause(Reason reason) {
+        reasons.add(reason);
+        channel.config().setAutoRead(false);
+    }
+
+    /** Drops {@code reason}; reading resumes if no other reason is left and the channel is still open. */
+    public void resume(Reason reason) {
+        reasons.remove(reason);
+        if (reasons.isEmpty() && channel.isActive()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    boolean isPaused(Reason reason) {
+        return reasons.contains(reason);
+    }
+}

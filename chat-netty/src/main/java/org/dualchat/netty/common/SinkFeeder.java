@@ -1,0 +1,95 @@
+package org.dualchat.netty.common;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.ChannelHandlerContext;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.MessageSink;
+
+/**
+ * Hands one TCP channel's messages to a {@link MessageSink} without ever dropping one. While the sink is
+ * full it keeps them in order, pauses reading from the channel, and resumes once the sink has room: the
+ * peer's socket buffers fill up and the peer slows down. Messages held when the channel closes are
+ * still delivered.
+ *
+ * <p>One per channel, created in {@code handlerAdded}, used on the channel's event loop only:
+ * <pre>{@code
+ * public void handlerAdded(ChannelHandlerContext ctx) {
+ *     feeder = new SinkFeeder(ctx, sink, held);
+ * }
+ *
+ * public void channelRead(ChannelHandlerContext ctx, Object msg) {
+ *     feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, (String) msg));
+ * }
+ * }</pre>
+ */
+public final class SinkFeeder {
+
+    private final ChannelHandlerContext ctx;
+    private final MessageSink sink;
+    private final HeldMessages held;
+    private final Consumer<ChatMessage> accepted;
+    // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
+    private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
+    private boolean waiting;
+
+    /**
+     * @param ctx the context of the handler that feeds, whose channel is paused and resumed
+     * @param sink where the messages go
+     * @param held counts the messages waiting here, for whoever must wait until all are delivered
+     */
+    public SinkFeeder(ChannelHandlerContext ctx, MessageSink sink, HeldMessages held) {
+        this(ctx, sink, held, message -> { });
+    }
+
+    /**
+     * @param accepted told of each message once the sink has taken it, in order, on the channel's event
+     *     loop: the room relays it then, so that what is relayed is what is printed
+     */
+    public SinkFeeder(ChannelHandlerContext ctx, MessageSink sink, HeldMessages held,
+            Consumer<ChatMessage> accepted) {
+        this.ctx = requireNonNull(ctx, "ctx");
+        this.sink = requireNonNull(sink, "sink");
+        this.held = requireNonNull(held, "held");
+        this.accepted = requireNonNull(accepted, "accepted");
+    }
+
+    /** Delivers {@code message} now if the sink has room, otherwise as soon as it has. */
+    public void deliver(ChatMessage message) {
+        if (backlog.isEmpty() && sink.offer(message)) {
+            accepted.accept(message);
+            return;
+        }
+        backlog.add(message);
+        held.add();
+        if (!waiting) {
+            ReadGate.of(ctx.channel()).pause(ReadGate.Reason.SINK_FULL);
+            waitForSink();
+        }
+    }
+
+    private void waitForSink() {
+        waiting = true;
+        sink.whenReady(() -> ctx.executor().execute(this::retry));
+    }
+
+    /** Runs on the channel's event loop when the sink has room: hands over the backlog, then reads on. */
+    private void retry() {
+        waiting = false;
+        ChatMessage message;
+        while ((message = backlog.peek()) != null) {
+            if (!sink.offer(message)) {
+                waitForSink();
+                return;
+            }
+            backlog.poll();
+            held.remove();
+            accepted.accept(message);
+        }
+        // Held messages are delivered even after the peer has gone; reading resumes only if it is still
+        // here, and nothing else (a rate limit) holds it back.
+        ReadGate.of(ctx.channel()).resume(ReadGate.Reason.SINK_FULL);
+    }
+}

@@ -1,0 +1,131 @@
+package org.dualchat.netty.limit;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.stats.ServerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What keeps one server safe to expose, shared by all its channels: the access list, the connection
+ * counts, the rate buckets, the idle timeout, and the once-a-second report and clean-up. The
+ * initializers ask it for the handlers to put in each pipeline; it makes none that its config turns off.
+ */
+public final class Limits {
+
+    private static final Logger logger = LoggerFactory.getLogger(Limits.class);
+
+    /** Sources whose rate is tracked one by one; beyond this they share one bucket (see RateLimiter). */
+    static final int MAX_RATE_SOURCES = 16_384;
+    /** File descriptors the server needs besides its clients: sockets, jars, logs, epoll. */
+    private static final int RESERVED_FDS = 64;
+
+    private final ServerStats stats;
+    private final AccessList access;
+    private final AccessFilter accessFilter;
+    private final ConnectionCounter connections;
+    private final RateLimiter rates;
+    private final Duration idleTimeout;
+    private final int maxConnections;
+    private final LimitsReport report;
+    private ScheduledFuture<?> ticks;
+
+    public Limits(ChatServerConfig config, ServerStats stats) {
+        this.stats = stats;
+        this.access = new AccessList(config.allow(), config.deny());
+        this.accessFilter = new AccessFilter(access, stats);
+        this.connections = new ConnectionCounter(config.maxConnections(), config.maxConnectionsPerIp());
+        this.rates = config.rate() > 0 ? new RateLimiter(config.rate(), config.burst(), MAX_RATE_SOURCES) : null;
+        this.idleTimeout = config.idleTimeout();
+        this.maxConnections = config.maxConnections();
+        this.report = new LimitsReport(stats);
+    }
+
+    /** Starts the report and the forgetting of idle sources, once a second on one of {@code group}'s loops. */
+    public void start(EventExecutorGroup group) {
+        EventExecutor loop = group.next();
+        ticks = loop.scheduleAtFixedRate(() -> tick(loop.ticker().nanoTime()), 1, 1, TimeUnit.SECONDS);
+        checkFileLimit(maxConnections);
+    }
+
+    /** Adds {@code handler} as {@code name} unless its limit is off ({@code handler} is {@code null}). */
+    public static void addIfOn(ChannelPipeline pipeline, String name, ChannelHandler handler) {
+        if (handler != null) {
+            pipeline.addLast(name, handler);
+        }
+    }
+
+    /** Stops the ticks and reports what is left. */
+    public void stop() {
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
+        report.report();
+    }
+
+    private void tick(long now) {
+        report.report();
+        if (rates != null) {
+            rates.expire(now);
+        }
+    }
+
+    /** The TCP access filter, one for all connections; {@code null} when there are no rules. */
+    public ChannelHandler tcpAccessFilter() {
+        return access.restricts() ? accessFilter : null;
+    }
+
+    /** A connection limiter for a new TCP connection. */
+    public ChannelHandler newConnectionLimiter() {
+        return new ConnectionLimiter(connections, stats);
+    }
+
+    /** An idle closer for a new TCP connection; {@code null} when there is no idle timeout. */
+    public ChannelHandler newIdleCloser() {
+        return idleTimeout.isZero() ? null : new IdleCloser(idleTimeout);
+    }
+
+    /** A rate limiter for a new TCP connection; {@code null} when there is no rate limit. */
+    public ChannelHandler newTcpRateLimiter() {
+        return rates == null ? null : new TcpRateLimiter(rates);
+    }
+
+    /** The access filter for the UDP channel; {@code null} when there are no rules. */
+    public ChannelHandler newDatagramAccessFilter() {
+        return access.restricts() ? new DatagramAccessFilter(access, stats) : null;
+    }
+
+    /** The rate limiter for the UDP channel; {@code null} when there is no rate limit. */
+    public ChannelHandler newDatagramRateLimiter() {
+        return rates == null ? null : new DatagramRateLimiter(rates, stats);
+    }
+
+    public ConnectionCounter connections() {
+        return connections;
+    }
+
+    /** The sources with a rate bucket now; 0 when there is no rate limit. */
+    int rateSources() {
+        return rates == null ? 0 : rates.sources();
+    }
+
+    /** Each connection takes a file descriptor: say at start if the process may not open enough. */
+    private static void checkFileLimit(int maxConnections) {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
+            long max = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+            if (max < (long) maxConnections + RESERVED_FDS) {
+                logger.warn("The open-file limit ({}) is too low for {} connections: connections beyond it fail "
+                        + "at accept; raise it (ulimit -n) or lower the connection limit", max, maxConnections);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.dualchat.netty.room;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The commands a TCP client can type in the room. A command is a slash, a word of letters, and then a
+ * space or the end of the line: {@code /nick alice}, {@code /who}. Anything else that starts with a
+ * slash ({@code /var/log/syslog}, {@code / }, {@code /42}) is ordinary text, and {@code //} at the start
+ * sends the rest, slash and all, as text.
+ */
+public final class ChatCommands {
+
+    /** Caps the reply to {@code /who}: a room of thousands must not flood the asker. */
+    public static final int MAX_WHO_LINES = 100;
+
+    public static final List<String> HELP = List.of(
+            "* commands:",
+            "*   /nick NAME     take a name: others see NAME@ip (letters, digits, _ - . [ ] ^; up to "
+                    + Room.MAX_NICK_LENGTH + ")",
+            "*   /who           list who is here",
+            "*   /me ACTION     say what you do: * NAME ACTION",
+            "*   /quit [REASON] leave",
+            "*   /help          this list",
+            "* a line starting with // is sent as text, without its first slash");
+
+    private ChatCommands() {}
+
+    /** Whether {@code line} is a command rather than text. */
+    public static boolean isCommand(String line) {
+        if (line.length() < 2 || line.charAt(0) != '/') {
+            return false;
+        }
+        int end = nameEnd(line);
+        return end > 1 && (end == line.length() || line.charAt(end) == ' ');
+    }
+
+    /** The command's name, lower case, without the slash. */
+    public static String name(String line) {
+        return line.substring(1, nameEnd(line)).toLowerCase(Locale.ROOT);
+    }
+
+    /** What follows the command's name, trimmed; empty if nothing. */
+    public static String argument(String line) {
+        return line.substring(nameEnd(line)).trim();
+    }
+
+    /** The text a line stands for: a leading {@code //} loses one slash. */
+    public static String text(String line) {
+        return line.startsWith("//") ? line.substring(1) : line;
+    }
+
+    private static int nameEnd(String line) {
+        int i = 1;
+        while (i < line.length() && isAsciiLetter(line.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+}

@@ -1,0 +1,64 @@
+package org.dualchat.netty.room;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.net.SocketAddress;
+import org.dualchat.netty.common.Addresses;
+
+/**
+ * One TCP client in the {@link Room}: who it is, and what it missed while it read too slowly. Its
+ * relay state is touched only on its channel's event loop; its nick is read from any thread.
+ */
+public final class Member {
+
+    final Channel channel;
+    final String ip;
+    final int port;
+    private volatile String nick;
+
+    // Event-loop-only state.
+    public long missed;
+    boolean dirty;
+
+    Member(Channel channel) {
+        this.channel = channel;
+        SocketAddress remote = channel.remoteAddress();
+        this.ip = Addresses.printable(remote);
+        this.port = Addresses.port(remote);
+    }
+
+    public String nick() {
+        return nick;
+    }
+
+    public void nick(String nick) {
+        this.nick = nick;
+    }
+
+    /** How others see this client in notices and {@code /who}: {@code alice@127.0.0.1:40312}, {@code [::1]:40312}. */
+    public String label() {
+        String address = ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
+        String name = nick;
+        return name == null ? address : name + "@" + address;
+    }
+
+    /**
+     * Queues {@code line} (retained here) for this active client, unless its outbound buffer is over its limit,
+     * in which case the line is missed and counted. Flushing is the caller's.
+     *
+     * @return whether it was queued
+     */
+    boolean offer(ByteBuf line) {
+        if (!channel.isWritable()) {
+            // Relays written in this loop's current burst wait for one flush: push them to the socket first,
+            // so that only a client whose socket is full too misses anything.
+            channel.flush();
+            if (!channel.isWritable()) {
+                missed++;
+                return false;
+            }
+        }
+        channel.write(line.retainedDuplicate(), channel.voidPromise());
+        return true;
+    }
+}
