@@ -12,15 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.dualchat.core.MessageFormat;
-import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
-import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.common.TransportType;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,20 +33,16 @@ class LoadIT {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
+
     private Path output;
     private ChatServer server;
 
     @BeforeEach
     void startServer() throws IOException {
         output = dir.resolve("out.txt");
-        server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
-                new PrintingSink(new FileOutputStream(output.toFile()), MessageFormat.PLAIN));
-        server.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
+        server = servers.start(config -> { }, new FileOutputStream(output.toFile()));
     }
 
     private static LoadSpec spec(int port, long rate, int size, int connections, long count, Duration max,
@@ -133,34 +127,28 @@ class LoadIT {
 
     @Test
     void relayThroughTheServersOwnRoom() throws Exception {
-        try (ChatServer relaying = new ChatServer(
-                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(100).build(),
-                new PrintingSink(new FileOutputStream(dir.resolve("relay.txt").toFile()), MessageFormat.PLAIN))) {
-            relaying.start();
-            LoadSpec spec = spec(relaying.tcpAddress().getPort(), 1_000, 64, 1, 500, Duration.ofSeconds(30),
-                    TransportType.AUTO, 0);
-            LoadResult result = RelayLoad.run(spec, 20, QUIET, WAIT);
+        ChatServer relaying = servers.start(config -> config.maxConnectionsPerIp(100),
+                new FileOutputStream(dir.resolve("relay.txt").toFile()));
+        LoadSpec spec = spec(relaying.tcpAddress().getPort(), 1_000, 64, 1, 500, Duration.ofSeconds(30),
+                TransportType.AUTO, 0);
+        LoadResult result = RelayLoad.run(spec, 20, QUIET, WAIT);
 
-            assertThat(result.sent()).isEqualTo(500);
-            assertThat(result.received()).isEqualTo(500 * 20);
-            assertThat(result.latency().count()).isEqualTo(500 * 20);
-        }
+        assertThat(result.sent()).isEqualTo(500);
+        assertThat(result.received()).isEqualTo(500 * 20);
+        assertThat(result.latency().count()).isEqualTo(500 * 20);
     }
 
     @Test
     void relayNamesAConnectionLimitThatClosedReceivers() throws Exception {
-        try (ChatServer limited = new ChatServer(
-                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(3).build(),
-                new PrintingSink(new FileOutputStream(dir.resolve("limited.txt").toFile()), MessageFormat.PLAIN))) {
-            limited.start();
-            LoadSpec spec = spec(limited.tcpAddress().getPort(), 100, 64, 1, 10, Duration.ofSeconds(5),
-                    TransportType.AUTO, 0);
-            assertThatThrownBy(() -> RelayLoad.run(spec, 5, QUIET, WAIT))
-                    .isInstanceOf(IOException.class)
-                    .hasMessageStartingWith("the server closed ")
-                    .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat allows 64 per source"
-                            + " address by default: --max-connections-per-ip)");
-        }
+        ChatServer limited = servers.start(config -> config.maxConnectionsPerIp(3),
+                new FileOutputStream(dir.resolve("limited.txt").toFile()));
+        LoadSpec spec = spec(limited.tcpAddress().getPort(), 100, 64, 1, 10, Duration.ofSeconds(5),
+                TransportType.AUTO, 0);
+        assertThatThrownBy(() -> RelayLoad.run(spec, 5, QUIET, WAIT))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("the server closed ")
+                .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat allows 64 per source"
+                        + " address by default: --max-connections-per-ip)");
     }
 
     @Test

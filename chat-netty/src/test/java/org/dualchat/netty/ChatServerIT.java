@@ -3,11 +3,12 @@ package org.dualchat.netty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dualchat.netty.testing.ServerExtension.readLine;
+import static org.dualchat.netty.testing.ServerExtension.sendUdp;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -29,9 +30,10 @@ import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.testing.CountingSink;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.Loopback;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,61 +41,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class ChatServerIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = ServerExtension.WAIT;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ChatServer start(ChatServerConfig.Builder config, PrintingSink sink) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), sink);
-        toClose.add(server);
-        server.start();
-        return server;
-    }
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
 
     private ChatServer start(LineCollector out) throws IOException {
-        return start(ChatServerConfig.builder(), new PrintingSink(out, MessageFormat.PLAIN));
+        return servers.start(config -> { }, out);
     }
 
     private ChatServer startOn(TransportType transport, LineCollector out) throws IOException {
         assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
-        return start(ChatServerConfig.builder().transport(transport), new PrintingSink(out, MessageFormat.PLAIN));
-    }
-
-    private Socket connect(ChatServer server) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout((int) WAIT.toMillis());
-        toClose.add(socket);
-        return socket;
-    }
-
-    /** Connects and reads the greeting, so that the server has surely set the client up. */
-    private Socket connectGreeted(ChatServer server) throws IOException {
-        Socket socket = connect(server);
-        assertThat(readLine(socket.getInputStream())).isEqualTo("Server connected");
-        return socket;
-    }
-
-    private static void sendUdp(String host, int port, byte[] payload) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName(host), port));
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            line.append((char) b);
-        }
-        return line.toString();
+        return servers.start(config -> config.transport(transport), out);
     }
 
     @ParameterizedTest
@@ -106,10 +65,10 @@ class ChatServerIT {
 
         sendUdp("127.0.0.1", server.udpAddress().getPort(), "hello over udp\n".getBytes(UTF_8));
         sendUdp("::1", server.udpAddress().getPort(), "hello over udp6".getBytes(UTF_8));
-        Socket tcp = connectGreeted(server);
+        Socket tcp = servers.connectGreeted(server);
         tcp.getOutputStream().write("hello over tcp\r\n".getBytes(UTF_8));
         Socket tcp6 = new Socket("::1", server.tcpAddress().getPort());
-        toClose.add(tcp6);
+        servers.closeAfterEach(tcp6);
         tcp6.getOutputStream().write("hello over tcp6\n".getBytes(UTF_8));
 
         assertThat(out.awaitCount(4, WAIT)).containsExactlyInAnyOrder(
@@ -136,7 +95,7 @@ class ChatServerIT {
         LineCollector out = LineCollector.open();
         ChatServer server = start(out);
         // The seed's TCP sender: read the greeting, then a bare send() per typed line.
-        Socket seed = connectGreeted(server);
+        Socket seed = servers.connectGreeted(server);
         OutputStream o = seed.getOutputStream();
         o.write("first".getBytes(UTF_8));
         long started = System.nanoTime();
@@ -152,9 +111,9 @@ class ChatServerIT {
     @Test
     void aCharacterSplitAcrossSegmentsArrivesWhole() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().partialLineTimeout(Duration.ZERO),
-                new PrintingSink(out, MessageFormat.PLAIN));
-        Socket client = connectGreeted(server);
+        ChatServer server = servers.start(config -> config.partialLineTimeout(Duration.ZERO),
+                out);
+        Socket client = servers.connectGreeted(server);
         byte[] text = "prix : 5 € 🎉\n".getBytes(UTF_8);
         OutputStream o = client.getOutputStream();
         for (byte b : text) {
@@ -171,12 +130,12 @@ class ChatServerIT {
         LineCollector out = LineCollector.open();
         int clients = 500;
         // All from 127.0.0.1: one source far over the per-address limits, on purpose here.
-        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(clients).rate(0),
-                new PrintingSink(out, MessageFormat.PLAIN));
+        ChatServer server = servers.start(config -> config.maxConnectionsPerIp(clients).rate(0),
+                out);
         int linesEach = 20;
         List<Socket> sockets = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            sockets.add(connect(server));
+            sockets.add(servers.connect(server));
         }
         ExecutorService senders = Executors.newFixedThreadPool(16);
         try {
@@ -217,15 +176,15 @@ class ChatServerIT {
     void resetAndHalfCloseNeitherDisturbOthersNorPrintEmptyMessages(TransportType transport) throws Exception {
         LineCollector out = LineCollector.open();
         ChatServer server = startOn(transport, out);
-        Socket steady = connectGreeted(server);
+        Socket steady = servers.connectGreeted(server);
 
-        Socket resetting = connectGreeted(server);
+        Socket resetting = servers.connectGreeted(server);
         resetting.getOutputStream().write("before reset\n".getBytes(UTF_8));
         assertThat(out.awaitCount(1, WAIT)).containsExactly("127.0.0.1 : before reset");
         resetting.setSoLinger(true, 0);
         resetting.close();
 
-        Socket halfClosing = connectGreeted(server);
+        Socket halfClosing = servers.connectGreeted(server);
         halfClosing.getOutputStream().write("whole line\nno newline".getBytes(UTF_8));
         halfClosing.shutdownOutput();
         // The server prints what is left and closes its side: `printf 'hi\n' | ncat host 2222` returns at once.
@@ -239,7 +198,7 @@ class ChatServerIT {
                 "127.0.0.1 : still here");
 
         // And the server still takes new clients.
-        Socket late = connectGreeted(server);
+        Socket late = servers.connectGreeted(server);
         late.getOutputStream().write("late\n".getBytes(UTF_8));
         assertThat(out.awaitCount(5, WAIT)).endsWith("127.0.0.1 : late").noneMatch(l -> l.endsWith(" : "));
     }
@@ -249,9 +208,9 @@ class ChatServerIT {
         LineCollector out = LineCollector.shut();
         PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 16, Long.MAX_VALUE);
         // Only the full sink may hold this client back here, not its rate.
-        ChatServer server = start(ChatServerConfig.builder().rate(0), sink);
+        ChatServer server = servers.start(config -> config.rate(0), sink);
         int total = 300_000;
-        Socket client = connectGreeted(server);
+        Socket client = servers.connectGreeted(server);
         Thread writer = new Thread(() -> {
             try {
                 OutputStream o = new java.io.BufferedOutputStream(client.getOutputStream(), 1 << 16);
@@ -289,9 +248,7 @@ class ChatServerIT {
     void udpDatagramsThatFindTheSinkFullAreCounted() throws Exception {
         LineCollector out = LineCollector.shut();
         CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN, 4, Long.MAX_VALUE));
-        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(), sink);
-        toClose.add(server);
-        server.start();
+        ChatServer server = servers.start(config -> { }, sink);
         int sent = 200;
         try (DatagramSocket socket = new DatagramSocket()) {
             for (int i = 0; i < sent; i++) {
@@ -313,10 +270,7 @@ class ChatServerIT {
     void closePrintsEverythingAlreadyReceived() throws Exception {
         LineCollector out = LineCollector.shut();
         CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN, 64, Long.MAX_VALUE));
-        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0)
-                .partialLineTimeout(Duration.ZERO).build(), sink);
-        toClose.add(server);
-        server.start();
+        ChatServer server = servers.start(config -> config.partialLineTimeout(Duration.ZERO), sink);
 
         // UDP first: once TCP has filled the sink, a datagram would rightly be dropped.
         sendUdp("127.0.0.1", server.udpAddress().getPort(), "udp before close".getBytes(UTF_8));
@@ -325,14 +279,14 @@ class ChatServerIT {
             Thread.sleep(5);
         }
         // More lines than the sink holds: most wait in the TCP handler when close() begins.
-        Socket client = connectGreeted(server);
+        Socket client = servers.connectGreeted(server);
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < 200; i++) {
             burst.append("tcp ").append(i).append('\n');
         }
         client.getOutputStream().write(burst.toString().getBytes(UTF_8));
         // A partial line that only the end of the connection completes.
-        Socket partial = connectGreeted(server);
+        Socket partial = servers.connectGreeted(server);
         partial.getOutputStream().write("unfinished".getBytes(UTF_8));
         deadline = System.nanoTime() + WAIT.toNanos();
         while (server.heldMessages() == 0 && System.nanoTime() < deadline) {
@@ -365,12 +319,10 @@ class ChatServerIT {
         LineCollector out = LineCollector.open();
         CountingSink sink = new CountingSink(new PrintingSink(out, MessageFormat.PLAIN));
         int clients = 100;
-        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0)
-                .partialLineTimeout(Duration.ZERO).maxConnectionsPerIp(clients).build(), sink);
-        toClose.add(server);
-        server.start();
+        ChatServer server = servers.start(
+                config -> config.partialLineTimeout(Duration.ZERO).maxConnectionsPerIp(clients), sink);
         for (int c = 0; c < clients; c++) {
-            connectGreeted(server).getOutputStream().write(("typing " + c).getBytes(UTF_8));
+            servers.connectGreeted(server).getOutputStream().write(("typing " + c).getBytes(UTF_8));
         }
         // Each greeting was read after its client's bytes were sent; give the server a moment to read them.
         Thread.sleep(300);
@@ -397,8 +349,8 @@ class ChatServerIT {
     @Test
     void listensOnTheBindAddressOnly() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().bindAddress(InetAddress.getByName("127.0.0.1")),
-                new PrintingSink(out, MessageFormat.PLAIN));
+        InetAddress v4 = InetAddress.getByName("127.0.0.1");
+        ChatServer server = servers.start(config -> config.bindAddress(v4), out);
         assertThat(server.tcpAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(server.udpAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
         assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("::1", server.tcpAddress().getPort()), 2000))

@@ -22,12 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.dualchat.core.MessageFormat;
-import org.dualchat.core.PrintingSink;
-import org.dualchat.netty.testing.LineCollector;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The chat room over real loopback sockets: relays between TCP, UDP and the console. */
 @Timeout(90)
@@ -36,31 +34,13 @@ class RelayIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String PAD = " " + "x".repeat(200);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final LineCollector out = LineCollector.open();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
-    }
-
-    private ChatServer start() throws IOException {
-        return start(ChatServerConfig.builder());
-    }
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
 
     /** A TCP client that has read its greeting, so the server has surely let it join. */
     private Client join(ChatServer server) throws IOException {
         Client client = new Client(server);
-        toClose.add(client);
+        servers.closeAfterEach(client);
         assertThat(client.readLine()).isEqualTo("Server connected");
         return client;
     }
@@ -122,7 +102,7 @@ class RelayIT {
 
     @Test
     void tcpLinesReachEveryOtherClientAndAreStillPrinted() throws Exception {
-        ChatServer server = start();
+        ChatServer server = servers.start();
         Client alice = join(server);
         Client bob = join(server);
         assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + bob.port() + " joined");
@@ -131,14 +111,14 @@ class RelayIT {
         alice.send("hello room");
         assertThat(bob.readMessage()).isEqualTo("127.0.0.1 : hello room");
         assertThat(carol.readMessage()).isEqualTo("127.0.0.1 : hello room");
-        assertThat(out.awaitCount(1, WAIT)).containsExactly("127.0.0.1 : hello room");
+        assertThat(servers.out().awaitCount(1, WAIT)).containsExactly("127.0.0.1 : hello room");
         assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + carol.port() + " joined");
         assertThat(alice.poll(300)).as("never her own line").isNull();
     }
 
     @Test
     void udpAndConsoleLinesReachTheTcpClients() throws Exception {
-        ChatServer server = start();
+        ChatServer server = servers.start();
         Client alice = join(server);
         try (DatagramSocket udp = new DatagramSocket()) {
             byte[] data = "from udp\n".getBytes(UTF_8);
@@ -146,15 +126,15 @@ class RelayIT {
             assertThat(alice.readMessage()).isEqualTo("::1 : from udp");
             assertThat(server.console("from the operator")).isTrue();
             assertThat(alice.readMessage()).isEqualTo("server : from the operator");
-            assertThat(out.awaitCount(2, WAIT)).containsExactly("::1 : from udp", "server : from the operator");
+            assertThat(servers.out().awaitCount(2, WAIT)).containsExactly("::1 : from udp", "server : from the operator");
             assertThat(udp.getLocalPort()).isPositive();
         }
     }
 
     @Test
     void udpSourcesAreSentNothingUnlessUdpRelayIsOn() throws Exception {
-        ChatServer quiet = start();
-        ChatServer relaying = start(ChatServerConfig.builder().udpRelay(true));
+        ChatServer quiet = servers.start();
+        ChatServer relaying = servers.start(config -> config.udpRelay(true));
         for (ChatServer server : List.of(quiet, relaying)) {
             Client tcp = join(server);
             try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -195,19 +175,19 @@ class RelayIT {
 
     @Test
     void receiveOnlyServerRelaysNothingAndTreatsSlashLinesAsText() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().relay(false));
+        ChatServer server = servers.start(config -> config.relay(false));
         Client alice = join(server);
         Client bob = join(server);
         alice.send("/nick alice");
         alice.send("plain");
-        assertThat(out.awaitCount(2, WAIT)).containsExactly("127.0.0.1 : /nick alice", "127.0.0.1 : plain");
+        assertThat(servers.out().awaitCount(2, WAIT)).containsExactly("127.0.0.1 : /nick alice", "127.0.0.1 : plain");
         assertThat(bob.poll(300)).isNull();
         assertThat(alice.poll(100)).isNull();
     }
 
     @Test
     void nickWhoAndQuitOverRealSockets() throws Exception {
-        ChatServer server = start();
+        ChatServer server = servers.start();
         Client alice = join(server);
         Client bob = join(server);
         alice.readLine(); // bob joined
@@ -228,13 +208,13 @@ class RelayIT {
         assertThat(bob.readLine()).isEqualTo("* bye");
         assertThat(bob.readLine()).as("the server closed the connection").isNull();
         assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + bob.port() + " left (gone fishing)");
-        assertThat(out.awaitCount(1, WAIT)).containsExactly("alice@127.0.0.1 : hi bob");
+        assertThat(servers.out().awaitCount(1, WAIT)).containsExactly("alice@127.0.0.1 : hi bob");
     }
 
     @Test
     void twoHundredClientsEachReceiveAThousandMessagesInOrder() throws Exception {
         // All from 127.0.0.1: more than the default per-address limit.
-        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(500));
+        ChatServer server = servers.start(config -> config.maxConnectionsPerIp(500));
         int receivers = 200;
         int messages = 1000;
         List<Client> clients = new ArrayList<>();
@@ -252,7 +232,7 @@ class RelayIT {
         });
         assertThat(server.stats().relaysSent()).isEqualTo((long) receivers * messages);
         assertThat(server.stats().relaysDropped()).isZero();
-        assertThat(out.awaitCount(messages, WAIT)).hasSize(messages);
+        assertThat(servers.out().awaitCount(messages, WAIT)).hasSize(messages);
     }
 
     /** What sends the messages while the clients read. */
@@ -295,10 +275,7 @@ class RelayIT {
     @Test
     void aClientThatNeverReadsNeitherStallsTheRoomNorGrowsTheHeap() throws Exception {
         LineCounter printed = new LineCounter();
-        ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
-                new PrintingSink(printed, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
+        ChatServer server = servers.start(config -> { }, printed);
         Client stuck = join(server);
         stuck.socket.setReceiveBufferSize(4096);
         List<Client> readersList = new ArrayList<>();

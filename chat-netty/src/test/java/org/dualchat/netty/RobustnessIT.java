@@ -21,16 +21,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.dualchat.core.MessageFormat;
-import org.dualchat.core.PrintingSink;
+import java.util.function.Consumer;
 import org.dualchat.netty.stats.ServerStats.Drop;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.Loopback;
 import org.dualchat.netty.testing.PrintedTally;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server under abuse, over real loopback sockets: junk, floods, huge lines, thousands of abandoned
@@ -48,7 +48,9 @@ class RobustnessIT {
      */
     static final long HEAP_BOUND = 64L * 1024 * 1024;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
+
     private final PrintedTally printed = new PrintedTally();
     private final Random random = new Random(20_261_121);
     private ChatServer server;
@@ -59,24 +61,13 @@ class RobustnessIT {
         Loopback.assumeManySources();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(printed, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
+    private ChatServer start(Consumer<ChatServerConfig.Builder> config) throws IOException {
+        server = servers.start(config, printed);
         return server;
     }
 
     private Socket connect(String source) throws IOException {
-        Socket socket = Loopback.connect(source, server);
-        toClose.add(socket);
-        return socket;
+        return servers.connect(source, server);
     }
 
     private static void write(Socket socket, String text) throws IOException {
@@ -138,7 +129,7 @@ class RobustnessIT {
 
     @Test
     void randomBinaryDatagrams() throws Exception {
-        start(ChatServerConfig.builder());
+        start(config -> { });
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<?> chat = chatter(pool, "chat", 50, 20);
@@ -167,7 +158,7 @@ class RobustnessIT {
 
     @Test
     void randomBinaryTcpStreams() throws Exception {
-        start(ChatServerConfig.builder());
+        start(config -> { });
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             Future<?> chat = chatter(pool, "chat", 50, 20);
@@ -216,7 +207,7 @@ class RobustnessIT {
 
     @Test
     void fiveMegabytesWithoutANewline() throws Exception {
-        start(ChatServerConfig.builder());
+        start(config -> { });
         Socket client = connect("127.0.0.5");
         assertThat(readLine(client.getInputStream())).isEqualTo("Server connected");
         int total = 5 * 1024 * 1024;
@@ -239,7 +230,7 @@ class RobustnessIT {
     @Test
     void twoThousandConnectionsOpenedAndAbandoned() throws Exception {
         // Within the default limits: 40 sources of 50 connections each (64 per source, 4,096 in all).
-        start(ChatServerConfig.builder());
+        start(config -> { });
         int total = 2_000;
         int sources = 40;
         // Each connection is two descriptors in this JVM (client and server side): hold as many at once as
@@ -278,7 +269,7 @@ class RobustnessIT {
 
     @Test
     void halfOpenHalfClosedAndResetConnections() throws Exception {
-        start(ChatServerConfig.builder().idleTimeout(Duration.ofSeconds(2)));
+        start(config -> config.idleTimeout(Duration.ofSeconds(2)));
         int each = 25;
         List<Socket> halfOpen = new ArrayList<>();
         List<Socket> halfClosed = new ArrayList<>();
@@ -327,7 +318,7 @@ class RobustnessIT {
     @Test
     void aFloodFromOneSourceWhileAnotherChats() throws Exception {
         // The rate limit a room open to strangers would set (it is off by default).
-        start(ChatServerConfig.builder().rate(1000));
+        start(config -> config.rate(1000));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         long floodMillis = 3_000;
         AtomicLong udpSent = new AtomicLong();
@@ -335,7 +326,7 @@ class RobustnessIT {
         try {
             Future<?> chat = chatter(pool, "chat", 100, 30);
             DatagramSocket normalUdp = Loopback.udp("127.0.0.1");
-            toClose.add(normalUdp);
+            servers.closeAfterEach(normalUdp);
             Future<?> chatUdp = pool.submit(() -> {
                 for (int i = 0; i < 100; i++) {
                     Loopback.send(normalUdp, server, ("ok-udp-" + i).getBytes(UTF_8));

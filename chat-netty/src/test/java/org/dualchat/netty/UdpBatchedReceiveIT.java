@@ -11,11 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.dualchat.core.MessageFormat;
-import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,17 +26,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class UdpBatchedReceiveIT {
 
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
+
     @ParameterizedTest
     @EnumSource(value = TransportType.class, names = {"EPOLL", "NIO"})
     void aBurstOfMixedSizesArrivesWholeAndInOrder(TransportType transport) throws Exception {
         assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
-        LineCollector out = LineCollector.open();
+        LineCollector out = servers.out();
         List<String> sent = new ArrayList<>();
-        try (ChatServer server = new ChatServer(
-                ChatServerConfig.builder().udpPort(0).tcpPort(0).transport(transport).build(),
-                new PrintingSink(out, MessageFormat.PLAIN));
-                DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            server.start();
+        ChatServer server = servers.start(config -> config.transport(transport));
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             // 40 datagrams, 10 of the largest size: about 700 KB, well inside the 4 MB receive buffer, sent
             // back to back so that the server finds many waiting at once.
             int[] sizes = {5, 65_507, 1_000, 64};

@@ -13,13 +13,13 @@ import java.util.List;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.netty.ChatServer;
-import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.testing.ServerExtension;
 import org.dualchat.netty.testing.TestPki;
 import org.dualchat.netty.tls.ServerTls;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link TcpSender} over TLS against a real server: what each way of checking the certificate accepts. */
@@ -41,16 +41,11 @@ class TcpSenderTlsIT {
         selfSigned = ServerTls.selfSigned();
     }
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
 
     private int start(ServerTls tls) throws IOException {
-        server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).tls(tls).tlsPort(0).build(), atServer);
-        server.start();
+        server = servers.start(config -> config.tls(tls).tlsPort(0), atServer);
         return server.tlsAddress().getPort();
     }
 
@@ -118,8 +113,7 @@ class TcpSenderTlsIT {
 
     @Test
     void aPlainServerIsNamedAsSuch() throws Exception {
-        server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(), atServer);
-        server.start();
+        server = servers.start(config -> { }, atServer);
         int port = server.tcpAddress().getPort();
         assertThatThrownBy(() -> TcpSender.connect("127.0.0.1", port, new CollectingSink(), ClientTls.insecure()))
                 .hasMessage("TLS handshake with 127.0.0.1:" + port + " failed: the server does not speak TLS on this port");

@@ -14,22 +14,19 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.dualchat.core.MessageFormat;
-import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.stats.ServerStats.Drop;
 import org.dualchat.netty.stats.ServerStats.Refusal;
-import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.Loopback;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,44 +34,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class LimitsIT {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final LineCollector out = LineCollector.open();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
 
     @BeforeEach
     void needsSeveralSources() {
         Loopback.assumeManySources();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
-    }
-
-    private Socket connect(String source, ChatServer server) throws IOException {
-        Socket socket = Loopback.connect(source, server);
-        toClose.add(socket);
-        return socket;
-    }
-
-    private Socket connectGreeted(String source, ChatServer server) throws IOException {
-        Socket socket = connect(source, server);
-        assertThat(readLine(socket.getInputStream())).isEqualTo("Server connected");
-        return socket;
-    }
-
-    private DatagramSocket udp(String source) throws IOException {
-        DatagramSocket socket = Loopback.udp(source);
-        toClose.add(socket);
-        return socket;
     }
 
     private static void write(Socket socket, String text) throws IOException {
@@ -82,36 +47,36 @@ class LimitsIT {
     }
 
     private long printedFrom(String source) {
-        return out.lines().stream().filter(l -> l.startsWith(source + " : ")).count();
+        return servers.out().lines().stream().filter(l -> l.startsWith(source + " : ")).count();
     }
 
     @Test
     void oneConnectionTooManyFromOneAddressIsToldWhyClosedAndCounted() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(3));
-        Socket first = connectGreeted("127.0.0.1", server);
-        connectGreeted("127.0.0.1", server);
-        connectGreeted("127.0.0.1", server);
+        ChatServer server = servers.start(config -> config.maxConnectionsPerIp(3));
+        Socket first = servers.connectGreeted("127.0.0.1", server);
+        servers.connectGreeted("127.0.0.1", server);
+        servers.connectGreeted("127.0.0.1", server);
 
-        Socket refused = connect("127.0.0.1", server);
+        Socket refused = servers.connect("127.0.0.1", server);
         assertThat(readLine(refused.getInputStream())).isEqualTo("Too many connections from your address: 3 at most");
         assertThat(refused.getInputStream().read()).isEqualTo(-1);
         assertThat(server.stats().refused(Refusal.PER_IP_LIMIT)).isEqualTo(1);
 
         // Another address is not held back; and once one of the three leaves, the first address may come back.
-        connectGreeted("127.0.0.2", server);
+        servers.connectGreeted("127.0.0.2", server);
         first.close();
         assertThat(Loopback.await(() -> server.limits().connections().total() == 3, WAIT)).isTrue();
-        Socket back = connectGreeted("127.0.0.1", server);
+        Socket back = servers.connectGreeted("127.0.0.1", server);
         write(back, "back in\n");
-        assertThat(out.awaitCount(1, WAIT)).containsExactly("127.0.0.1 : back in");
+        assertThat(servers.out().awaitCount(1, WAIT)).containsExactly("127.0.0.1 : back in");
     }
 
     @Test
     void aFullServerTellsTheNextClientAndClosesIt() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().maxConnections(2));
-        connectGreeted("127.0.0.1", server);
-        connectGreeted("127.0.0.2", server);
-        Socket refused = connect("127.0.0.3", server);
+        ChatServer server = servers.start(config -> config.maxConnections(2));
+        servers.connectGreeted("127.0.0.1", server);
+        servers.connectGreeted("127.0.0.2", server);
+        Socket refused = servers.connect("127.0.0.3", server);
         assertThat(readLine(refused.getInputStream())).isEqualTo("Server full: 2 connections, try again later");
         assertThat(refused.getInputStream().read()).isEqualTo(-1);
         assertThat(server.stats().refused(Refusal.TOTAL_LIMIT)).isEqualTo(1);
@@ -123,24 +88,24 @@ class LimitsIT {
     void theAccessListHoldsForBothProtocolsAndForIpv4OnTheDualStackSocket(TransportType transport) throws Exception {
         assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
         // Bound to all interfaces: where the host has IPv6, IPv4 clients arrive as ::ffff:127.0.0.x.
-        ChatServer server = start(ChatServerConfig.builder().transport(transport)
+        ChatServer server = servers.start(config -> config.transport(transport)
                 .allow("127.0.0.0/8").deny("127.0.0.2"));
 
-        Socket denied = connect("127.0.0.2", server);
+        Socket denied = servers.connect("127.0.0.2", server);
         assertThat(denied.getInputStream().read()).as("closed at accept, not even greeted").isEqualTo(-1);
         assertThat(server.stats().refused(Refusal.DENIED)).isEqualTo(1);
 
-        Socket allowed = connectGreeted("127.0.0.1", server);
+        Socket allowed = servers.connectGreeted("127.0.0.1", server);
         write(allowed, "tcp allowed\n");
-        Loopback.send(udp("127.0.0.2"), server, "udp denied".getBytes(UTF_8));
-        Loopback.send(udp("127.0.0.1"), server, "udp allowed".getBytes(UTF_8));
+        Loopback.send(servers.udp("127.0.0.2"), server, "udp denied".getBytes(UTF_8));
+        Loopback.send(servers.udp("127.0.0.1"), server, "udp allowed".getBytes(UTF_8));
         assertThat(Loopback.await(() -> server.stats().dropped(Drop.DENIED) == 1, WAIT)).isTrue();
-        assertThat(out.awaitCount(2, WAIT)).containsExactlyInAnyOrder("127.0.0.1 : tcp allowed", "127.0.0.1 : udp allowed");
+        assertThat(servers.out().awaitCount(2, WAIT)).containsExactlyInAnyOrder("127.0.0.1 : tcp allowed", "127.0.0.1 : udp allowed");
 
         // Only 127.0.0.0/8 is allowed: the IPv6 loopback is not.
         Socket ipv6;
         try {
-            ipv6 = connect("::1", server);
+            ipv6 = servers.connect("::1", server);
         } catch (IOException e) {
             return; // no IPv6 here
         }
@@ -150,8 +115,8 @@ class LimitsIT {
 
     @Test
     void aSilentClientIsToldAndClosedAfterTheIdleTimeout() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().idleTimeout(Duration.ofSeconds(1)));
-        Socket silent = connectGreeted("127.0.0.1", server);
+        ChatServer server = servers.start(config -> config.idleTimeout(Duration.ofSeconds(1)));
+        Socket silent = servers.connectGreeted("127.0.0.1", server);
         InputStream in = silent.getInputStream();
         assertThat(readLine(in)).isEqualTo("Idle timeout: no message in 1 second, closing");
         assertThat(in.read()).isEqualTo(-1);
@@ -161,10 +126,10 @@ class LimitsIT {
     @Test
     void aClientThatTricklesBytesButNeverALineIsClosedLikeASilentOne() throws Exception {
         // The partial-line timeout is longer than the gaps: the trickle never makes a message.
-        ChatServer server = start(ChatServerConfig.builder().idleTimeout(Duration.ofSeconds(1))
+        ChatServer server = servers.start(config -> config.idleTimeout(Duration.ofSeconds(1))
                 .partialLineTimeout(Duration.ofSeconds(5)));
-        Socket trickler = connectGreeted("127.0.0.1", server);
-        Socket chatty = connectGreeted("127.0.0.2", server);
+        Socket trickler = servers.connectGreeted("127.0.0.1", server);
+        Socket chatty = servers.connectGreeted("127.0.0.2", server);
         OutputStream trickle = trickler.getOutputStream();
         long started = System.nanoTime();
         int sent = 0;
@@ -188,16 +153,16 @@ class LimitsIT {
         assertThat(Loopback.await(() -> server.limits().connections().total() == 1, WAIT))
                 .as("the trickler is gone, the chatty client is still here").isTrue();
         write(chatty, "still here\n");
-        assertThat(out.await(l -> l.contains("127.0.0.2 : still here"), WAIT)).contains("127.0.0.2 : still here");
+        assertThat(servers.out().await(l -> l.contains("127.0.0.2 : still here"), WAIT)).contains("127.0.0.2 : still here");
         // What the trickler had sent is printed once, when its connection ends.
-        assertThat(out.lines()).filteredOn(l -> l.startsWith("127.0.0.1 : ")).hasSize(1)
+        assertThat(servers.out().lines()).filteredOn(l -> l.startsWith("127.0.0.1 : ")).hasSize(1)
                 .allMatch(l -> l.matches("127\\.0\\.0\\.1 : x+"));
     }
 
     @Test
     void udpOverTheRateIsDroppedAndCountedAndOtherSourcesPass() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().rate(10).burst(5));
-        DatagramSocket flooder = udp("127.0.0.2");
+        ChatServer server = servers.start(config -> config.rate(10).burst(5));
+        DatagramSocket flooder = servers.udp("127.0.0.2");
         long started = System.nanoTime();
         for (int i = 0; i < 50; i++) {
             Loopback.send(flooder, server, ("flood " + i).getBytes(UTF_8));
@@ -208,14 +173,14 @@ class LimitsIT {
         // The burst, plus what the rate refilled while we were sending.
         assertThat(printedFrom("127.0.0.2")).isBetween(5L, 5L + 1 + (long) (10 * seconds));
 
-        Loopback.send(udp("127.0.0.1"), server, "another source".getBytes(UTF_8));
-        assertThat(out.await(l -> l.contains("127.0.0.1 : another source"), WAIT)).contains("127.0.0.1 : another source");
+        Loopback.send(servers.udp("127.0.0.1"), server, "another source".getBytes(UTF_8));
+        assertThat(servers.out().await(l -> l.contains("127.0.0.1 : another source"), WAIT)).contains("127.0.0.1 : another source");
     }
 
     @Test
     void tcpOverTheRateIsSlowedNotDroppedAndSharesTheSourcesAllowanceWithUdp() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().rate(10).burst(5));
-        Socket fast = connectGreeted("127.0.0.2", server);
+        ChatServer server = servers.start(config -> config.rate(10).burst(5));
+        Socket fast = servers.connectGreeted("127.0.0.2", server);
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 60; i++) {
             lines.append("line ").append(i).append('\n');
@@ -228,23 +193,23 @@ class LimitsIT {
         // that long, its datagrams are dropped meanwhile, and another source is not held up at all.
         long sent = System.nanoTime();
         write(fast, "late\n");
-        Loopback.send(udp("127.0.0.2"), server, "udp while owing".getBytes(UTF_8));
-        Socket other = connectGreeted("127.0.0.1", server);
+        Loopback.send(servers.udp("127.0.0.2"), server, "udp while owing".getBytes(UTF_8));
+        Socket other = servers.connectGreeted("127.0.0.1", server);
         write(other, "not held up\n");
-        assertThat(out.await(l -> l.contains("127.0.0.1 : not held up"), WAIT)).contains("127.0.0.1 : not held up");
+        assertThat(servers.out().await(l -> l.contains("127.0.0.1 : not held up"), WAIT)).contains("127.0.0.1 : not held up");
         assertThat(Loopback.await(() -> server.stats().dropped(Drop.RATE_LIMIT) == 1, WAIT)).isTrue();
-        assertThat(out.await(l -> l.contains("127.0.0.2 : late"), Duration.ofSeconds(20))).contains("127.0.0.2 : late");
+        assertThat(servers.out().await(l -> l.contains("127.0.0.2 : late"), Duration.ofSeconds(20))).contains("127.0.0.2 : late");
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
         assertThat(waitedMillis).as("the late line waited for the source's debt").isGreaterThan(3_000);
-        assertThat(out.lines()).doesNotContain("127.0.0.2 : udp while owing");
+        assertThat(servers.out().lines()).doesNotContain("127.0.0.2 : udp while owing");
     }
 
     @Test
     void aLineOverTheMaximumIsPrintedInPiecesAndCountedOnce() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().maxLineLength(1024));
-        Socket client = connectGreeted("127.0.0.1", server);
+        ChatServer server = servers.start(config -> config.maxLineLength(1024));
+        Socket client = servers.connectGreeted("127.0.0.1", server);
         write(client, "y".repeat(3000) + "\nshort\n");
-        List<String> lines = out.awaitCount(4, WAIT);
+        List<String> lines = servers.out().awaitCount(4, WAIT);
         assertThat(lines).containsExactly("127.0.0.1 : " + "y".repeat(1024), "127.0.0.1 : " + "y".repeat(1024),
                 "127.0.0.1 : " + "y".repeat(952), "127.0.0.1 : short");
         assertThat(server.stats().linesSplit()).isEqualTo(1);

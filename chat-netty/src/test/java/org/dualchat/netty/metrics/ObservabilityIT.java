@@ -3,6 +3,7 @@ package org.dualchat.netty.metrics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dualchat.netty.testing.ServerExtension.sendUdp;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -36,10 +37,12 @@ import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The metrics endpoint, the stats log lines and the counts behind them, over real loopback sockets. */
@@ -49,7 +52,9 @@ class ObservabilityIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Pattern SAMPLE = Pattern.compile("(?m)^(\\w+(?:\\{[^}]*})?) (\\S+)$");
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
+
     private final HttpClient http = HttpClient.newBuilder()
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(WAIT)
@@ -68,24 +73,14 @@ class ObservabilityIT {
     }
 
     @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+    void releaseStatsLines() {
         statsLogger.detachAppender(statsLines);
         statsLogger.setAdditive(true);
         statsLogger.setLevel(statsLevel);
     }
 
-    private ChatServer start(ChatServerConfig.Builder config, PrintingSink sink) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), sink);
-        toClose.add(server);
-        server.start();
-        return server;
-    }
-
     private ChatServer startWithMetrics(LineCollector out) throws IOException {
-        return start(ChatServerConfig.builder().metricsPort(0), new PrintingSink(out, MessageFormat.PLAIN));
+        return servers.start(config -> config.metricsPort(0), out);
     }
 
     private HttpResponse<String> get(ChatServer server, String path) throws Exception {
@@ -123,22 +118,6 @@ class ObservabilityIT {
         return samples;
     }
 
-    private Socket connectGreeted(ChatServer server) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
-        socket.setSoTimeout((int) WAIT.toMillis());
-        toClose.add(socket);
-        InputStream in = socket.getInputStream();
-        assertThat(new String(in.readNBytes("Server connected\n".length()), UTF_8)).isEqualTo("Server connected\n");
-        return socket;
-    }
-
-    private static void sendUdp(ChatServer server, byte[] payload) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.send(new DatagramPacket(payload, payload.length,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.udpAddress().getPort())));
-        }
-    }
-
     private List<String> statsLines() {
         synchronized (statsLines.list) {
             return statsLines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
@@ -148,14 +127,14 @@ class ObservabilityIT {
     @Test
     void metricsCountRealUdpAndTcpTraffic() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().metricsPort(0).maxLineLength(16),
+        ChatServer server = servers.start(config -> config.metricsPort(0).maxLineLength(16),
                 new PrintingSink(out, MessageFormat.PLAIN));
         assertThat(server.metricsAddress().getAddress().isLoopbackAddress()).as("loopback by default").isTrue();
 
         // Greeted first: the three UDP lines are relayed to it, and its own lines to nobody.
-        Socket tcp = connectGreeted(server);
-        sendUdp(server, "one\ntwo\n".getBytes(UTF_8));
-        sendUdp(server, new byte[] {'x', (byte) 0xff});
+        Socket tcp = servers.connectGreeted(server);
+        sendUdp("127.0.0.1", server, "one\ntwo\n".getBytes(UTF_8));
+        sendUdp("127.0.0.1", server, new byte[] {'x', (byte) 0xff});
         tcp.getOutputStream().write(("hello\n" + "a".repeat(40) + "\n").getBytes(UTF_8));
         assertThat(out.awaitCount(7, WAIT)).hasSize(7);
 
@@ -207,7 +186,7 @@ class ObservabilityIT {
     @Test
     void udpDropsForAFullQueueShowInTheMetrics() throws Exception {
         LineCollector out = LineCollector.shut();
-        ChatServer server = start(ChatServerConfig.builder().metricsPort(0),
+        ChatServer server = servers.start(config -> config.metricsPort(0),
                 new PrintingSink(out, MessageFormat.PLAIN, 4, Long.MAX_VALUE));
         int sent = 100;
         try (DatagramSocket socket = new DatagramSocket()) {
@@ -301,7 +280,7 @@ class ObservabilityIT {
             ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0)
                     .metricsPort(taken.getLocalPort()).build(),
                     new PrintingSink(LineCollector.open(), MessageFormat.PLAIN));
-            toClose.add(server);
+            servers.closeAfterEach(server);
             assertThatThrownBy(server::start).isInstanceOf(IOException.class)
                     .hasMessage("metrics HTTP 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
             assertThat(statsLines()).as("no stats for a server that never served").isEmpty();
@@ -311,19 +290,19 @@ class ObservabilityIT {
     @Test
     void noMetricsEndpointUnlessAskedFor() throws Exception {
         ChatServer server =
-                start(ChatServerConfig.builder(), new PrintingSink(LineCollector.open(), MessageFormat.PLAIN));
+                servers.start(config -> { }, LineCollector.open());
         assertThat(server.metricsAddress()).isNull();
     }
 
     @Test
     void aStatsLineWhileTrafficFlowsNoneWhileQuietAndOneAtShutdown() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().statsInterval(Duration.ofMillis(100)),
+        ChatServer server = servers.start(config -> config.statsInterval(Duration.ofMillis(100)),
                 new PrintingSink(out, MessageFormat.PLAIN));
         Thread.sleep(500);
         assertThat(statsLines()).as("nothing happened: nothing said").isEmpty();
 
-        sendUdp(server, "hello\n".getBytes(UTF_8));
+        sendUdp("127.0.0.1", server, "hello\n".getBytes(UTF_8));
         out.awaitCount(1, WAIT);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (statsLines().isEmpty() && System.nanoTime() < deadline) {
@@ -335,7 +314,7 @@ class ObservabilityIT {
         Thread.sleep(500);
         assertThat(statsLines()).as("quiet again: nothing more").hasSize(1);
 
-        Socket tcp = connectGreeted(server);
+        Socket tcp = servers.connectGreeted(server);
         tcp.getOutputStream().write("bye\n".getBytes(UTF_8));
         out.awaitCount(2, WAIT);
         server.close();

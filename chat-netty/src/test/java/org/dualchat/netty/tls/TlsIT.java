@@ -3,6 +3,7 @@ package org.dualchat.netty.tls;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dualchat.netty.testing.ServerExtension.readLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,57 +14,39 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.dualchat.core.MessageFormat;
-import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.LogCapture;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TLS for TCP over real loopback sockets: TLS and plain clients in one room, and clients that are not TLS. */
 @Timeout(60)
 class TlsIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = ServerExtension.WAIT;
 
     private static ServerTls tls;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = ServerExtension.withDefaults(config -> config.partialLineTimeout(Duration.ZERO));
 
     @BeforeAll
     static void makeCertificate() throws IOException {
         tls = ServerTls.selfSigned();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private ChatServer start(ChatServerConfig.Builder config, LineCollector out) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).partialLineTimeout(Duration.ZERO).build(),
-                new PrintingSink(out, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
-    }
-
     private Socket plain(InetSocketAddress address) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), address.getPort());
+        Socket socket = servers.closeAfterEach(new Socket(InetAddress.getLoopbackAddress(), address.getPort()));
         socket.setSoTimeout((int) WAIT.toMillis());
-        toClose.add(socket);
         return socket;
     }
 
@@ -81,18 +64,9 @@ class TlsIT {
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
         socket.setSoTimeout((int) WAIT.toMillis());
-        toClose.add(socket);
+        servers.closeAfterEach(socket);
         socket.startHandshake();
         return socket;
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            line.append((char) b);
-        }
-        return line.toString();
     }
 
     /** Reads until the server closes; a reset counts as closed too, since the client had sent unread bytes. */
@@ -113,7 +87,7 @@ class TlsIT {
     @Test
     void aTlsAndAPlainClientAreGreetedAndShareOneRoom() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().tls(tls).tlsPort(0), out);
+        ChatServer server = servers.start(config -> config.tls(tls).tlsPort(0), out);
         assertThat(server.tlsAddress().getPort()).isPositive().isNotEqualTo(server.tcpAddress().getPort());
 
         Socket plain = plain(server.tcpAddress());
@@ -135,7 +109,7 @@ class TlsIT {
     void aPlainClientOnTheTlsPortIsClosedAndCountedAndTheServerGoesOn() throws Exception {
         LineCollector out = LineCollector.open();
         try (LogCapture log = LogCapture.start()) {
-            ChatServer server = start(ChatServerConfig.builder().tls(tls).tlsPort(0), out);
+            ChatServer server = servers.start(config -> config.tls(tls).tlsPort(0), out);
             Socket wrong = plain(server.tlsAddress());
             wrong.getOutputStream().write("hello in plain text\n".getBytes(UTF_8));
             assertThat(closedByServer(wrong)).as("closed by the server").isTrue();
@@ -161,7 +135,7 @@ class TlsIT {
     @Test
     void withoutATlsPortTheTcpPortTakesTlsClientsOnly() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().tls(tls), out);
+        ChatServer server = servers.start(config -> config.tls(tls), out);
         assertThat(server.tlsAddress()).isEqualTo(server.tcpAddress());
 
         SSLSocket secure = tlsClient(server.tcpAddress());
@@ -178,7 +152,7 @@ class TlsIT {
     @Test
     void aTlsHalfCloseDeliversThePartialLineAndTheServerCloses() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().tls(tls), out);
+        ChatServer server = servers.start(config -> config.tls(tls), out);
         SSLSocket secure = tlsClient(server.tlsAddress());
         assertThat(readLine(secure.getInputStream())).isEqualTo("Server connected");
         OutputStream o = secure.getOutputStream();
@@ -193,7 +167,7 @@ class TlsIT {
     @Test
     void closePrintsThePartialLinesOfTlsClients() throws Exception {
         LineCollector out = LineCollector.open();
-        ChatServer server = start(ChatServerConfig.builder().tls(tls).tlsPort(0), out);
+        ChatServer server = servers.start(config -> config.tls(tls).tlsPort(0), out);
         for (int c = 0; c < 5; c++) {
             SSLSocket secure = tlsClient(server.tlsAddress());
             assertThat(readLine(secure.getInputStream())).isEqualTo("Server connected");
@@ -206,7 +180,7 @@ class TlsIT {
 
     @Test
     void tlsAddressSaysWhenThereIsNoTls() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder(), LineCollector.open());
+        ChatServer server = servers.start(config -> { }, LineCollector.open());
         assertThatThrownBy(server::tlsAddress).isInstanceOf(IllegalStateException.class);
     }
 }
