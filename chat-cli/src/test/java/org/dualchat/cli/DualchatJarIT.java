@@ -2,10 +2,15 @@ package org.dualchat.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dualchat.netty.testing.JarProcesses.assertNoStackTrace;
+import static org.dualchat.netty.testing.JarProcesses.has;
+import static org.dualchat.netty.testing.JarProcesses.jar;
+import static org.dualchat.netty.testing.JarProcesses.java;
+import static org.dualchat.netty.testing.ServerExtension.readLine;
+import static org.dualchat.netty.testing.ServerExtension.sendUdp;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -13,193 +18,86 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.JarProcess;
+import org.dualchat.netty.testing.JarProcesses;
+import org.dualchat.netty.testing.Loopback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shaded jar as a user runs it: {@code java -jar dualchat.jar}, real sockets, real signals. */
 @Timeout(60)
 class DualchatJarIT {
 
-    private static final Pattern LISTENING =
-            Pattern.compile("Listening on UDP \\S+:(\\d+) and TCP \\S+:(\\d+)");
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = JarProcesses.WAIT;
 
-    @TempDir
-    Path dir;
-
-    private final List<Process> processes = new ArrayList<>();
-    private Path stdout;
-    private Path stderr;
-
-    @AfterEach
-    void stopProcesses() {
-        for (Process p : processes) {
-            p.destroyForcibly();
-        }
-    }
-
-    private static Path jar() {
-        Path jar = Paths.get(System.getProperty("dualchat.jar", "target/dualchat.jar"));
-        assertThat(jar).as("the shaded jar, built by 'mvn package'").exists();
-        return jar;
-    }
-
-    private Process dualchat(String... args) throws IOException {
-        Process process = dualchatWithStdin(args);
-        process.getOutputStream().close();
-        return process;
-    }
-
-    /** Starts the jar with its stdin left open, for the test to type on. */
-    private Process dualchatWithStdin(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
-        command.addAll(List.of(args));
-        stdout = dir.resolve("stdout-" + processes.size() + ".txt");
-        stderr = dir.resolve("stderr-" + processes.size() + ".txt");
-        Process process = new ProcessBuilder(command)
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        processes.add(process);
-        return process;
-    }
-
-    private String stdout() throws IOException {
-        return Files.readString(stdout, UTF_8);
-    }
-
-    private String stderr() throws IOException {
-        return Files.readString(stderr, UTF_8);
-    }
-
-    private String await(Path file, Predicate<String> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String text = Files.readString(file, UTF_8);
-        while (!condition.test(text) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            text = Files.readString(file, UTF_8);
-        }
-        return text;
-    }
-
-    /** Starts the server on free ports and returns {udp, tcp} as it logged them. */
-    private int[] startServer(String... args) throws Exception {
-        return startServer(false, args);
-    }
-
-    private int[] startServer(boolean console, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--udp-port", "0", "--tcp-port", "0"));
-        all.addAll(List.of(args));
-        long started = System.nanoTime();
-        String[] argv = all.toArray(new String[0]);
-        Process server = console ? dualchatWithStdin(argv) : dualchat(argv);
-        String log = await(stderr, text -> LISTENING.matcher(text).find() || !server.isAlive());
-        Matcher m = LISTENING.matcher(log);
-        assertThat(m.find()).as("server start-up log: %s", log).isTrue();
-        System.err.printf("dualchat listening %d ms after the process started%n",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
-    }
-
-    private static void sendUdp(String host, int port, String text) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket()) {
-            byte[] payload = text.getBytes(UTF_8);
-            socket.send(new DatagramPacket(payload, payload.length, InetAddress.getByName(host), port));
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            line.append((char) b);
-        }
-        return line.toString();
-    }
-
-    private static void assertNoStackTrace(String text) {
-        assertThat(text).doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
-    }
+    @RegisterExtension
+    final JarProcesses dualchat = new JarProcesses();
 
     @Test
     void theConsoleAndEveryClientShareOneRoom() throws Exception {
-        int[] ports = startServer(true);
-        Process server = processes.get(0);
-        try (Socket alice = new Socket("127.0.0.1", ports[1])) {
+        JarProcess server = dualchat.startServerWithStdin();
+        try (Socket alice = new Socket("127.0.0.1", server.tcpPort())) {
             alice.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(alice.getInputStream())).isEqualTo("Server connected");
-            Socket bob = new Socket("::1", ports[1]);
+            Socket bob = new Socket("::1", server.tcpPort());
             bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(bob.getInputStream())).isEqualTo("Server connected");
             assertThat(readLine(alice.getInputStream())).isEqualTo("* [::1]:" + bob.getLocalPort() + " joined");
 
             bob.getOutputStream().write("hi alice\n".getBytes(UTF_8));
             assertThat(readLine(alice.getInputStream())).isEqualTo("::1 : hi alice");
-            sendUdp("127.0.0.1", ports[0], "a datagram");
+            sendUdp("127.0.0.1", server.udpPort(), "a datagram");
             assertThat(readLine(alice.getInputStream())).isEqualTo("127.0.0.1 : a datagram");
             assertThat(readLine(bob.getInputStream())).isEqualTo("127.0.0.1 : a datagram");
 
-            server.getOutputStream().write("hello from the console\n".getBytes(UTF_8));
-            server.getOutputStream().flush();
+            server.type("hello from the console");
             assertThat(readLine(alice.getInputStream())).isEqualTo("server : hello from the console");
             assertThat(readLine(bob.getInputStream())).isEqualTo("server : hello from the console");
 
             // The end of the console's input does not end the server.
-            server.getOutputStream().close();
+            server.closeStdin();
             bob.getOutputStream().write("still here\n".getBytes(UTF_8));
             assertThat(readLine(alice.getInputStream())).isEqualTo("::1 : still here");
             bob.close();
         }
-        assertThat(await(stdout, text -> text.contains("::1 : still here\n"))).isEqualTo(
+        assertThat(server.awaitStdout(text -> text.contains("::1 : still here\n"))).isEqualTo(
                 "::1 : hi alice\n127.0.0.1 : a datagram\nserver : hello from the console\n::1 : still here\n");
-        server.destroy();
-        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(server.exitValue()).isZero();
-        assertThat(stderr()).contains("joined", "left");
+        assertThat(server.stop()).isZero();
+        assertThat(server.stderr()).contains("joined", "left");
     }
 
     @Test
     void printsBothProtocolsAndOnSigtermPrintsEverythingThenExitsZero() throws Exception {
-        int[] ports = startServer();
-        Process server = processes.get(0);
-        sendUdp("127.0.0.1", ports[0], "hello\n");
-        sendUdp("::1", ports[0], "hello six");
-        try (Socket tcp = new Socket("127.0.0.1", ports[1])) {
+        JarProcess server = dualchat.startServer();
+        sendUdp("127.0.0.1", server.udpPort(), "hello\n");
+        sendUdp("::1", server.udpPort(), "hello six");
+        try (Socket tcp = new Socket("127.0.0.1", server.tcpPort())) {
             tcp.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(tcp.getInputStream())).isEqualTo("Server connected");
             OutputStream o = tcp.getOutputStream();
             o.write("hi\n".getBytes(UTF_8));
-            await(stdout, text -> text.contains("127.0.0.1 : hi\n"));
+            server.awaitStdout(text -> text.contains("127.0.0.1 : hi\n"));
             // A line still being typed when the operator presses Ctrl-C is printed, not lost.
             o.write("still typing".getBytes(UTF_8));
             Thread.sleep(50);
-            server.destroy(); // SIGTERM
-            assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            server.signal("TERM");
+            assertThat(server.awaitExit()).isZero();
         }
-        assertThat(server.exitValue()).isZero();
-        assertThat(stdout().split("\n")).containsExactlyInAnyOrder(
+        assertThat(server.stdout().split("\n")).containsExactlyInAnyOrder(
                 "127.0.0.1 : hello", "::1 : hello six", "127.0.0.1 : hi", "127.0.0.1 : still typing");
-        assertThat(stderr()).contains("Listening on", "SIGTERM");
-        assertNoStackTrace(stderr());
+        assertThat(server.stderr()).contains("Listening on", "SIGTERM");
+        assertNoStackTrace(server.stderr());
     }
 
     @Test
     void theSeedsPythonSendersWorkAgainstIt() throws Exception {
-        assumeTrue(hasPython(), "python3 is not installed");
-        int[] ports = startServer();
+        assumeTrue(has("python3"), "python3 is not installed");
+        JarProcess server = dualchat.startServer();
         // The seed article's senders, with the address and port as arguments instead of edited in.
         String udpSeed = "import socket,sys\n"
                 + "server=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
@@ -217,8 +115,8 @@ class DualchatJarIT {
                 + "    a=input()\n"
                 + "    b=str.encode(a)\n"
                 + "    server.send(b)\n";
-        Process udp = python(udpSeed, ports[0]);
-        Process tcp = python(tcpSeed, ports[1]);
+        Process udp = python(udpSeed, server.udpPort());
+        Process tcp = python(tcpSeed, server.tcpPort());
         // A person starts typing once the sender shows the greeting, then types one line at a time.
         String greeting = new String(tcp.getInputStream().readNBytes("Server connected".length()), UTF_8);
         assertThat(greeting).isEqualTo("Server connected");
@@ -227,7 +125,7 @@ class DualchatJarIT {
             type(tcp, "tcp " + word);
             Thread.sleep(400);
         }
-        String out = await(stdout, text -> text.split("\n").length >= 4);
+        String out = server.awaitStdout(text -> text.split("\n").length >= 4);
         assertThat(out.split("\n")).containsExactlyInAnyOrder(
                 "127.0.0.1 : udp alpha", "127.0.0.1 : udp beta", "127.0.0.1 : tcp alpha", "127.0.0.1 : tcp beta");
     }
@@ -235,18 +133,18 @@ class DualchatJarIT {
     @Test
     void ncNcatAndSocatAsAUserRunsThem() throws Exception {
         assumeTrue(has("nc") && has("ncat") && has("socat"), "nc, ncat and socat are not installed");
-        int[] ports = startServer();
-        shell("printf 'hello\\n' | nc -u -w1 127.0.0.1 " + ports[0]);
-        shell("printf 'six\\n' | socat - UDP6:[::1]:" + ports[0]);
+        JarProcess server = dualchat.startServer();
+        shell("printf 'hello\\n' | nc -u -w1 127.0.0.1 " + server.udpPort());
+        shell("printf 'six\\n' | socat - UDP6:[::1]:" + server.udpPort());
         // The server closes after the client's half-close, so ncat returns at once instead of hanging.
         long started = System.nanoTime();
-        String ncat = shell("printf 'hi\\n' | ncat 127.0.0.1 " + ports[1]);
+        String ncat = shell("printf 'hi\\n' | ncat 127.0.0.1 " + server.tcpPort());
         long ncatMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(ncat).isEqualTo("Server connected\n");
         assertThat(ncatMillis).as("ncat returned after the server closed").isLessThan(5_000);
-        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + ports[1])).isEqualTo("Server connected\n");
+        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + server.tcpPort())).isEqualTo("Server connected\n");
 
-        String out = await(stdout, text -> text.split("\n").length >= 4);
+        String out = server.awaitStdout(text -> text.split("\n").length >= 4);
         assertThat(out.split("\n")).containsExactlyInAnyOrder(
                 "127.0.0.1 : hello", "::1 : six", "127.0.0.1 : hi", "127.0.0.1 : via socat");
     }
@@ -256,9 +154,8 @@ class DualchatJarIT {
         assumeTrue(has("tmux"), "tmux is not installed");
         // A private tmux server, so that no tmux session of the user's is touched.
         String tmux = "tmux -L dualchat-it-" + ProcessHandle.current().pid();
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            shell(tmux + " new-session -d -s chat -x 100 -y 12 '" + java + " -jar " + jar()
+            shell(tmux + " new-session -d -s chat -x 100 -y 12 '" + java() + " -jar " + jar()
                     + " send tcp 127.0.0.1 --port " + server.getLocalPort() + "; sleep 30'");
             try (Socket client = server.accept()) {
                 client.setSoTimeout((int) WAIT.toMillis());
@@ -298,44 +195,39 @@ class DualchatJarIT {
     void aPortInUseExitsOneWithOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
-            Process server = dualchat("--udp-port", "0", "--tcp-port", String.valueOf(taken.getLocalPort()));
-            assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(server.exitValue()).isEqualTo(1);
-            assertThat(stderr()).endsWith("dualchat: cannot listen on TCP [::]:" + taken.getLocalPort()
+            JarProcess server = dualchat.start("--udp-port", "0", "--tcp-port", String.valueOf(taken.getLocalPort()));
+            assertThat(server.awaitExit()).isEqualTo(1);
+            assertThat(server.stderr()).endsWith("dualchat: cannot listen on TCP [::]:" + taken.getLocalPort()
                     + ": Address already in use" + System.lineSeparator());
-            assertNoStackTrace(stderr());
-            assertThat(stdout()).isEmpty();
+            assertNoStackTrace(server.stderr());
+            assertThat(server.stdout()).isEmpty();
         }
     }
 
     @Test
     void anUnknownOptionExitsTwoWithOneLine() throws Exception {
-        Process process = dualchat("--frobnicate");
-        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(2);
-        assertThat(stderr()).hasLineCount(1).startsWith("dualchat: Unknown option: '--frobnicate'");
+        JarProcess process = dualchat.start("--frobnicate");
+        assertThat(process.awaitExit()).isEqualTo(2);
+        assertThat(process.stderr()).hasLineCount(1).startsWith("dualchat: Unknown option: '--frobnicate'");
     }
 
     @Test
     void withNoArgumentsListensOnUdp1234AndTcp2222() throws Exception {
         assumeTrue(free(1234, 2222), "the default ports are taken on this machine");
-        Process server = dualchat();
-        String log = await(stderr, text -> LISTENING.matcher(text).find() || !server.isAlive());
+        JarProcess server = dualchat.start();
+        String log = server.awaitStderr(text -> JarProcess.LISTENING.matcher(text).find() || !server.isAlive());
         assertThat(log).contains("Listening on UDP [::]:1234 and TCP [::]:2222");
         sendUdp("127.0.0.1", 1234, "default port");
-        await(stdout, text -> text.contains("default port"));
-        server.destroy();
-        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(server.exitValue()).isZero();
-        assertThat(stdout()).isEqualTo("127.0.0.1 : default port\n");
+        server.awaitStdout(text -> text.contains("default port"));
+        assertThat(server.stop()).isZero();
+        assertThat(server.stdout()).isEqualTo("127.0.0.1 : default port\n");
     }
 
     private Process python(String script, int port) throws IOException {
         Process process = new ProcessBuilder("python3", "-c", script, "127.0.0.1", String.valueOf(port))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        processes.add(process);
-        return process;
+        return dualchat.track(process);
     }
 
     private static void type(Process process, String line) throws IOException {
@@ -346,29 +238,7 @@ class DualchatJarIT {
 
     /** Runs a shell pipeline, bounded in time, and returns its stdout. */
     private String shell(String pipeline) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", pipeline)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        processes.add(process);
-        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", pipeline).isTrue();
-        return new String(process.getInputStream().readAllBytes(), UTF_8);
-    }
-
-    private static boolean has(String tool) {
-        try {
-            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static boolean hasPython() {
-        try {
-            return new ProcessBuilder("python3", "--version").start().waitFor(10, TimeUnit.SECONDS);
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return dualchat.shell(pipeline);
     }
 
     private static boolean free(int udpPort, int tcpPort) {
@@ -381,18 +251,14 @@ class DualchatJarIT {
 
     @Test
     void theLimitFlagsReachTheServer() throws Exception {
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
-            assumeTrue(probe.getLocalPort() > 0);
-        } catch (IOException e) {
-            assumeTrue(false, "cannot bind 127.0.0.2 here");
-        }
-        int[] ports = startServer("--max-connections-per-ip", "1", "--idle-timeout", "1", "--deny", "127.0.0.2/32",
-                "--rate", "5", "--burst", "2");
-        try (Socket first = new Socket("127.0.0.1", ports[1])) {
+        Loopback.assumeManySources();
+        JarProcess server = dualchat.startServer("--max-connections-per-ip", "1", "--idle-timeout", "1",
+                "--deny", "127.0.0.2/32", "--rate", "5", "--burst", "2");
+        try (Socket first = new Socket("127.0.0.1", server.tcpPort())) {
             first.setSoTimeout((int) WAIT.toMillis());
             // Greeted before the second connects: the server accepts on several event loops, in no set order.
             assertThat(readLine(first.getInputStream())).isEqualTo("Server connected");
-            try (Socket second = new Socket("127.0.0.1", ports[1])) {
+            try (Socket second = new Socket("127.0.0.1", server.tcpPort())) {
                 second.setSoTimeout((int) WAIT.toMillis());
                 assertThat(readLine(second.getInputStream()))
                         .isEqualTo("Too many connections from your address: 1 at most");
@@ -402,16 +268,16 @@ class DualchatJarIT {
         try (DatagramSocket denied = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0));
                 DatagramSocket allowed = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             byte[] no = "from a denied source".getBytes(UTF_8);
-            denied.send(new DatagramPacket(no, no.length, InetAddress.getByName("127.0.0.1"), ports[0]));
+            denied.send(new DatagramPacket(no, no.length, InetAddress.getByName("127.0.0.1"), server.udpPort()));
             for (int i = 0; i < 10; i++) {
                 byte[] yes = ("burst " + i).getBytes(UTF_8);
-                allowed.send(new DatagramPacket(yes, yes.length, InetAddress.getByName("127.0.0.1"), ports[0]));
+                allowed.send(new DatagramPacket(yes, yes.length, InetAddress.getByName("127.0.0.1"), server.udpPort()));
             }
         }
-        String log = await(stderr, text -> text.contains("Refused 1 TCP connections")
+        String log = server.awaitStderr(text -> text.contains("Refused 1 TCP connections")
                 && text.contains("over the rate limit") && text.contains("denied by the access list"));
         assertThat(log).contains("Refused 1 TCP connections since the last report: 1 too many from one address");
-        assertThat(stdout()).contains("127.0.0.1 : burst 0", "127.0.0.1 : burst 1").doesNotContain("denied source");
+        assertThat(server.stdout()).contains("127.0.0.1 : burst 0", "127.0.0.1 : burst 1").doesNotContain("denied source");
         assertNoStackTrace(log);
     }
 }

@@ -2,6 +2,9 @@ package org.dualchat.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dualchat.netty.testing.JarProcesses.has;
+import static org.dualchat.netty.testing.JarProcesses.jar;
+import static org.dualchat.netty.testing.JarProcesses.java;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -20,83 +23,43 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.JarProcess;
+import org.dualchat.netty.testing.JarProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar's output formats, metrics endpoint, stats lines and logging, as an operator uses them. */
 @Timeout(60)
 class ObservabilityJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("Listening on UDP \\S+:(\\d+) and TCP \\S+:(\\d+)");
     private static final Pattern METRICS = Pattern.compile("Metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = JarProcesses.WAIT;
+
+    @RegisterExtension
+    final JarProcesses dualchat = new JarProcesses();
 
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
-    private Path stdout;
-    private Path stderr;
-    private Process server;
+    private JarProcess server;
     private int udpPort;
     private int tcpPort;
 
-    @AfterEach
-    void stopProcesses() {
-        for (Process p : processes) {
-            p.destroyForcibly();
-        }
-    }
-
-    private static Path jar() {
-        Path jar = Paths.get(System.getProperty("dualchat.jar", "target/dualchat.jar"));
-        assertThat(jar).as("the shaded jar, built by 'mvn package'").exists();
-        return jar;
-    }
-
-    private static String java() {
-        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /** Starts the server on free ports with {@code jvmOptions} and {@code args}, and waits until it listens. */
     private String startServer(List<String> jvmOptions, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar().toString(), "--udp-port", "0", "--tcp-port", "0"));
-        command.addAll(List.of(args));
-        stdout = dir.resolve("stdout.txt");
-        stderr = dir.resolve("stderr.txt");
-        server = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        server.getOutputStream().close();
-        processes.add(server);
-        String log = await(stderr, text -> LISTENING.matcher(text).find() || !server.isAlive());
-        Matcher m = LISTENING.matcher(log);
-        assertThat(m.find()).as("server start-up log: %s", log).isTrue();
-        udpPort = Integer.parseInt(m.group(1));
-        tcpPort = Integer.parseInt(m.group(2));
-        return log;
-    }
-
-    private static String await(Path file, Predicate<String> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String text = Files.exists(file) ? Files.readString(file, UTF_8) : "";
-        while (!condition.test(text) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            text = Files.exists(file) ? Files.readString(file, UTF_8) : "";
-        }
-        return text;
+        server = dualchat.startServer(jvmOptions, args);
+        udpPort = server.udpPort();
+        tcpPort = server.tcpPort();
+        return server.stderr();
     }
 
     /** Sends one UDP message and one TCP line, from 127.0.0.1. */
@@ -119,20 +82,18 @@ class ObservabilityJarIT {
     }
 
     private void stopServer() throws Exception {
-        server.destroy(); // SIGTERM
-        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(server.exitValue()).isZero();
+        assertThat(server.stop()).isZero();
     }
 
     @Test
     void jsonLinesOnStdoutAndTheShutdownSummaryOnStderr() throws Exception {
         startServer(List.of(), "--format", "json", "--color", "always", "--log-level", "debug");
         sendBoth("héllo \u001b[2J\n", "tcp line");
-        await(stdout, text -> text.lines().count() >= 2);
+        server.awaitStdout(text -> text.lines().count() >= 2);
         stopServer();
 
         List<Map<String, Object>> objects = new ArrayList<>();
-        for (String line : Files.readAllLines(stdout, UTF_8)) {
+        for (String line : server.stdoutLines()) {
             assertThat(line).doesNotContain("\u001b");
             objects.add(parse(line));
         }
@@ -145,7 +106,7 @@ class ObservabilityJarIT {
         Map<String, Object> tcp = objects.stream().filter(o -> o.get("protocol").equals("tcp")).findFirst().get();
         assertThat(tcp).containsEntry("text", "tcp line");
 
-        String log = Files.readString(stderr, UTF_8);
+        String log = server.stderr();
         assertThat(log).contains("Stats at shutdown: lines 2 (udp 1, tcp 1), datagrams 1,")
                 .contains("connections 0 open, 1 in all")
                 .containsPattern("DEBUG .*Server stopped");
@@ -160,7 +121,7 @@ class ObservabilityJarIT {
         URI metrics = URI.create("http://127.0.0.1:" + m.group(1) + "/metrics");
 
         sendBoth("udp text", "tcp text");
-        String out = await(stdout, text -> text.lines().count() >= 2);
+        String out = server.awaitStdout(text -> text.lines().count() >= 2);
         String time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
         assertThat(out.lines()).anyMatch(line -> line.matches(
                 time + " \u001b\\[36m127\\.0\\.0\\.1\u001b\\[0m : udp text"));
@@ -189,7 +150,7 @@ class ObservabilityJarIT {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("ok\n");
 
-        String periodic = await(stderr, text -> text.contains("Stats: lines 2 ("));
+        String periodic = server.awaitStderr(text -> text.contains("Stats: lines 2 ("));
         assertThat(periodic).containsPattern("Stats: lines 2 \\(\\+\\d in the last 1 s; udp 1, tcp 1\\)");
         stopServer();
     }
@@ -209,9 +170,9 @@ class ObservabilityJarIT {
         // Traffic first, as in use: a SIGTERM in the instant between "Listening" and the signal handler's
         // installation would end the JVM the default way (exit 143).
         sendBoth("one", "two");
-        await(stdout, text -> text.lines().count() >= 2);
+        server.awaitStdout(text -> text.lines().count() >= 2);
         stopServer();
-        assertThat(Files.readString(stderr, UTF_8).lines().filter(l -> !l.isBlank()))
+        assertThat(server.stderr().lines().filter(l -> !l.isBlank()))
                 .allMatch(line -> line.startsWith("MINE "));
     }
 
@@ -235,8 +196,8 @@ class ObservabilityJarIT {
                     + jar() + " --udp-port 0 --tcp-port 0 2>" + err + "; sleep 30' 2>&1 && "
                     + tmux + " has-session -t obs 2>&1");
             assertThat(started).as("tmux's complaints").isEmpty();
-            String log = await(err, text -> LISTENING.matcher(text).find());
-            Matcher m = LISTENING.matcher(log);
+            String log = JarProcesses.await(err, text -> JarProcess.LISTENING.matcher(text).find());
+            Matcher m = JarProcess.LISTENING.matcher(log);
             assertThat(m.find()).as("server start-up log: %s; screen: %s", log,
                     shell(tmux + " capture-pane -p -t obs 2>&1")).isTrue();
             udpPort = Integer.parseInt(m.group(1));
@@ -273,20 +234,6 @@ class ObservabilityJarIT {
 
     /** Runs a shell command, bounded in time, and returns its stdout. */
     private String shell(String command) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        processes.add(process);
-        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-        return new String(process.getInputStream().readAllBytes(), UTF_8);
-    }
-
-    private static boolean has(String tool) {
-        try {
-            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return dualchat.shell(command);
     }
 }

@@ -2,6 +2,8 @@ package org.dualchat.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dualchat.netty.testing.JarProcesses.assertNoStackTrace;
+import static org.dualchat.netty.testing.JarProcesses.has;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
@@ -19,9 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.JarProcess;
+import org.dualchat.netty.testing.JarProcesses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,109 +35,54 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class TlsJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("Listening on UDP \\S+:(\\d+) and TCP \\S+:(\\d+)");
     private static final Pattern TLS = Pattern.compile("TLS on TCP \\S+:(\\d+)\\b.*SHA-256 fingerprint ([0-9A-F:]{95})");
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = JarProcesses.WAIT;
+
+    @RegisterExtension
+    final JarProcesses dualchat = new JarProcesses();
 
     @TempDir
     Path dir;
 
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopProcesses() {
-        for (Process p : processes) {
-            p.destroyForcibly();
+    /** A running server: its process and the ports and fingerprint it logged. */
+    private record Server(JarProcess process, int tcpPort, int tlsPort, String fingerprint) {
+        Path stdout() {
+            return process.stdoutFile();
         }
-    }
 
-    /** A running server: its output files and the ports and fingerprint it logged. */
-    private record Server(Process process, Path stdout, Path stderr, int tcpPort, int tlsPort, String fingerprint) {
-        String printed() throws IOException {
-            return Files.readString(stdout, UTF_8);
+        Path stderr() {
+            return process.stderrFile();
         }
-    }
-
-    private static String java() {
-        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static Path jar() {
-        Path jar = Paths.get(System.getProperty("dualchat.jar", "target/dualchat.jar"));
-        assertThat(jar).as("the shaded jar, built by 'mvn package'").exists();
-        return jar;
-    }
-
-    private Process start(List<String> command, Path stdout, Path stderr) throws IOException {
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        processes.add(process);
-        return process;
     }
 
     private Server server(String... args) throws Exception {
-        int n = processes.size();
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString(), "server",
-                "--udp-port", "0", "--tcp-port", "0"));
-        command.addAll(List.of(args));
-        Path stdout = dir.resolve("server-out-" + n);
-        Path stderr = dir.resolve("server-err-" + n);
-        Process process = start(command, stdout, stderr);
-        process.getOutputStream().close();
-        String log = await(stderr, text -> TLS.matcher(text).find() || !process.isAlive());
-        Matcher listening = LISTENING.matcher(log);
-        Matcher tls = TLS.matcher(log);
-        assertThat(listening.find() && tls.find()).as("server start-up log: %s", log).isTrue();
-        return new Server(process, stdout, stderr, Integer.parseInt(listening.group(2)), Integer.parseInt(tls.group(1)),
-                tls.group(2));
+        JarProcess process = dualchat.startServer(prepend("server", args));
+        Matcher tls = process.awaitLog(TLS);
+        return new Server(process, process.tcpPort(), Integer.parseInt(tls.group(1)), tls.group(2));
+    }
+
+    private static String[] prepend(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     /** Runs {@code dualchat send tcp 127.0.0.1 ARGS} to the end; returns exit code, stdout and stderr. */
     private String[] send(List<String> jvmOptions, String host, String... args) throws Exception {
-        int n = processes.size();
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar().toString(), "send", "tcp", host));
+        List<String> command = new ArrayList<>(List.of("send", "tcp", host));
         command.addAll(List.of(args));
-        Path stdout = dir.resolve("send-out-" + n);
-        Path stderr = dir.resolve("send-err-" + n);
-        Process process = start(command, stdout, stderr);
-        process.getOutputStream().close();
-        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("send finished").isTrue();
-        return new String[] {Integer.toString(process.exitValue()), Files.readString(stdout, UTF_8),
-            Files.readString(stderr, UTF_8)};
+        JarProcesses.Result result = dualchat.run(jvmOptions, command.toArray(new String[0]));
+        return new String[] {Integer.toString(result.exitCode()), result.stdout(), result.stderr()};
     }
 
     private static String await(Path file, Predicate<String> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String text = Files.readString(file, UTF_8);
-        while (!condition.test(text) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            text = Files.readString(file, UTF_8);
-        }
-        return text;
+        return JarProcesses.await(file, condition);
     }
 
-    /** Runs a command line, bounded in time, and returns its stdout. */
+    /** Runs a command line in the test's directory, bounded in time; checks it exits 0 and returns its stdout. */
     private String shell(String commandLine) throws Exception {
-        Process process = new ProcessBuilder("bash", "-c", commandLine).directory(dir.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        processes.add(process);
-        assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("%s finished", commandLine).isTrue();
-        assertThat(process.exitValue()).as("%s exit code", commandLine).isZero();
-        return new String(process.getInputStream().readAllBytes(), UTF_8);
-    }
-
-    private static boolean has(String tool) {
-        try {
-            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    private static void assertNoStackTrace(String text) {
-        assertThat(text).doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
+        return dualchat.shellSucceeding(dir, commandLine);
     }
 
     /** {@code openssl s_client}, stdin kept open, stdout read line by line. */
@@ -141,9 +90,7 @@ class TlsJarIT {
         List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-quiet", "-no_ign_eof"));
         command.addAll(List.of(options));
         command.addAll(List.of("-connect", "127.0.0.1:" + port));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        processes.add(process);
-        return process;
+        return dualchat.track(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
     }
 
     @Test
@@ -174,7 +121,7 @@ class TlsJarIT {
         String printed = await(server.stdout(), text -> text.split("\n").length >= 3);
         assertThat(printed.split("\n")).containsExactlyInAnyOrder("127.0.0.1 : typed into openssl",
                 "127.0.0.1 : typed into a plain socket", "127.0.0.1 : via ncat --ssl");
-        String log = Files.readString(server.stderr(), UTF_8);
+        String log = server.process().stderr();
         assertThat(log).contains("Made a self-signed TLS certificate", "--tls-fingerprint " + server.fingerprint());
         assertNoStackTrace(log);
         assertThat(log).doesNotContain("WARN", "ERROR");
@@ -214,7 +161,7 @@ class TlsJarIT {
         assertThat(send(List.of(), "127.0.0.1", "-p", port, "--insecure", "-m", "after")[0]).isEqualTo("0");
         String printed = await(server.stdout(), text -> text.contains("after"));
         assertThat(printed).isEqualTo("127.0.0.1 : insecure but encrypted\n127.0.0.1 : pinned\n127.0.0.1 : after\n");
-        String log = Files.readString(server.stderr(), UTF_8);
+        String log = server.process().stderr();
         assertThat(log).contains("(this port takes TLS clients only)");
         assertNoStackTrace(log);
         assertThat(log).doesNotContain("WARN", "ERROR");
@@ -278,14 +225,12 @@ class TlsJarIT {
     void anUnreadableKeyFileExitsOneWithOneLine() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Files.writeString(cert, "not a certificate\n");
-        Process server = start(List.of(java(), "-jar", jar().toString(), "--udp-port", "0", "--tcp-port", "0",
-                "--tls-cert", cert.toString(), "--tls-key", dir.resolve("absent.key").toString()),
-                dir.resolve("out"), dir.resolve("err"));
-        assertThat(server.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(server.exitValue()).isEqualTo(1);
-        String err = Files.readString(dir.resolve("err"), UTF_8);
+        JarProcesses.Result server = dualchat.run(List.of(), "--udp-port", "0", "--tcp-port", "0",
+                "--tls-cert", cert.toString(), "--tls-key", dir.resolve("absent.key").toString());
+        assertThat(server.exitCode()).isEqualTo(1);
+        String err = server.stderr();
         assertThat(err).isEqualTo("dualchat: cannot read TLS certificate file " + cert
                 + ": no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)" + System.lineSeparator());
-        assertThat(Files.readString(dir.resolve("out"), UTF_8)).isEmpty();
+        assertThat(server.stdout()).isEmpty();
     }
 }
