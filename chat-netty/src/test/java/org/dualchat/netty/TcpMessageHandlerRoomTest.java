@@ -24,9 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** TCP clients in a {@link Room}, each an embedded channel: relays, presence and commands. */
+/** {@link TcpMessageHandler} in a {@link Room}, an embedded channel per client: relays, presence, commands. */
 @Timeout(10)
-class RoomHandlerTest {
+class TcpMessageHandlerRoomTest {
 
     private final ServerStats stats = new ServerStats();
     private final Room room = new Room(stats, null);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The handlers that count traffic into {@link ServerStats}, in the order the pipelines use them. */
 @Timeout(10)
-class TrafficCountingTest {
+class PipelineCountingTest {
 
     private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 1234);
     private static final InetSocketAddress SENDER = new InetSocketAddress("127.0.0.1", 40000);
