@@ -1,0 +1,131 @@
+package org.dualchat.netty.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.Protocol;
+import org.dualchat.netty.testing.ControlledSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link SinkFeeder} on an embedded channel: in order, nothing dropped, reading paused while the sink is full. */
+@Timeout(10)
+class SinkFeederTest {
+
+    private final HeldMessages held = new HeldMessages();
+    private final List<String> accepted = new ArrayList<>();
+    private ControlledSink sink;
+    private EmbeddedChannel ch;
+
+    /** Feeds each string read from the channel to the sink, as the TCP message handler does. */
+    private final class Feeding extends ChannelInboundHandlerAdapter {
+        private SinkFeeder feeder;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            feeder = new SinkFeeder(ctx, sink, held, message -> accepted.add(message.text()));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            feeder.deliver(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, (String) msg));
+        }
+    }
+
+    private void open(int room) {
+        sink = new ControlledSink(room);
+        ch = new EmbeddedChannel(new Feeding());
+    }
+
+    @AfterEach
+    void finish() {
+        if (ch != null) {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    /** Makes room in the sink and runs what that woke on the channel's event loop. */
+    private void makeRoom(int more) {
+        sink.makeRoom(more);
+        ch.runPendingTasks();
+    }
+
+    @Test
+    void withRoomEachMessageGoesStraightThroughInOrder() {
+        open(10);
+        ch.writeInbound("one", "two", "three");
+        assertThat(sink.texts()).containsExactly("one", "two", "three");
+        assertThat(accepted).containsExactly("one", "two", "three");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(sink.waiting()).isZero();
+    }
+
+    @Test
+    void aFullSinkPausesReadingAndHoldsTheMessagesUntilThereIsRoom() {
+        open(1);
+        ch.writeInbound("one", "two", "three");
+        assertThat(sink.texts()).containsExactly("one");
+        assertThat(accepted).as("told only of what the sink took").containsExactly("one");
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
+        assertThat(sink.waiting()).as("one wait for the sink, not one per message").isEqualTo(1);
+
+        makeRoom(1);
+        assertThat(sink.texts()).containsExactly("one", "two");
+        assertThat(held.count()).isEqualTo(1);
+        assertThat(ch.config().isAutoRead()).as("still paused: one message left").isFalse();
+
+        makeRoom(5);
+        assertThat(sink.texts()).containsExactly("one", "two", "three");
+        assertThat(accepted).containsExactly("one", "two", "three");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).as("reading resumed").isTrue();
+    }
+
+    @Test
+    void aMessageThatArrivesWhileOthersWaitQueuesBehindThemEvenIfTheSinkHasRoomAgain() {
+        open(0);
+        ch.writeInbound("first");
+        // The sink has room again, but the retry queued on the event loop has not run yet when "second" is
+        // read: offered at once, it would overtake "first".
+        sink.makeRoom(5);
+        ch.writeInbound("second");
+        ch.runPendingTasks();
+        assertThat(sink.texts()).containsExactly("first", "second");
+        assertThat(accepted).containsExactly("first", "second");
+        assertThat(held.count()).isZero();
+    }
+
+    @Test
+    void messagesHeldWhenThePeerLeavesAreStillDeliveredAndReadingStaysOff() {
+        open(0);
+        ch.writeInbound("said before leaving");
+        ch.close();
+        assertThat(held.count()).isEqualTo(1);
+
+        makeRoom(1);
+        assertThat(sink.texts()).containsExactly("said before leaving");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).as("a closed channel is not resumed").isFalse();
+    }
+
+    @Test
+    void anotherReasonToPauseOutlastsTheFullSink() {
+        open(0);
+        ReadGate.of(ch).pause(ReadGate.Reason.RATE_LIMIT);
+        ch.writeInbound("over the rate and the sink full");
+        makeRoom(1);
+        assertThat(sink.texts()).containsExactly("over the rate and the sink full");
+        assertThat(ch.config().isAutoRead()).as("the rate limit still holds reading back").isFalse();
+
+        ReadGate.of(ch).resume(ReadGate.Reason.RATE_LIMIT);
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+}
