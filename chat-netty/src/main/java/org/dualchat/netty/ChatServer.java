@@ -25,6 +25,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.ChatMessage;
@@ -35,12 +36,15 @@ import org.dualchat.netty.common.Transport;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.metrics.MetricsServer;
+import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RecentSources;
+import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.room.Room;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.tls.HandshakeFailures;
 import org.dualchat.netty.tls.ServerTls;
+import org.dualchat.netty.tls.TlsOptions;
 import org.dualchat.netty.tls.TlsStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,10 +111,11 @@ public final class ChatServer implements AutoCloseable {
     public ChatServer(ChatServerConfig config, MessageSink sink) {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
-        this.room = !config.relay() ? null : new Room(stats,
-                config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
-        this.statsReporter = new StatsReporter(stats, config.statsInterval());
-        this.limits = new Limits(config, stats);
+        RelayOptions relay = config.relayOptions();
+        this.room = !relay.relay() ? null : new Room(stats,
+                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
+        this.statsReporter = new StatsReporter(stats, config.observabilityOptions().statsInterval());
+        this.limits = new Limits(config.limitOptions(), stats);
     }
 
     /**
@@ -125,25 +130,29 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
-        Transport transport = Transport.of(config.transport());
-        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.ioHandlerFactory());
+        ListenOptions listen = config.listenOptions();
+        Transport transport = Transport.of(listen.transport());
+        group = new MultiThreadIoEventLoopGroup(listen.ioThreads(), transport.ioHandlerFactory());
         clients = new DefaultChannelGroup("dualchat-tcp-clients", GlobalEventExecutor.INSTANCE);
         try {
-            InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
-            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
-            TlsStage tls = config.tls() == null ? null : new TlsStage(config.tls(), tlsFailures);
-            boolean tlsPort = config.tlsPort() != ChatServerConfig.TLS_ON_TCP_PORT;
-            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort ? null : tls),
-                    new InetSocketAddress(host, config.tcpPort()));
-            if (tls != null && tlsPort) {
-                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, config.tlsPort()));
+            InetAddress bindAddress = listen.bindAddress();
+            InetAddress host = bindAddress != null ? bindAddress : wildcard();
+            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, listen.udpPort()));
+            ServerTls serverTls = config.tls();
+            TlsStage tls = serverTls == null ? null : new TlsStage(serverTls, tlsFailures);
+            OptionalInt tlsPort = config.tlsOptions().port();
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort.isPresent() ? null : tls),
+                    new InetSocketAddress(host, listen.tcpPort()));
+            if (tls != null && tlsPort.isPresent()) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, tlsPort.getAsInt()));
             }
-            if (config.metricsPort() != ChatServerConfig.NO_METRICS) {
+            ObservabilityOptions observability = config.observabilityOptions();
+            if (observability.metricsPort().isPresent()) {
                 metrics = new MetricsServer(stats);
-                InetAddress metricsHost = config.metricsAddress() != null
-                        ? config.metricsAddress() : InetAddress.getLoopbackAddress();
+                InetAddress metricsHost = observability.metricsAddress() != null
+                        ? observability.metricsAddress() : InetAddress.getLoopbackAddress();
                 metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
-                        new InetSocketAddress(metricsHost, config.metricsPort()));
+                        new InetSocketAddress(metricsHost, observability.metricsPort().getAsInt()));
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -164,13 +173,14 @@ public final class ChatServer implements AutoCloseable {
         if (metricsChannel != null) {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
         }
-        if (config.tls() != null) {
+        ServerTls serverTls = config.tls();
+        if (serverTls != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
                     tlsChannel == null ? " (this port takes TLS clients only)" : "",
-                    config.tls().certificate().getSubjectX500Principal().getName(),
-                    config.tls().isSelfSigned() ? " (self-signed)" : "", config.tls().fingerprint());
+                    serverTls.certificate().getSubjectX500Principal().getName(),
+                    serverTls.isSelfSigned() ? " (self-signed)" : "", serverTls.fingerprint());
         }
-        long interval = config.statsInterval().toMillis();
+        long interval = config.observabilityOptions().statsInterval().toMillis();
         if (interval > 0) {
             statsReports = group.next().scheduleAtFixedRate(
                     statsReporter::reportIfChanged, interval, interval, TimeUnit.MILLISECONDS);
@@ -195,7 +205,7 @@ public final class ChatServer implements AutoCloseable {
 
     /**
      * The address TLS clients connect to: the TCP address itself, or the TLS port's with
-     * {@link ChatServerConfig.Builder#tlsPort}.
+     * {@link TlsOptions.Builder#port}.
      *
      * @throws IllegalStateException if the server has no TLS, or is not started
      */
@@ -303,7 +313,7 @@ public final class ChatServer implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
-                .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
+                .option(ChannelOption.SO_RCVBUF, config.listenOptions().udpReceiveBuffer())
                 .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
         // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
         return UdpReceiveOptions.apply(bootstrap, transport);
@@ -316,6 +326,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
     private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
+        int clientBuffer = config.relayOptions().clientBuffer();
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -326,8 +337,9 @@ public final class ChatServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, room));
+                        new WriteBufferWaterMark(clientBuffer / 2, clientBuffer))
+                .childHandler(new TcpChannelInitializer(
+                        config.framingOptions(), sink, clients, held, stats, limits, tls, room));
     }
 
     private void awaitQueuedTasks() {
@@ -339,10 +351,11 @@ public final class ChatServer implements AutoCloseable {
     /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */
     private void checkReceiveBuffer() {
         Integer granted = udpChannel.config().getOption(ChannelOption.SO_RCVBUF);
+        int asked = config.listenOptions().udpReceiveBuffer();
         // Linux reports twice what was set, for its own bookkeeping, and caps it at net.core.rmem_max.
-        if (granted != null && granted < config.udpReceiveBuffer()) {
+        if (granted != null && granted < asked) {
             logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
-                    + "raise net.core.rmem_max to let bursts through", granted, config.udpReceiveBuffer());
+                    + "raise net.core.rmem_max to let bursts through", granted, asked);
         }
     }
 

@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.stats.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,7 @@ public final class Limits {
     private final LimitsReport report;
     private ScheduledFuture<?> ticks;
 
-    public Limits(ChatServerConfig config, ServerStats stats) {
+    public Limits(LimitOptions config, ServerStats stats) {
         this.stats = stats;
         this.access = new AccessList(config.allow(), config.deny());
         this.accessFilter = new AccessFilter(access, stats);
