@@ -45,7 +45,7 @@ public final class Limits {
         this.rates = config.rate() > 0 ? new RateLimiter(config.rate(), config.burst(), MAX_RATE_SOURCES) : null;
         this.idleTimeout = config.idleTimeout();
         this.maxConnections = config.maxConnections();
-        this.report = new LimitsReport(stats);
+        this.report = new LimitsReport(stats.view());
     }
 
     /** Starts the report and the forgetting of idle sources, once a second on one of {@code group}'s loops. */
