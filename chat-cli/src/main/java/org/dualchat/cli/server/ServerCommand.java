@@ -171,7 +171,8 @@ public final class ServerCommand implements Callable<Integer> {
         return DualchatCli.OK;
     }
 
-    private ChatServerConfig toConfig() {
+    // Package-private for tests: the options as a config, without starting anything.
+    ChatServerConfig toConfig() {
         OptionValues values = new OptionValues(spec);
         ChatServerConfig.Builder config = ChatServerConfig.builder();
         config.bindAddress(bindAddress()).transport(transport).relay(!noRelay).udpRelay(udpRelay);
