@@ -16,7 +16,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -32,6 +31,7 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.common.Reasons;
 import org.dualchat.netty.common.Transport;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
@@ -40,8 +40,10 @@ import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RecentSources;
 import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.room.Room;
+import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.StatsReporter;
+import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.tls.HandshakeFailures;
 import org.dualchat.netty.tls.ServerTls;
 import org.dualchat.netty.tls.TlsOptions;
@@ -89,6 +91,7 @@ public final class ChatServer implements AutoCloseable {
     private final Room room;
     private final Limits limits;
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
+    private final ReportTimer timer = new ReportTimer();
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -97,9 +100,6 @@ public final class ChatServer implements AutoCloseable {
     private MetricsServer metrics;
     private Channel metricsChannel;
     private Channel tlsChannel;
-    private ScheduledFuture<?> dropReports;
-    private ScheduledFuture<?> udpExpiry;
-    private ScheduledFuture<?> statsReports;
     private boolean started;
     private boolean serving;
     private boolean closed;
@@ -114,7 +114,7 @@ public final class ChatServer implements AutoCloseable {
         RelayOptions relay = config.relayOptions();
         this.room = !relay.relay() ? null : new Room(stats,
                 relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
-        this.statsReporter = new StatsReporter(stats, config.observabilityOptions().statsInterval());
+        this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
     }
 
@@ -148,7 +148,7 @@ public final class ChatServer implements AutoCloseable {
             }
             ObservabilityOptions observability = config.observabilityOptions();
             if (observability.metricsPort().isPresent()) {
-                metrics = new MetricsServer(stats);
+                metrics = new MetricsServer(stats.view());
                 InetAddress metricsHost = observability.metricsAddress() != null
                         ? observability.metricsAddress() : InetAddress.getLoopbackAddress();
                 metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
@@ -159,15 +159,12 @@ public final class ChatServer implements AutoCloseable {
             throw e;
         }
         serving = true;
-        checkReceiveBuffer();
-        dropReports = group.next().scheduleAtFixedRate(this::report, 1, 1, TimeUnit.SECONDS);
+        UdpReceiveOptions.checkGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
         if (room != null) {
             room.udpChannel(udpChannel);
-            if (room.udpSources() != null) {
-                udpExpiry = group.next().scheduleAtFixedRate(room.udpSources()::expire, 1, 1, TimeUnit.MINUTES);
-            }
         }
-        limits.start(group);
+        limits.start();
+        startTimer();
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
         if (metricsChannel != null) {
@@ -180,11 +177,17 @@ public final class ChatServer implements AutoCloseable {
                     serverTls.certificate().getSubjectX500Principal().getName(),
                     serverTls.isSelfSigned() ? " (self-signed)" : "", serverTls.fingerprint());
         }
-        long interval = config.observabilityOptions().statsInterval().toMillis();
-        if (interval > 0) {
-            statsReports = group.next().scheduleAtFixedRate(
-                    statsReporter::reportIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Every periodic report and clean-up, on one timer: one scheduled task on one event loop. */
+    private void startTimer() {
+        timer.every(Duration.ofSeconds(1), this::report);
+        timer.every(Duration.ofSeconds(1), limits::tick);
+        timer.every(config.observabilityOptions().statsInterval(), statsReporter::reportIfChanged);
+        if (room != null && room.udpSources() != null) {
+            timer.every(Duration.ofMinutes(1), room.udpSources()::expire);
         }
+        timer.start(group.next());
     }
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
@@ -245,9 +248,9 @@ public final class ChatServer implements AutoCloseable {
         return true;
     }
 
-    /** The server's running counts; live, readable from any thread. */
-    public ServerStats stats() {
-        return stats;
+    /** The server's running counts, read-only; live, readable from any thread. */
+    public StatsView stats() {
+        return stats.view();
     }
 
     /** The access list, connection counts and rate buckets, for tests to look into. */
@@ -288,15 +291,7 @@ public final class ChatServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (dropReports != null) {
-            dropReports.cancel(false);
-        }
-        if (udpExpiry != null) {
-            udpExpiry.cancel(false);
-        }
-        if (statsReports != null) {
-            statsReports.cancel(false);
-        }
+        timer.stop();
         report();
         limits.stop();
         sink.close();
@@ -348,23 +343,12 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */
-    private void checkReceiveBuffer() {
-        Integer granted = udpChannel.config().getOption(ChannelOption.SO_RCVBUF);
-        int asked = config.listenOptions().udpReceiveBuffer();
-        // Linux reports twice what was set, for its own bookkeeping, and caps it at net.core.rmem_max.
-        if (granted != null && granted < asked) {
-            logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
-                    + "raise net.core.rmem_max to let bursts through", granted, asked);
-        }
-    }
-
     private static Channel bind(String protocol, AbstractBootstrap<?, ?> bootstrap,
             InetSocketAddress address) throws IOException {
         ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             Throwable cause = future.cause();
-            throw new IOException(protocol + " " + Addresses.withPort(address) + ": " + reason(cause), cause);
+            throw new IOException(protocol + " " + Addresses.withPort(address) + ": " + Reasons.of(cause), cause);
         }
         return future.channel();
     }
@@ -401,15 +385,5 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         return channel;
-    }
-
-    private static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        if (message == null) {
-            return cause.getClass().getSimpleName();
-        }
-        // Epoll says "bind(..) failed: Address already in use"; NIO says "Address already in use".
-        int colon = message.lastIndexOf(": ");
-        return message.startsWith("bind(") && colon >= 0 ? message.substring(colon + 2) : message;
     }
 }
