@@ -91,6 +91,7 @@ public final class ReportTimer {
         }
     }
 
+    /** One periodic job and when it is next due, in {@link System#nanoTime()}. */
     private static final class Job {
         final long period;
         final Runnable task;
