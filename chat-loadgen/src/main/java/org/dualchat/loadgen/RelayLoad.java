@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -17,11 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.Reasons;
+import org.dualchat.netty.common.Transport;
 
 /**
  * {@code dualchat bench relay}: {@code R} receiving clients and {@code S} sending clients on one server
@@ -35,6 +39,9 @@ import org.dualchat.netty.common.Addresses;
  * other's messages too; they read and drop them.
  */
 public final class RelayLoad {
+
+    /** Daemon threads, so that a load that is never closed cannot keep the JVM alive. */
+    private static final ThreadFactory BENCH_THREADS = new DefaultThreadFactory("dualchat-bench", true);
 
     /** How long the probe may take to reach every receiver. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
@@ -60,8 +67,8 @@ public final class RelayLoad {
                     "receivers: " + receivers + " (expected: 1-" + LoadSpec.MAX_CONNECTIONS + ")");
         }
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
-        LoadTransport transport = LoadTransport.of(spec.transport());
-        EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        Transport transport = Transport.of(spec.transport());
+        EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors(), BENCH_THREADS);
         LongAdder errors = new LongAdder();
         List<Channel> channels = new ArrayList<>();
         long origin = System.nanoTime();
@@ -123,11 +130,11 @@ public final class RelayLoad {
             for (Channel channel : channels) {
                 channel.close();
             }
-            LoadTransport.shutdown(group);
+            Transport.shutdown(group);
         }
     }
 
-    private static List<Channel> connect(EventLoopGroup group, LoadTransport transport,
+    private static List<Channel> connect(EventLoopGroup group, Transport transport,
             InetSocketAddress target, int n) throws IOException {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -150,7 +157,7 @@ public final class RelayLoad {
                     if (!future.awaitUninterruptibly().isSuccess()) {
                         channels.forEach(Channel::close);
                         throw new IOException("cannot connect to " + Addresses.withPort(target) + ": "
-                                + LoadTransport.reason(future.cause()),
+                                + Reasons.of(future.cause()),
                                 future.cause());
                     }
                     channels.add(future.channel());

@@ -11,15 +11,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.Reasons;
+import org.dualchat.netty.common.Transport;
 
 /**
  * {@code dualchat bench tcp}: lines over one or more TCP connections, at a rate or as fast as the server
@@ -29,6 +33,9 @@ import org.dualchat.netty.common.Addresses;
  * and closes, and the connection is never reset with data unread.
  */
 public final class TcpLoad {
+
+    /** Daemon threads, so that a load that is never closed cannot keep the JVM alive. */
+    private static final ThreadFactory BENCH_THREADS = new DefaultThreadFactory("dualchat-bench", true);
 
     /** The bytes one write holds by default. */
     public static final int DEFAULT_WRITE_BYTES = 64 * 1024;
@@ -46,14 +53,14 @@ public final class TcpLoad {
     public static LoadResult run(LoadSpec spec, ReceivedCounter counter, Duration quiet, Duration maxWait)
             throws IOException, InterruptedException {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
-        LoadTransport transport = LoadTransport.of(spec.transport());
+        Transport transport = Transport.of(spec.transport());
         int lineBytes = spec.size() + 1;
         int perWrite = spec.batch() > 0 ? spec.batch() : Math.max(1, DEFAULT_WRITE_BYTES / lineBytes);
         if ((long) perWrite * lineBytes > 64L * 1024 * 1024) {
             throw new IllegalArgumentException("batch: " + perWrite + " lines of " + lineBytes
                     + " bytes (expected: at most 64 MB a write)");
         }
-        EventLoopGroup group = transport.newGroup(Math.min(spec.connections(), Runtime.getRuntime().availableProcessors()));
+        EventLoopGroup group = transport.newGroup(Math.min(spec.connections(), Runtime.getRuntime().availableProcessors()), BENCH_THREADS);
         ByteBuf block = Payloads.lines(spec.size(), perWrite);
         LongAdder errors = new LongAdder();
         List<Channel> channels = new ArrayList<>();
@@ -74,7 +81,7 @@ public final class TcpLoad {
                 ChannelFuture connect = connects.get(i).awaitUninterruptibly();
                 if (!connect.isSuccess()) {
                     throw new IOException("cannot connect to " + Addresses.withPort(target) + ": "
-                            + LoadTransport.reason(connect.cause()),
+                            + Reasons.of(connect.cause()),
                             connect.cause());
                 }
                 Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, block, lineBytes);
@@ -100,7 +107,7 @@ public final class TcpLoad {
             for (Channel channel : channels) {
                 channel.close();
             }
-            LoadTransport.shutdown(group);
+            Transport.shutdown(group);
             block.release();
         }
     }

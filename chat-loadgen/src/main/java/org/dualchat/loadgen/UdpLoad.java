@@ -9,14 +9,18 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.LongAdder;
 import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.Reasons;
+import org.dualchat.netty.common.Transport;
 
 /**
  * {@code dualchat bench udp}: datagrams of one line each, from one or more sockets, at a rate or as fast
@@ -25,6 +29,9 @@ import org.dualchat.netty.common.Addresses;
  * datagram shares, so nothing is copied or encoded per message.
  */
 public final class UdpLoad {
+
+    /** Daemon threads, so that a load that is never closed cannot keep the JVM alive. */
+    private static final ThreadFactory BENCH_THREADS = new DefaultThreadFactory("dualchat-bench", true);
 
     /** Datagrams per flush by default: one sendmmsg call each. */
     public static final int DEFAULT_BATCH = 64;
@@ -46,9 +53,9 @@ public final class UdpLoad {
                     "size: " + spec.size() + " (expected: at most " + (MAX_PAYLOAD - 1) + " for UDP)");
         }
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
-        LoadTransport transport = LoadTransport.of(spec.transport());
+        Transport transport = Transport.of(spec.transport());
         int batch = spec.batch() > 0 ? spec.batch() : DEFAULT_BATCH;
-        EventLoopGroup group = transport.newGroup(Math.min(spec.connections(), Runtime.getRuntime().availableProcessors()));
+        EventLoopGroup group = transport.newGroup(Math.min(spec.connections(), Runtime.getRuntime().availableProcessors()), BENCH_THREADS);
         ByteBuf payload = Payloads.lines(spec.size(), 1);
         LongAdder errors = new LongAdder();
         List<Channel> channels = new ArrayList<>();
@@ -67,7 +74,7 @@ public final class UdpLoad {
                 ChannelFuture connect = bootstrap.connect(target).awaitUninterruptibly();
                 if (!connect.isSuccess()) {
                     throw new IOException("cannot open a UDP socket to " + Addresses.withPort(target) + ": "
-                            + LoadTransport.reason(connect.cause()),
+                            + Reasons.of(connect.cause()),
                             connect.cause());
                 }
                 connect.channel().pipeline().addLast("sender", sender);
@@ -91,7 +98,7 @@ public final class UdpLoad {
             for (Channel channel : channels) {
                 channel.close().awaitUninterruptibly();
             }
-            LoadTransport.shutdown(group);
+            Transport.shutdown(group);
             payload.release();
         }
     }

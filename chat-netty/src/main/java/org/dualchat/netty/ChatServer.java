@@ -16,7 +16,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -25,22 +24,29 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.HeldMessages;
+import org.dualchat.netty.common.Reasons;
 import org.dualchat.netty.common.Transport;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.metrics.MetricsServer;
+import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RecentSources;
+import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.room.Room;
+import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.StatsReporter;
+import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.tls.HandshakeFailures;
 import org.dualchat.netty.tls.ServerTls;
+import org.dualchat.netty.tls.TlsOptions;
 import org.dualchat.netty.tls.TlsStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +91,7 @@ public final class ChatServer implements AutoCloseable {
     private final Room room;
     private final Limits limits;
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
+    private final ReportTimer timer = new ReportTimer();
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -93,9 +100,6 @@ public final class ChatServer implements AutoCloseable {
     private MetricsServer metrics;
     private Channel metricsChannel;
     private Channel tlsChannel;
-    private ScheduledFuture<?> dropReports;
-    private ScheduledFuture<?> udpExpiry;
-    private ScheduledFuture<?> statsReports;
     private boolean started;
     private boolean serving;
     private boolean closed;
@@ -107,10 +111,11 @@ public final class ChatServer implements AutoCloseable {
     public ChatServer(ChatServerConfig config, MessageSink sink) {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
-        this.room = !config.relay() ? null : new Room(stats,
-                config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
-        this.statsReporter = new StatsReporter(stats, config.statsInterval());
-        this.limits = new Limits(config, stats);
+        RelayOptions relay = config.relayOptions();
+        this.room = !relay.relay() ? null : new Room(stats,
+                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
+        this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
+        this.limits = new Limits(config.limitOptions(), stats);
     }
 
     /**
@@ -125,56 +130,64 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
-        Transport transport = Transport.of(config.transport());
-        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), transport.ioHandlerFactory());
+        ListenOptions listen = config.listenOptions();
+        Transport transport = Transport.of(listen.transport());
+        group = new MultiThreadIoEventLoopGroup(listen.ioThreads(), transport.ioHandlerFactory());
         clients = new DefaultChannelGroup("dualchat-tcp-clients", GlobalEventExecutor.INSTANCE);
         try {
-            InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
-            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
-            TlsStage tls = config.tls() == null ? null : new TlsStage(config.tls(), tlsFailures);
-            boolean tlsPort = config.tlsPort() != ChatServerConfig.TLS_ON_TCP_PORT;
-            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort ? null : tls),
-                    new InetSocketAddress(host, config.tcpPort()));
-            if (tls != null && tlsPort) {
-                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, config.tlsPort()));
+            InetAddress bindAddress = listen.bindAddress();
+            InetAddress host = bindAddress != null ? bindAddress : wildcard();
+            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, listen.udpPort()));
+            ServerTls serverTls = config.tls();
+            TlsStage tls = serverTls == null ? null : new TlsStage(serverTls, tlsFailures);
+            OptionalInt tlsPort = config.tlsOptions().port();
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort.isPresent() ? null : tls),
+                    new InetSocketAddress(host, listen.tcpPort()));
+            if (tls != null && tlsPort.isPresent()) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, tlsPort.getAsInt()));
             }
-            if (config.metricsPort() != ChatServerConfig.NO_METRICS) {
-                metrics = new MetricsServer(stats);
-                InetAddress metricsHost = config.metricsAddress() != null
-                        ? config.metricsAddress() : InetAddress.getLoopbackAddress();
+            ObservabilityOptions observability = config.observabilityOptions();
+            if (observability.metricsPort().isPresent()) {
+                metrics = new MetricsServer(stats.view());
+                InetAddress metricsHost = observability.metricsAddress() != null
+                        ? observability.metricsAddress() : InetAddress.getLoopbackAddress();
                 metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
-                        new InetSocketAddress(metricsHost, config.metricsPort()));
+                        new InetSocketAddress(metricsHost, observability.metricsPort().getAsInt()));
             }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
         serving = true;
-        checkReceiveBuffer();
-        dropReports = group.next().scheduleAtFixedRate(this::report, 1, 1, TimeUnit.SECONDS);
+        UdpReceiveOptions.checkGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
         if (room != null) {
             room.udpChannel(udpChannel);
-            if (room.udpSources() != null) {
-                udpExpiry = group.next().scheduleAtFixedRate(room.udpSources()::expire, 1, 1, TimeUnit.MINUTES);
-            }
         }
-        limits.start(group);
+        limits.start();
+        startTimer();
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
         if (metricsChannel != null) {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
         }
-        if (config.tls() != null) {
+        ServerTls serverTls = config.tls();
+        if (serverTls != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
                     tlsChannel == null ? " (this port takes TLS clients only)" : "",
-                    config.tls().certificate().getSubjectX500Principal().getName(),
-                    config.tls().isSelfSigned() ? " (self-signed)" : "", config.tls().fingerprint());
+                    serverTls.certificate().getSubjectX500Principal().getName(),
+                    serverTls.isSelfSigned() ? " (self-signed)" : "", serverTls.fingerprint());
         }
-        long interval = config.statsInterval().toMillis();
-        if (interval > 0) {
-            statsReports = group.next().scheduleAtFixedRate(
-                    statsReporter::reportIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Every periodic report and clean-up, on one timer: one scheduled task on one event loop. */
+    private void startTimer() {
+        timer.every(Duration.ofSeconds(1), this::report);
+        timer.every(Duration.ofSeconds(1), limits::tick);
+        timer.every(config.observabilityOptions().statsInterval(), statsReporter::reportIfChanged);
+        if (room != null && room.udpSources() != null) {
+            timer.every(Duration.ofMinutes(1), room.udpSources()::expire);
         }
+        timer.start(group.next());
     }
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
@@ -195,7 +208,7 @@ public final class ChatServer implements AutoCloseable {
 
     /**
      * The address TLS clients connect to: the TCP address itself, or the TLS port's with
-     * {@link ChatServerConfig.Builder#tlsPort}.
+     * {@link TlsOptions.Builder#port}.
      *
      * @throws IllegalStateException if the server has no TLS, or is not started
      */
@@ -235,9 +248,9 @@ public final class ChatServer implements AutoCloseable {
         return true;
     }
 
-    /** The server's running counts; live, readable from any thread. */
-    public ServerStats stats() {
-        return stats;
+    /** The server's running counts, read-only; live, readable from any thread. */
+    public StatsView stats() {
+        return stats.view();
     }
 
     /** The access list, connection counts and rate buckets, for tests to look into. */
@@ -278,15 +291,7 @@ public final class ChatServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (dropReports != null) {
-            dropReports.cancel(false);
-        }
-        if (udpExpiry != null) {
-            udpExpiry.cancel(false);
-        }
-        if (statsReports != null) {
-            statsReports.cancel(false);
-        }
+        timer.stop();
         report();
         limits.stop();
         sink.close();
@@ -303,7 +308,7 @@ public final class ChatServer implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
-                .option(ChannelOption.SO_RCVBUF, config.udpReceiveBuffer())
+                .option(ChannelOption.SO_RCVBUF, config.listenOptions().udpReceiveBuffer())
                 .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
         // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
         return UdpReceiveOptions.apply(bootstrap, transport);
@@ -316,6 +321,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
     private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
+        int clientBuffer = config.relayOptions().clientBuffer();
         return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -326,8 +332,9 @@ public final class ChatServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, room));
+                        new WriteBufferWaterMark(clientBuffer / 2, clientBuffer))
+                .childHandler(new TcpChannelInitializer(
+                        config.framingOptions(), sink, clients, held, stats, limits, tls, room));
     }
 
     private void awaitQueuedTasks() {
@@ -336,22 +343,12 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */
-    private void checkReceiveBuffer() {
-        Integer granted = udpChannel.config().getOption(ChannelOption.SO_RCVBUF);
-        // Linux reports twice what was set, for its own bookkeeping, and caps it at net.core.rmem_max.
-        if (granted != null && granted < config.udpReceiveBuffer()) {
-            logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
-                    + "raise net.core.rmem_max to let bursts through", granted, config.udpReceiveBuffer());
-        }
-    }
-
     private static Channel bind(String protocol, AbstractBootstrap<?, ?> bootstrap,
             InetSocketAddress address) throws IOException {
         ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
             Throwable cause = future.cause();
-            throw new IOException(protocol + " " + Addresses.withPort(address) + ": " + reason(cause), cause);
+            throw new IOException(protocol + " " + Addresses.withPort(address) + ": " + Reasons.of(cause), cause);
         }
         return future.channel();
     }
@@ -388,15 +385,5 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("not started");
         }
         return channel;
-    }
-
-    private static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        if (message == null) {
-            return cause.getClass().getSimpleName();
-        }
-        // Epoll says "bind(..) failed: Address already in use"; NIO says "Address already in use".
-        int colon = message.lastIndexOf(": ");
-        return message.startsWith("bind(") && colon >= 0 ? message.substring(colon + 2) : message;
     }
 }

@@ -21,7 +21,7 @@ import org.dualchat.netty.tls.TlsStage;
  */
 public final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
 
-    private final ChatServerConfig config;
+    private final FramingOptions config;
     private final MessageSink sink;
     private final ChannelGroup clients;
     private final HeldMessages held;
@@ -35,7 +35,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
      * @param tls the TLS to put in front of the framing, or {@code null} for plain TCP
      * @param room the chat room, or {@code null} for a receive-only server
      */
-    TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
+    TcpChannelInitializer(FramingOptions config, MessageSink sink, ChannelGroup clients, HeldMessages held,
             ServerStats stats, Limits limits, TlsStage tls, Room room) {
         this.config = config;
         this.tls = tls;

@@ -10,7 +10,7 @@ import org.dualchat.netty.room.Room;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.UdpTrafficCounter;
 
-/** Builds the UDP pipeline: count, datagram to lines, lines to the sink. */
+/** Builds the UDP pipeline: count, check the access list and the rate, datagram to lines, lines to the sink. */
 final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {
 
     private final MessageSink sink;
@@ -31,11 +31,12 @@ final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {
 
     @Override
     protected void initChannel(DatagramChannel ch) {
-        // Denied and over-rate datagrams are dropped before any work is spent decoding them.
+        // Counted first, as TCP is: "datagrams received" is what reached the socket, denied or not. Denied and
+        // over-rate datagrams are then dropped before any work is spent decoding them.
+        ch.pipeline().addLast("counter", new UdpTrafficCounter(stats));
         Limits.addIfOn(ch.pipeline(), "acl", limits.newDatagramAccessFilter());
         Limits.addIfOn(ch.pipeline(), "rate", limits.newDatagramRateLimiter());
         ch.pipeline()
-                .addLast("counter", new UdpTrafficCounter(stats))
                 .addLast("decoder", decoder)
                 .addLast("handler", new UdpMessageHandler(sink, dropped, room));
     }

@@ -1,11 +1,14 @@
 package org.dualchat.netty;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import org.dualchat.netty.common.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How the UDP channel reads: every datagram arrives whole, up to the largest UDP payload, and on epoll
@@ -18,6 +21,8 @@ import org.dualchat.netty.common.Transport;
  * {@code recvmsg} calls when the socket is busy. NIO has no such call: it reads one datagram at a time.
  */
 final class UdpReceiveOptions {
+
+    private static final Logger logger = LoggerFactory.getLogger(UdpReceiveOptions.class);
 
     /** A slot per datagram: the largest UDP payload (65,507 bytes over IPv4, 65,527 over IPv6) fits. */
     static final int SLOT = 65_536;
@@ -40,5 +45,15 @@ final class UdpReceiveOptions {
         return bootstrap
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, slots);
+    }
+
+    /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */
+    static void checkGranted(Channel udp, int asked) {
+        Integer granted = udp.config().getOption(ChannelOption.SO_RCVBUF);
+        // Linux reports twice what was set, for its own bookkeeping, and caps it at net.core.rmem_max.
+        if (granted != null && granted < asked) {
+            logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
+                    + "raise net.core.rmem_max to let bursts through", granted, asked);
+        }
     }
 }

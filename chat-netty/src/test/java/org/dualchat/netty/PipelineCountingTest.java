@@ -140,4 +140,25 @@ class PipelineCountingTest {
         ByteBuf buf = bytes(values);
         return Utf8Check.hadInvalidInput(buf, buf.toString(UTF_8));
     }
+
+    @Test
+    void bothPipelinesCountFirstBeforeTheAccessListAndTheLimits() throws Exception {
+        ChatServerConfig config = ChatServerConfig.builder().rate(10).allow("192.0.2.0/24").build();
+        org.dualchat.netty.limit.Limits limits = new org.dualchat.netty.limit.Limits(config.limitOptions(), stats);
+        io.netty.channel.socket.nio.NioDatagramChannel udp = new io.netty.channel.socket.nio.NioDatagramChannel();
+        io.netty.channel.socket.nio.NioSocketChannel tcp = new io.netty.channel.socket.nio.NioSocketChannel();
+        try {
+            new UdpChannelInitializer(ControlledSink.unbounded(), new DropCounter("test"), stats, limits, null)
+                    .initChannel(udp);
+            new TcpChannelInitializer(config.framingOptions(), ControlledSink.unbounded(),
+                    new io.netty.channel.group.DefaultChannelGroup(
+                            io.netty.util.concurrent.GlobalEventExecutor.INSTANCE),
+                    new org.dualchat.netty.common.HeldMessages(), stats, limits, null, null).initChannel(tcp);
+            assertThat(udp.pipeline().names()).startsWith("counter", "acl", "rate");
+            assertThat(tcp.pipeline().names()).startsWith("counter", "acl", "limits");
+        } finally {
+            udp.unsafe().closeForcibly();
+            tcp.unsafe().closeForcibly();
+        }
+    }
 }

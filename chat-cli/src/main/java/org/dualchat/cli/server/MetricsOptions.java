@@ -3,17 +3,15 @@ package org.dualchat.cli.server;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import org.dualchat.cli.Ports;
+import java.time.temporal.ChronoUnit;
 import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.metrics.ObservabilityOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code --metrics-port}, {@code --metrics-bind} and {@code --stats-interval}: what the server tells operators. */
 final class MetricsOptions {
-
-    /** The longest --stats-interval: a day. */
-    static final long MAX_STATS_INTERVAL = Duration.ofDays(1).toSeconds();
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics and a health check on /health;"
@@ -25,16 +23,16 @@ final class MetricsOptions {
                     + " can read it).")
     String metricsBind;
 
-    @Option(names = "--stats-interval", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(names = "--stats-interval", paramLabel = "SECONDS",
+            defaultValue = "" + ObservabilityOptions.DEFAULT_STATS_INTERVAL_SECONDS,
             description = "Log a one-line summary of the counts every SECONDS while they change; 0 for never."
                     + " One is always logged at shutdown (default: ${DEFAULT-VALUE}).")
     long statsInterval;
 
-    /** Checks the options and puts them in {@code config}; a bad value is a usage error. */
-    void applyTo(ChatServerConfig.Builder config, CommandSpec spec) {
+    /** Puts the options in {@code config}; a bad value is a usage error. */
+    void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
         if (metricsPort != null) {
-            Ports.check(spec, "--metrics-port", metricsPort, 0);
-            config.metricsPort(metricsPort);
+            values.set("--metrics-port", metricsPort, () -> config.metricsPort(metricsPort));
         } else if (metricsBind != null) {
             throw new ParameterException(spec.commandLine(), "--metrics-bind needs --metrics-port");
         }
@@ -46,10 +44,7 @@ final class MetricsOptions {
                         "Invalid value for option '--metrics-bind': unknown host '" + metricsBind + "'");
             }
         }
-        if (statsInterval < 0 || statsInterval > MAX_STATS_INTERVAL) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--stats-interval': "
-                    + statsInterval + " (expected: 0-" + MAX_STATS_INTERVAL + ")");
-        }
-        config.statsInterval(Duration.ofSeconds(statsInterval));
+        values.set("--stats-interval", statsInterval, ChronoUnit.SECONDS,
+                () -> config.statsInterval(Duration.ofSeconds(statsInterval)));
     }
 }

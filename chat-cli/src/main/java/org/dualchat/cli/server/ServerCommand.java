@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import org.dualchat.cli.CommandFailure;
 import org.dualchat.cli.DualchatCli;
 import org.dualchat.cli.LoggingOptions;
@@ -16,7 +16,11 @@ import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.FramingOptions;
+import org.dualchat.netty.ListenOptions;
 import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.limit.LimitOptions;
+import org.dualchat.netty.room.RelayOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,29 +50,30 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Listen on this local address only (default: all interfaces, IPv4 and IPv6).")
     private String bind;
 
-    @Option(names = {"-u", "--udp-port"}, paramLabel = "PORT", defaultValue = "1234",
+    @Option(names = {"-u", "--udp-port"}, paramLabel = "PORT", defaultValue = "" + ListenOptions.DEFAULT_UDP_PORT,
             description = "UDP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int udpPort;
 
-    @Option(names = {"-t", "--tcp-port"}, paramLabel = "PORT", defaultValue = "2222",
+    @Option(names = {"-t", "--tcp-port"}, paramLabel = "PORT", defaultValue = "" + ListenOptions.DEFAULT_TCP_PORT,
             description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int tcpPort;
 
-    @Option(names = "--greeting", paramLabel = "TEXT", defaultValue = ChatServerConfig.DEFAULT_GREETING,
+    @Option(names = "--greeting", paramLabel = "TEXT", defaultValue = FramingOptions.DEFAULT_GREETING,
             description = "Line sent to each TCP client on connect; empty for none (default: ${DEFAULT-VALUE}).")
     private String greeting;
 
-    @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "8192",
+    @Option(names = "--max-line", paramLabel = "BYTES", defaultValue = "" + FramingOptions.DEFAULT_MAX_LINE_LENGTH,
             description = "Longest TCP line; a longer one is printed in pieces of this size, never cut"
-                    + " (default: ${DEFAULT-VALUE}, at most 65507).")
+                    + " (default: ${DEFAULT-VALUE}, at most " + FramingOptions.MAX_LINE_LENGTH_LIMIT + ").")
     private int maxLine;
 
-    @Option(names = "--partial-line-timeout", paramLabel = "MILLIS", defaultValue = "200",
+    @Option(names = "--partial-line-timeout", paramLabel = "MILLIS",
+            defaultValue = "" + FramingOptions.DEFAULT_PARTIAL_LINE_TIMEOUT_MILLIS,
             description = "Print a TCP line that has no newline yet once the sender has been quiet this long;"
                     + " 0 waits for the newline or the end of the connection (default: ${DEFAULT-VALUE}).")
     private long partialLineTimeoutMillis;
 
-    @Option(names = "--udp-rcvbuf", paramLabel = "BYTES", defaultValue = "4194304",
+    @Option(names = "--udp-rcvbuf", paramLabel = "BYTES", defaultValue = "" + ListenOptions.DEFAULT_UDP_RECEIVE_BUFFER,
             description = "UDP receive buffer to ask the kernel for (default: ${DEFAULT-VALUE}).")
     private int udpReceiveBuffer;
 
@@ -86,31 +91,33 @@ public final class ServerCommand implements Callable<Integer> {
                     + " Off by default: answering spoofable UDP source addresses makes an amplifier.")
     private boolean udpRelay;
 
-    @Option(names = "--udp-relay-window", paramLabel = "MINUTES", defaultValue = "5",
+    @Option(names = "--udp-relay-window", paramLabel = "MINUTES",
+            defaultValue = "" + RelayOptions.DEFAULT_UDP_RELAY_WINDOW_MINUTES,
             description = "How long after its last datagram a UDP source still receives relays"
                     + " (default: ${DEFAULT-VALUE}).")
     private long udpRelayWindowMinutes;
 
-    @Option(names = "--client-buffer", paramLabel = "BYTES", defaultValue = "262144",
+    @Option(names = "--client-buffer", paramLabel = "BYTES", defaultValue = "" + RelayOptions.DEFAULT_CLIENT_BUFFER,
             description = "Relays that may wait for one slow TCP client; past this it misses relays,"
                     + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
     private int clientBuffer;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_CONNECTIONS,
             description = "Most TCP connections at once; one more is told 'Server full' and closed"
                     + " (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
-    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "64",
+    @Option(names = "--max-connections-per-ip", paramLabel = "N",
+            defaultValue = "" + LimitOptions.DEFAULT_MAX_CONNECTIONS_PER_IP,
             description = "Most TCP connections at once from one source IP (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerIp;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + LimitOptions.DEFAULT_IDLE_TIMEOUT_SECONDS,
             description = "Close a TCP client that has sent no message (a whole line, not a byte) for this long;"
                     + " 0 never does (default: ${DEFAULT-VALUE}).")
     private long idleTimeoutSeconds;
 
-    @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_RATE,
             description = "Messages per second per source IP, UDP and TCP together: excess datagrams are dropped,"
                     + " excess TCP input waits; 0 for no limit (default: ${DEFAULT-VALUE}).")
     private int rate;
@@ -164,50 +171,40 @@ public final class ServerCommand implements Callable<Integer> {
         return DualchatCli.OK;
     }
 
-    private ChatServerConfig toConfig() {
-        checkRange("--udp-port", udpPort, 0, 65535);
-        checkRange("--tcp-port", tcpPort, 0, 65535);
-        checkRange("--max-line", maxLine, 4, ChatServerConfig.MAX_LINE_LENGTH_LIMIT);
-        checkRange("--partial-line-timeout", partialLineTimeoutMillis, 0, Duration.ofHours(1).toMillis());
-        checkRange("--udp-rcvbuf", udpReceiveBuffer, 1024, Integer.MAX_VALUE);
-        checkRange("--udp-relay-window", udpRelayWindowMinutes, 1, Duration.ofDays(1).toMinutes());
-        checkRange("--client-buffer", clientBuffer, 1024, Integer.MAX_VALUE);
-        checkRange("--max-connections", maxConnections, 1, Integer.MAX_VALUE);
-        checkRange("--max-connections-per-ip", maxConnectionsPerIp, 1, Integer.MAX_VALUE);
-        checkRange("--idle-timeout", idleTimeoutSeconds, 0, Duration.ofDays(1).toSeconds());
-        checkRange("--rate", rate, 0, ChatServerConfig.MAX_RATE);
+    // Package-private for tests: the options as a config, without starting anything.
+    ChatServerConfig toConfig() {
+        OptionValues values = new OptionValues(spec);
+        ChatServerConfig.Builder config = ChatServerConfig.builder();
+        config.bindAddress(bindAddress()).transport(transport).relay(!noRelay).udpRelay(udpRelay);
+        values.set("--udp-port", udpPort, () -> config.udpPort(udpPort));
+        values.set("--tcp-port", tcpPort, () -> config.tcpPort(tcpPort));
+        values.set("--greeting", greeting, () -> config.greeting(greeting));
+        values.set("--max-line", maxLine, () -> config.maxLineLength(maxLine));
+        values.set("--partial-line-timeout", partialLineTimeoutMillis, ChronoUnit.MILLIS,
+                () -> config.partialLineTimeout(Duration.ofMillis(partialLineTimeoutMillis)));
+        values.set("--udp-rcvbuf", udpReceiveBuffer, () -> config.udpReceiveBuffer(udpReceiveBuffer));
+        values.set("--udp-relay-window", udpRelayWindowMinutes, ChronoUnit.MINUTES,
+                () -> config.udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes)));
+        values.set("--client-buffer", clientBuffer, () -> config.clientBuffer(clientBuffer));
+        values.set("--max-connections", maxConnections, () -> config.maxConnections(maxConnections));
+        values.set("--max-connections-per-ip", maxConnectionsPerIp,
+                () -> config.maxConnectionsPerIp(maxConnectionsPerIp));
+        values.set("--idle-timeout", idleTimeoutSeconds, ChronoUnit.SECONDS,
+                () -> config.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds)));
+        values.set("--rate", rate, () -> config.rate(rate));
         if (burst != null) {
-            checkRange("--burst", burst, 1, Integer.MAX_VALUE);
+            values.set("--burst", burst, () -> config.burst(burst));
         }
-        ChatServerConfig.Builder builder = ChatServerConfig.builder();
-        addBlocks("--allow", allow, builder::allow);
-        addBlocks("--deny", deny, builder::deny);
-        if (burst != null) {
-            builder.burst(burst);
-        }
+        allow.forEach(block -> values.set("--allow", block, () -> config.allow(block)));
+        deny.forEach(block -> values.set("--deny", block, () -> config.deny(block)));
+        metrics.applyTo(config, values, spec);
+        tls.configure(config, values, spec);
         try {
-            metrics.applyTo(builder, spec);
-            tls.configure(builder, spec, tcpPort);
-            return builder
-                    .bindAddress(bindAddress())
-                    .udpPort(udpPort)
-                    .tcpPort(tcpPort)
-                    .greeting(greeting)
-                    .maxLineLength(maxLine)
-                    .partialLineTimeout(Duration.ofMillis(partialLineTimeoutMillis))
-                    .udpReceiveBuffer(udpReceiveBuffer)
-                    .transport(transport)
-                    .relay(!noRelay)
-                    .udpRelay(udpRelay)
-                    .udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes))
-                    .clientBuffer(clientBuffer)
-                    .maxConnections(maxConnections)
-                    .maxConnectionsPerIp(maxConnectionsPerIp)
-                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .rate(rate)
-                    .build();
+            return config.build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            // What spans options: "tlsPort: 2222 (expected: other than tcpPort)".
+            String message = e.getMessage().replace("tcpPort", "--tcp-port");
+            throw values.usage("--tls-port", message.substring(message.indexOf(": ") + 2), e);
         }
     }
 
@@ -220,26 +217,6 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new ParameterException(spec.commandLine(),
                     "Invalid value for option '--bind': unknown host '" + bind + "'");
-        }
-    }
-
-    private void addBlocks(String option, List<String> blocks, Consumer<String> add) {
-        for (String block : blocks) {
-            try {
-                add.accept(block);
-            } catch (IllegalArgumentException e) {
-                // The builder says "allow: 10.0.0.0/33 (expected: ...)"; the user typed --allow.
-                String message = e.getMessage();
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': "
-                        + message.substring(message.indexOf(": ") + 2), e, null, block);
-            }
-        }
-    }
-
-    private void checkRange(String option, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': "
-                    + value + " (expected: " + min + "-" + max + ")");
         }
     }
 }

@@ -3,7 +3,6 @@ package org.dualchat.cli.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.dualchat.cli.CommandFailure;
-import org.dualchat.cli.Ports;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.tls.ServerTls;
 import org.slf4j.Logger;
@@ -42,7 +41,7 @@ final class TlsServerOptions {
      * @throws ParameterException for options that do not go together (exit code 2)
      * @throws CommandFailure for a file that cannot be read or used (exit code 1)
      */
-    void configure(ChatServerConfig.Builder config, CommandSpec spec, int tcpPort) {
+    void configure(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
         if (key != null && certificate == null) {
             throw new ParameterException(spec.commandLine(), "--tls-key needs --tls-cert");
         }
@@ -53,19 +52,12 @@ final class TlsServerOptions {
             if (certificate == null && !selfSigned) {
                 throw new ParameterException(spec.commandLine(), "--tls-port needs --tls-cert or --tls-self-signed");
             }
-            Ports.check(spec, "--tls-port", port, 0);
-            if (port != 0 && port == tcpPort) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--tls-port': " + port
-                        + " (expected: other than --tcp-port)");
-            }
+            values.set("--tls-port", port, () -> config.tlsPort(port));
         }
         if (certificate == null && !selfSigned) {
             return;
         }
         config.tls(load());
-        if (port != null) {
-            config.tlsPort(port);
-        }
     }
 
     private ServerTls load() {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.dualchat.netty.common.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * The sending half shared by {@link UdpSender} and {@link PeerChat}: one line per datagram, checked for
@@ -77,7 +78,7 @@ final class DatagramOut {
             if (!f.isSuccess() && channel.isOpen()) {
                 failed.incrementAndGet();
                 logger.warn("Could not send a datagram to {}: {}",
-                        Addresses.withPort(target), TcpSender.reason(f.cause()));
+                        Addresses.withPort(target), Reasons.of(f.cause()));
             }
         });
         lastWrite = write;

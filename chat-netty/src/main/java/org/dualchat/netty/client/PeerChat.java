@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +15,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * A two-way UDP chat with one peer, as in the seeds' peer program: it listens on a port of its own,
@@ -81,7 +81,7 @@ public final class PeerChat implements AutoCloseable {
         EventLoopGroup group = ClientLoop.newGroup("dualchat-peer");
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioDatagramChannel.class)
+                .channel(ClientLoop.TRANSPORT.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
@@ -90,7 +90,7 @@ public final class PeerChat implements AutoCloseable {
         ChannelFuture bind = bootstrap.bind(new InetSocketAddress(localPort)).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             ClientLoop.shutdown(group);
-            throw new IOException("cannot listen on UDP port " + localPort + ": " + TcpSender.reason(bind.cause()),
+            throw new IOException("cannot listen on UDP port " + localPort + ": " + Reasons.of(bind.cause()),
                     bind.cause());
         }
         return new PeerChat(group, bind.channel(), new DatagramOut(bind.channel(), gate, peer), handler, ended);

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
@@ -28,6 +27,7 @@ import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Addresses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * A TCP client that sends lines of text on one connection and hands every line the server sends (its
@@ -121,7 +121,7 @@ public final class TcpSender implements AutoCloseable {
                 return new TcpSender(group, connect.channel(), remote, gate, handler);
             }
             IOException e = new IOException(
-                    "cannot connect to " + Addresses.withPort(remote) + ": " + reason(connect.cause()),
+                    "cannot connect to " + Addresses.withPort(remote) + ": " + Reasons.of(connect.cause()),
                     connect.cause());
             if (failure != null) {
                 e.addSuppressed(failure);
@@ -266,7 +266,7 @@ public final class TcpSender implements AutoCloseable {
         String where = Addresses.withPort(remote);
         Throwable failure = received.failure();
         if (failure != null) {
-            return new IOException("connection to " + where + " failed: " + reason(failure), failure);
+            return new IOException("connection to " + where + " failed: " + Reasons.of(failure), failure);
         }
         return new IOException("the server at " + where + " closed the connection");
     }
@@ -275,20 +275,10 @@ public final class TcpSender implements AutoCloseable {
             ClientTls tls, String host, int port) {
         return new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(ClientLoop.TRANSPORT.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(new TcpClientInitializer(gate, handler, tls, host, port));
-    }
-
-    static String reason(Throwable cause) {
-        String message = cause.getMessage();
-        if (message == null || message.isEmpty()) {
-            return cause.getClass().getSimpleName();
-        }
-        // Netty adds ": /127.0.0.1:2222" to the reason for a failed connect; we name the address ourselves.
-        int colon = message.indexOf(": /");
-        return colon > 0 ? message.substring(0, colon) : message;
     }
 }

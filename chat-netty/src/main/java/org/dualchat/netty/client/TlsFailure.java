@@ -4,6 +4,7 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import org.dualchat.netty.common.Reasons;
 
 /** Says in a few words why a TLS handshake with the server failed; the JDK's own messages run to many lines. */
 final class TlsFailure {
@@ -20,7 +21,7 @@ final class TlsFailure {
         if (cause instanceof ClosedChannelException) {
             return "the server closed the connection";
         }
-        String innermost = innermost(cause);
+        String innermost = Reasons.of(cause);
         return find(cause, CertificateException.class) ? "the server's certificate was refused: " + innermost : innermost;
     }
 
@@ -31,18 +32,5 @@ final class TlsFailure {
             }
         }
         return false;
-    }
-
-    private static String innermost(Throwable cause) {
-        Throwable t = cause;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() != null ? t.getMessage() : cause.getMessage();
-        if (message == null) {
-            return t.getClass().getSimpleName();
-        }
-        int newline = message.indexOf('\n');
-        return newline >= 0 ? message.substring(0, newline) : message;
     }
 }

@@ -5,12 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * A UDP client that sends each line as one datagram, from a port of its own, as the seeds' sender did.
@@ -56,13 +56,13 @@ public final class UdpSender implements AutoCloseable {
         WritabilityGate gate = new WritabilityGate();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioDatagramChannel.class)
+                .channel(ClientLoop.TRANSPORT.datagramChannel())
                 .handler(new UdpClientInitializer(gate, null));
         DatagramOut.configure(bootstrap);
         ChannelFuture bind = bootstrap.bind(new InetSocketAddress(0)).awaitUninterruptibly();
         if (!bind.isSuccess()) {
             ClientLoop.shutdown(group);
-            throw new IOException("cannot open a UDP socket: " + TcpSender.reason(bind.cause()), bind.cause());
+            throw new IOException("cannot open a UDP socket: " + Reasons.of(bind.cause()), bind.cause());
         }
         return new UdpSender(group, new DatagramOut(bind.channel(), gate, target));
     }

@@ -15,9 +15,9 @@ final class AccessList {
     private final List<Subnet> allowed;
     private final List<Subnet> denied;
 
-    AccessList(List<String> allow, List<String> deny) {
-        this.allowed = allow.stream().map(Subnet::parse).toList();
-        this.denied = deny.stream().map(Subnet::parse).toList();
+    AccessList(List<Subnet> allow, List<Subnet> deny) {
+        this.allowed = List.copyOf(allow);
+        this.denied = List.copyOf(deny);
     }
 
     /** Whether there are rules at all; without them no filter need sit in the pipelines. */

@@ -2,21 +2,17 @@ package org.dualchat.netty.limit;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.stats.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What keeps one server safe to expose, shared by all its channels: the access list, the connection
- * counts, the rate buckets, the idle timeout, and the once-a-second report and clean-up. The
+ * counts, the rate buckets, the idle timeout, and the once-a-second report and clean-up ({@link #tick}). The
  * initializers ask it for the handlers to put in each pipeline; it makes none that its config turns off.
  */
 public final class Limits {
@@ -36,9 +32,8 @@ public final class Limits {
     private final Duration idleTimeout;
     private final int maxConnections;
     private final LimitsReport report;
-    private ScheduledFuture<?> ticks;
 
-    public Limits(ChatServerConfig config, ServerStats stats) {
+    public Limits(LimitOptions config, ServerStats stats) {
         this.stats = stats;
         this.access = new AccessList(config.allow(), config.deny());
         this.accessFilter = new AccessFilter(access, stats);
@@ -46,13 +41,11 @@ public final class Limits {
         this.rates = config.rate() > 0 ? new RateLimiter(config.rate(), config.burst(), MAX_RATE_SOURCES) : null;
         this.idleTimeout = config.idleTimeout();
         this.maxConnections = config.maxConnections();
-        this.report = new LimitsReport(stats);
+        this.report = new LimitsReport(stats.view());
     }
 
-    /** Starts the report and the forgetting of idle sources, once a second on one of {@code group}'s loops. */
-    public void start(EventExecutorGroup group) {
-        EventExecutor loop = group.next();
-        ticks = loop.scheduleAtFixedRate(() -> tick(loop.ticker().nanoTime()), 1, 1, TimeUnit.SECONDS);
+    /** Says at start if the process may not open enough files for the connection limit. */
+    public void start() {
         checkFileLimit(maxConnections);
     }
 
@@ -63,18 +56,16 @@ public final class Limits {
         }
     }
 
-    /** Stops the ticks and reports what is left. */
+    /** Reports what is left; the server stops the ticks first. */
     public void stop() {
-        if (ticks != null) {
-            ticks.cancel(false);
-        }
         report.report();
     }
 
-    private void tick(long now) {
+    /** Reports what the limits refused and dropped, and forgets idle sources: once a second, on the server's timer. */
+    public void tick() {
         report.report();
         if (rates != null) {
-            rates.expire(now);
+            rates.expire(Ticker.systemTicker().nanoTime());
         }
     }
 

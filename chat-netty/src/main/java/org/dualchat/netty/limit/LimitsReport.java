@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.dualchat.netty.stats.ServerStats.Drop;
 import org.dualchat.netty.stats.ServerStats.Refusal;
-import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.StatsView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +19,12 @@ final class LimitsReport {
 
     private static final Logger logger = LoggerFactory.getLogger(LimitsReport.class);
 
-    private final ServerStats stats;
+    private final StatsView stats;
     private final Map<Refusal, Long> refusedSeen = new EnumMap<>(Refusal.class);
     private long rateDropsSeen;
     private long deniedDropsSeen;
 
-    LimitsReport(ServerStats stats) {
+    LimitsReport(StatsView stats) {
         this.stats = stats;
         for (Refusal reason : Refusal.values()) {
             refusedSeen.put(reason, 0L);

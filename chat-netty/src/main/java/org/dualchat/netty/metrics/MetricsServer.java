@@ -19,6 +19,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.StatsView;
 
 /**
  * The opt-in HTTP endpoint for operators: {@code GET /metrics} in the Prometheus text format (or OpenMetrics,
@@ -50,7 +51,7 @@ public final class MetricsServer implements AutoCloseable {
             new DefaultChannelGroup("dualchat-metrics-clients", GlobalEventExecutor.INSTANCE);
 
     /** A registry with the server's counts and the JVM's metrics, not yet serving. */
-    public MetricsServer(ServerStats stats) {
+    public MetricsServer(StatsView stats) {
         new ServerMetrics(requireNonNull(stats, "stats")).bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);

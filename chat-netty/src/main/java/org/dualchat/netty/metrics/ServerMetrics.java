@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
+import org.dualchat.netty.stats.ServerStats.Count;
 import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.StatsView;
 
 /**
  * Exposes every {@link ServerStats} count as a Micrometer meter that reads the count when scraped: the
@@ -25,44 +27,29 @@ import org.dualchat.netty.stats.ServerStats;
  *   <li>{@code dualchat_connections_refused_total{reason=...}}: one series per {@link ServerStats.Refusal}</li>
  *   <li>{@code dualchat_drops_total{reason=...}}: one series per {@link ServerStats.Drop}</li>
  *   <li>{@code dualchat_relays_sent_total}, {@code dualchat_relays_dropped_total}</li>
+ *   <li>{@code dualchat_tls_handshake_failures_total}</li>
  * </ul>
  *
- * <p>A reason label is the reason's name in lower case ({@code rate_limit}, {@code queue_full}); a reason
- * added to the enums later shows up without a change here.
+ * <p>Datagrams, bytes and connections are counted where they reach the server, first in each pipeline,
+ * before the access list and the limits. A reason label is the reason's name in lower case ({@code rate_limit},
+ * {@code queue_full}); a reason added to the enums later shows up without a change here, and a
+ * {@link Count} added later does not compile until it has its meter here.
  */
 final class ServerMetrics implements MeterBinder {
 
-    private final ServerStats stats;
+    private static final String AT_THE_SOCKET = ", counted as they reach the server, before the access list and limits";
 
-    ServerMetrics(ServerStats stats) {
+    private final StatsView stats;
+
+    ServerMetrics(StatsView stats) {
         this.stats = requireNonNull(stats, "stats");
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        counter(registry, "dualchat.datagrams.received", "UDP datagrams received", ServerStats::datagrams);
-        for (String protocol : new String[] {"udp", "tcp"}) {
-            boolean udp = protocol.equals("udp");
-            FunctionCounter.builder("dualchat.lines.received", stats,
-                            udp ? ServerStats::udpLines : ServerStats::tcpLines)
-                    .description("Messages received: non-blank UDP lines and TCP lines")
-                    .tag("protocol", protocol)
-                    .register(registry);
-            FunctionCounter.builder("dualchat.received.bytes", stats,
-                            udp ? ServerStats::udpBytes : ServerStats::tcpBytes)
-                    .description("Bytes received, as read from the sockets")
-                    .baseUnit(BaseUnits.BYTES)
-                    .tag("protocol", protocol)
-                    .register(registry);
+        for (Count count : Count.values()) {
+            bind(registry, count);
         }
-        counter(registry, "dualchat.lines.split", "Lines longer than the maximum, delivered in pieces",
-                ServerStats::linesSplit);
-        counter(registry, "dualchat.decode.errors", "Datagrams and TCP lines that held invalid UTF-8",
-                ServerStats::decodeErrors);
-        counter(registry, "dualchat.connections", "TCP connections opened", ServerStats::connectionsTotal);
-        Gauge.builder("dualchat.connections.current", stats, ServerStats::connectionsCurrent)
-                .description("TCP connections open now")
-                .register(registry);
         for (ServerStats.Refusal reason : ServerStats.Refusal.values()) {
             FunctionCounter.builder("dualchat.connections.refused", stats, s -> s.refused(reason))
                     .description("TCP connections refused at accept, by reason")
@@ -75,13 +62,42 @@ final class ServerMetrics implements MeterBinder {
                     .tag("reason", label(reason))
                     .register(registry);
         }
-        counter(registry, "dualchat.relays.sent", "Messages written to receiving clients", ServerStats::relaysSent);
-        counter(registry, "dualchat.relays.dropped", "Messages a receiving client missed, over its outbound limit",
-                ServerStats::relaysDropped);
     }
 
-    private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<ServerStats> f) {
-        FunctionCounter.builder(name, stats, f).description(description).register(registry);
+    /** A switch expression, so that a count without a meter is a compile error. */
+    private Meter bind(MeterRegistry registry, Count count) {
+        return switch (count) {
+            case DATAGRAMS -> counter(registry, count, "dualchat.datagrams.received",
+                    "UDP datagrams received" + AT_THE_SOCKET);
+            case UDP_LINES, TCP_LINES -> FunctionCounter.builder("dualchat.lines.received", stats, s -> s.get(count))
+                    .description("Messages received: non-blank UDP lines and TCP lines")
+                    .tag("protocol", count == Count.UDP_LINES ? "udp" : "tcp")
+                    .register(registry);
+            case UDP_BYTES, TCP_BYTES -> FunctionCounter.builder("dualchat.received.bytes", stats, s -> s.get(count))
+                    .description("Bytes received, as read from the sockets" + AT_THE_SOCKET)
+                    .baseUnit(BaseUnits.BYTES)
+                    .tag("protocol", count == Count.UDP_BYTES ? "udp" : "tcp")
+                    .register(registry);
+            case LINES_SPLIT -> counter(registry, count, "dualchat.lines.split",
+                    "Lines longer than the maximum, delivered in pieces");
+            case DECODE_ERRORS -> counter(registry, count, "dualchat.decode.errors",
+                    "Datagrams and TCP lines that held invalid UTF-8");
+            case CONNECTIONS_OPENED -> counter(registry, count, "dualchat.connections",
+                    "TCP connections opened, counted before the connection limits;"
+                    + " one the access list denies is refused before it opens");
+            case CONNECTIONS_OPEN -> Gauge.builder("dualchat.connections.current", stats, s -> s.get(count))
+                    .description("TCP connections open now")
+                    .register(registry);
+            case RELAYS_SENT -> counter(registry, count, "dualchat.relays.sent", "Messages written to receiving clients");
+            case RELAYS_DROPPED -> counter(registry, count, "dualchat.relays.dropped",
+                    "Messages a receiving client missed, over its outbound limit");
+            case TLS_HANDSHAKE_FAILURES -> counter(registry, count, "dualchat.tls.handshake.failures",
+                    "TLS clients that did not complete the handshake: not TLS, a refused certificate, a timeout");
+        };
+    }
+
+    private Meter counter(MeterRegistry registry, Count count, String name, String description) {
+        return FunctionCounter.builder(name, stats, s -> s.get(count)).description(description).register(registry);
     }
 
     static String label(Enum<?> reason) {

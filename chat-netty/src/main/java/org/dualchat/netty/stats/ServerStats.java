@@ -6,16 +6,41 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's running counts: what came in, who connected, what was relayed and what was dropped, and
- * why. Handlers on any event loop add to them without locking; readers (metrics, the stats summary,
- * tests) take sums, each exact at some moment while traffic flows.
+ * why. Handlers on any event loop add to them without locking; readers get {@link #view()}, which cannot
+ * add, and take sums, each exact at some moment while traffic flows.
  *
- * <pre>{@code
- * ServerStats stats = server.stats();
- * long lines = stats.tcpLines() + stats.udpLines();
- * long fullQueue = stats.dropped(ServerStats.Drop.QUEUE_FULL);
- * }</pre>
+ * <p>Every count is listed once, in {@link Count}, {@link Drop} and {@link Refusal}: {@code /metrics} and the
+ * stats line are made from those lists, and a test checks that each count reaches both.
  */
-public final class ServerStats {
+public final class ServerStats implements StatsView {
+
+    /** Every count besides the drops and refusals by reason. Traffic is counted as it reaches the socket. */
+    public enum Count {
+        /** UDP datagrams read, before the access list and the rate limit. */
+        DATAGRAMS,
+        /** Non-blank UDP lines delivered. */
+        UDP_LINES,
+        /** TCP lines delivered. */
+        TCP_LINES,
+        /** UDP bytes read, before the access list and the rate limit. */
+        UDP_BYTES,
+        /** TCP bytes read, before the access list, the limits, TLS and framing. */
+        TCP_BYTES,
+        /** Lines over the maximum length, delivered in pieces. */
+        LINES_SPLIT,
+        /** Datagrams and TCP lines that held invalid UTF-8. */
+        DECODE_ERRORS,
+        /** TCP connections opened, before the connection limits; one the access list denies never opens. */
+        CONNECTIONS_OPENED,
+        /** TCP connections open now. */
+        CONNECTIONS_OPEN,
+        /** Messages written to a receiving client. */
+        RELAYS_SENT,
+        /** Messages a receiving client did not get because it was over its outbound limit. */
+        RELAYS_DROPPED,
+        /** TLS clients that did not complete their handshake: not TLS, a refused certificate, a timeout. */
+        TLS_HANDSHAKE_FAILURES
+    }
 
     /** Why a received message was not delivered. */
     public enum Drop {
@@ -37,50 +62,52 @@ public final class ServerStats {
         DENIED
     }
 
-    private final LongAdder datagrams = new LongAdder();
-    private final LongAdder udpLines = new LongAdder();
-    private final LongAdder udpBytes = new LongAdder();
-    private final LongAdder tcpLines = new LongAdder();
-    private final LongAdder tcpBytes = new LongAdder();
-    private final LongAdder linesSplit = new LongAdder();
-    private final LongAdder decodeErrors = new LongAdder();
-    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder[] counts = new LongAdder[Count.values().length];
     private final LongAdder connectionsClosed = new LongAdder();
-    private final LongAdder relaysSent = new LongAdder();
-    private final LongAdder relaysDropped = new LongAdder();
-    private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final Map<Drop, LongAdder> drops = counters(Drop.class);
     private final Map<Refusal, LongAdder> refusals = counters(Refusal.class);
+    private final StatsView view = new ReadOnly();
+
+    public ServerStats() {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+        }
+    }
+
+    /** The counts, read-only: what to hand to anyone who only reads them. */
+    public StatsView view() {
+        return view;
+    }
 
     public void datagramReceived(int bytes) {
-        datagrams.increment();
-        udpBytes.add(bytes);
+        counts[Count.DATAGRAMS.ordinal()].increment();
+        counts[Count.UDP_BYTES.ordinal()].add(bytes);
     }
 
     public void udpLineReceived() {
-        udpLines.increment();
+        counts[Count.UDP_LINES.ordinal()].increment();
     }
 
     public void tcpBytesReceived(int bytes) {
-        tcpBytes.add(bytes);
+        counts[Count.TCP_BYTES.ordinal()].add(bytes);
     }
 
     public void tcpLineReceived() {
-        tcpLines.increment();
+        counts[Count.TCP_LINES.ordinal()].increment();
     }
 
     /** A line over the maximum length was delivered in pieces. */
     public void lineSplit() {
-        linesSplit.increment();
+        counts[Count.LINES_SPLIT.ordinal()].increment();
     }
 
     /** Input that was not valid UTF-8 and was shown with U+FFFD. */
     public void decodeError() {
-        decodeErrors.increment();
+        counts[Count.DECODE_ERRORS.ordinal()].increment();
     }
 
     public void connectionOpened() {
-        connectionsOpened.increment();
+        counts[Count.CONNECTIONS_OPENED.ordinal()].increment();
     }
 
     public void connectionClosed() {
@@ -97,73 +124,35 @@ public final class ServerStats {
 
     /** A message written to one receiving client. */
     public void relaySent() {
-        relaysSent.increment();
+        counts[Count.RELAYS_SENT.ordinal()].increment();
     }
 
     /** A message one receiving client did not get because it was over its outbound limit. */
     public void relayDropped() {
-        relaysDropped.increment();
+        counts[Count.RELAYS_DROPPED.ordinal()].increment();
     }
 
     /** A TLS client that did not complete its handshake: not TLS, a refused certificate, a timeout. */
     public void tlsHandshakeFailed() {
-        tlsHandshakeFailures.increment();
+        counts[Count.TLS_HANDSHAKE_FAILURES.ordinal()].increment();
     }
 
-    public long datagrams() {
-        return datagrams.sum();
+    @Override
+    public long get(Count count) {
+        if (count == Count.CONNECTIONS_OPEN) {
+            return counts[Count.CONNECTIONS_OPENED.ordinal()].sum() - connectionsClosed.sum();
+        }
+        return counts[count.ordinal()].sum();
     }
 
-    public long udpLines() {
-        return udpLines.sum();
-    }
-
-    public long udpBytes() {
-        return udpBytes.sum();
-    }
-
-    public long tcpLines() {
-        return tcpLines.sum();
-    }
-
-    public long tcpBytes() {
-        return tcpBytes.sum();
-    }
-
-    public long linesSplit() {
-        return linesSplit.sum();
-    }
-
-    public long decodeErrors() {
-        return decodeErrors.sum();
-    }
-
-    public long connectionsTotal() {
-        return connectionsOpened.sum();
-    }
-
-    public long connectionsCurrent() {
-        return connectionsOpened.sum() - connectionsClosed.sum();
-    }
-
+    @Override
     public long refused(Refusal reason) {
         return refusals.get(reason).sum();
     }
 
+    @Override
     public long dropped(Drop reason) {
         return drops.get(reason).sum();
-    }
-
-    public long relaysSent() {
-        return relaysSent.sum();
-    }
-
-    public long relaysDropped() {
-        return relaysDropped.sum();
-    }
-
-    public long tlsHandshakeFailures() {
-        return tlsHandshakeFailures.sum();
     }
 
     private static <E extends Enum<E>> Map<E, LongAdder> counters(Class<E> type) {
@@ -172,5 +161,23 @@ public final class ServerStats {
             map.put(key, new LongAdder());
         }
         return map;
+    }
+
+    /** The view: reads through to the counts, and has nothing that adds to them. */
+    private final class ReadOnly implements StatsView {
+        @Override
+        public long get(Count count) {
+            return ServerStats.this.get(count);
+        }
+
+        @Override
+        public long refused(Refusal reason) {
+            return ServerStats.this.refused(reason);
+        }
+
+        @Override
+        public long dropped(Drop reason) {
+            return ServerStats.this.dropped(reason);
+        }
     }
 }

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the server's counts as one line: on a schedule, only when something changed since the last line (a
- * quiet server stays quiet), and once at shutdown whatever happened.
+ * quiet server stays quiet), and once at shutdown whatever happened. Every count of {@link ServerStats} is in
+ * it; the reasons of refusals and drops, and TLS handshake failures, once there is one.
  *
  * <pre>
  * Stats: lines 1204 (+200 in the last 10 s; udp 1000, tcp 204), datagrams 1000, bytes 65432 (udp 60000,
@@ -20,13 +21,13 @@ public final class StatsReporter {
 
     private static final Logger logger = LoggerFactory.getLogger(StatsReporter.class);
 
-    private final ServerStats stats;
+    private final StatsView stats;
     private final String interval;
     private long[] last;
     private long lastLines;
 
     /** A reporter of {@code stats}, whose periodic lines say they cover the last {@code interval}. */
-    public StatsReporter(ServerStats stats, Duration interval) {
+    public StatsReporter(StatsView stats, Duration interval) {
         this.stats = stats;
         long millis = interval.toMillis();
         this.interval = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
@@ -91,6 +92,9 @@ public final class StatsReporter {
                 .append(stats.relaysDropped()).append(" dropped")
                 .append(", lines split ").append(stats.linesSplit())
                 .append(", decode errors ").append(stats.decodeErrors());
+        if (stats.tlsHandshakeFailures() > 0) {
+            line.append(", tls handshake failures ").append(stats.tlsHandshakeFailures());
+        }
         return line.toString();
     }
 
@@ -104,25 +108,20 @@ public final class StatsReporter {
         }
     }
 
+    /** Every count, from the lists in {@link ServerStats}: a count added there is watched here. */
     private long[] snapshot() {
-        int reasons = ServerStats.Refusal.values().length + ServerStats.Drop.values().length;
-        long[] values = new long[11 + reasons];
+        ServerStats.Count[] counts = ServerStats.Count.values();
+        ServerStats.Refusal[] refusals = ServerStats.Refusal.values();
+        ServerStats.Drop[] drops = ServerStats.Drop.values();
+        long[] values = new long[counts.length + refusals.length + drops.length];
         int i = 0;
-        values[i++] = stats.datagrams();
-        values[i++] = stats.udpLines();
-        values[i++] = stats.udpBytes();
-        values[i++] = stats.tcpLines();
-        values[i++] = stats.tcpBytes();
-        values[i++] = stats.linesSplit();
-        values[i++] = stats.decodeErrors();
-        values[i++] = stats.connectionsTotal();
-        values[i++] = stats.connectionsCurrent();
-        values[i++] = stats.relaysSent();
-        values[i++] = stats.relaysDropped();
-        for (ServerStats.Refusal reason : ServerStats.Refusal.values()) {
+        for (ServerStats.Count count : counts) {
+            values[i++] = stats.get(count);
+        }
+        for (ServerStats.Refusal reason : refusals) {
             values[i++] = stats.refused(reason);
         }
-        for (ServerStats.Drop reason : ServerStats.Drop.values()) {
+        for (ServerStats.Drop reason : drops) {
             values[i++] = stats.dropped(reason);
         }
         return values;

@@ -5,8 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * First in a TCP client's pipeline: counts the connection and every byte read from it, before any framing,
- * in the server's stats. One per channel.
+ * First in a TCP client's pipeline, as {@link UdpTrafficCounter} is in UDP's: counts the connection and every
+ * byte read from it in the server's stats, before the access list, the limits, TLS and framing. One per channel.
  */
 public final class TcpTrafficCounter extends ChannelInboundHandlerAdapter {
 

@@ -5,8 +5,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 /**
- * First in the UDP pipeline: counts every datagram read and its bytes in the server's stats, before
- * anything may decode, filter or drop it.
+ * First in the UDP pipeline, as {@link TcpTrafficCounter} is in TCP's: counts every datagram read and its bytes
+ * in the server's stats, before the access list, the rate limit or the decoder may drop it.
  */
 public final class UdpTrafficCounter extends ChannelInboundHandlerAdapter {
 

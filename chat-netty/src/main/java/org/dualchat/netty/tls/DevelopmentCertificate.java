@@ -25,6 +25,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * Makes the self-signed certificate of the development mode: a fresh EC P-256 key, valid for
@@ -67,7 +68,7 @@ final class DevelopmentCertificate {
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             return new KeyAndCertificate(keys, certificate);
         } catch (CertIOException | OperatorCreationException e) {
-            throw new GeneralSecurityException("cannot make a self-signed certificate: " + PemFiles.reason(e), e);
+            throw new GeneralSecurityException("cannot make a self-signed certificate: " + Reasons.of(e), e);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.stats.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * Counts TLS handshakes that failed, and reports them as at most one log line per interval, naming the
@@ -63,7 +64,7 @@ public final class HandshakeFailures {
         if (cause instanceof ClosedChannelException) {
             return "closed by the client before the handshake ended";
         }
-        String message = PemFiles.reason(cause);
+        String message = Reasons.of(cause);
         return message.length() > MAX_REASON ? message.substring(0, MAX_REASON) + "..." : message;
     }
 }

@@ -21,6 +21,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * Reads the certificates and the private key of a TLS server from PEM files, in every unencrypted format
@@ -51,7 +52,7 @@ final class PemFiles {
                 try {
                     certificates.add(converter.getCertificate((X509CertificateHolder) object));
                 } catch (CertificateException e) {
-                    throw failure(what, "invalid certificate: " + reason(e), e);
+                    throw failure(what, "invalid certificate: " + Reasons.of(e), e);
                 }
             } else if (isKey(object)) {
                 sawKey = true;
@@ -79,7 +80,7 @@ final class PemFiles {
                     return converter.getPrivateKey(((PEMKeyPair) object).getPrivateKeyInfo());
                 }
             } catch (IOException | RuntimeException e) {
-                throw failure(what, "unusable key: " + reason(e), e);
+                throw failure(what, "unusable key: " + Reasons.of(e), e);
             }
             if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
                 throw failure(what, "the key is encrypted; decrypt it with 'openssl pkey -in " + file
@@ -104,7 +105,7 @@ final class PemFiles {
             }
         } catch (IOException | RuntimeException e) {
             // BouncyCastle reports bad Base64 and bad DER inside a block as unchecked exceptions, too.
-            throw failure(what, "malformed PEM: " + reason(e), e);
+            throw failure(what, "malformed PEM: " + Reasons.of(e), e);
         }
         return objects;
     }
@@ -123,7 +124,7 @@ final class PemFiles {
         } catch (AccessDeniedException e) {
             throw failure(what, "permission denied", e);
         } catch (FileSystemException e) {
-            throw failure(what, e.getReason() != null ? e.getReason() : reason(e), e);
+            throw failure(what, e.getReason() != null ? e.getReason() : Reasons.of(e), e);
         }
     }
 
@@ -134,23 +135,5 @@ final class PemFiles {
     private static boolean isKey(Object object) {
         return object instanceof PrivateKeyInfo || object instanceof PEMKeyPair
                 || object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair;
-    }
-
-    /** The innermost message: BouncyCastle wraps the useful one in layers of its own. */
-    static String reason(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        if (message == null || message.isBlank()) {
-            message = e.getMessage();
-        }
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : firstLine(message);
-    }
-
-    private static String firstLine(String message) {
-        int newline = message.indexOf('\n');
-        return (newline >= 0 ? message.substring(0, newline) : message).strip();
     }
 }

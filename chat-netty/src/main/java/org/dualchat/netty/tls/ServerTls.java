@@ -26,6 +26,7 @@ import javax.net.ssl.SSLException;
 import org.dualchat.netty.ChatServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.dualchat.netty.common.Reasons;
 
 /**
  * The certificate and key a {@link ChatServer} serves TLS with, on the JDK's own TLS implementation
@@ -97,7 +98,7 @@ public final class ServerTls {
         try {
             made = DevelopmentCertificate.make();
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot make a self-signed certificate: " + PemFiles.reason(e), e);
+            throw new IOException("cannot make a self-signed certificate: " + Reasons.of(e), e);
         }
         return new ServerTls(context(made.keys().getPrivate(), List.of(made.certificate()), "the self-signed certificate"),
                 made.certificate(), true);
@@ -153,7 +154,7 @@ public final class ServerTls {
                     .protocols(PROTOCOLS)
                     .build();
         } catch (SSLException | RuntimeException e) {
-            throw new IOException("cannot serve TLS with " + source + ": " + PemFiles.reason(e), e);
+            throw new IOException("cannot serve TLS with " + source + ": " + Reasons.of(e), e);
         }
     }
 

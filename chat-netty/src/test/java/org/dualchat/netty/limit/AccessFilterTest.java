@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 class AccessFilterTest {
 
     private final ServerStats stats = new ServerStats();
-    private final AccessList access = new AccessList(List.of("10.0.0.0/8", "2001:db8::/32"), List.of("10.9.0.0/16"));
+    private final AccessList access = new AccessList(subnets("10.0.0.0/8", "2001:db8::/32"), subnets("10.9.0.0/16"));
 
     @Test
     void aDeniedTcpPeerIsClosedAtAcceptUntoldAndCounted() {
@@ -74,5 +74,9 @@ class AccessFilterTest {
     static DatagramPacket datagram(String from, String text) {
         return new DatagramPacket(Unpooled.copiedBuffer(text, UTF_8),
                 new InetSocketAddress("::1", 1234), new InetSocketAddress(from, 5000));
+    }
+
+    private static List<Subnet> subnets(String... cidrs) {
+        return java.util.Arrays.stream(cidrs).map(Subnet::parse).toList();
     }
 }

@@ -58,15 +58,15 @@ class SubnetTest {
 
     @Test
     void accessListDenyWinsAndAnyAllowShutsOutTheRest() {
-        AccessList open = new AccessList(List.of(), List.of());
+        AccessList open = new AccessList(subnets(), subnets());
         assertThat(open.restricts()).isFalse();
         assertThat(open.permits(at("203.0.113.9"))).isTrue();
 
-        AccessList denyOnly = new AccessList(List.of(), List.of("203.0.113.0/24"));
+        AccessList denyOnly = new AccessList(subnets(), subnets("203.0.113.0/24"));
         assertThat(denyOnly.permits(at("203.0.113.9"))).isFalse();
         assertThat(denyOnly.permits(at("198.51.100.1"))).isTrue();
 
-        AccessList both = new AccessList(List.of("10.0.0.0/8", "2001:db8::/32"), List.of("10.1.0.0/16"));
+        AccessList both = new AccessList(subnets("10.0.0.0/8", "2001:db8::/32"), subnets("10.1.0.0/16"));
         assertThat(both.restricts()).isTrue();
         assertThat(both.permits(at("10.2.3.4"))).isTrue();
         assertThat(both.permits(at("10.1.2.3"))).as("denied inside an allowed block").isFalse();
@@ -77,11 +77,15 @@ class SubnetTest {
 
     @Test
     void anIpv4PeerOnADualStackSocketMatchesIpv4Rules() {
-        AccessList list = new AccessList(List.of("127.0.0.0/8"), List.of("127.0.0.2"));
+        AccessList list = new AccessList(subnets("127.0.0.0/8"), subnets("127.0.0.2"));
         assertThat(list.permits(PeerChannel.mapped("127.0.0.1", 5000))).isTrue();
         assertThat(list.permits(PeerChannel.mapped("127.0.0.2", 5000))).isFalse();
         assertThat(list.permits(PeerChannel.mapped("10.0.0.1", 5000))).isFalse();
         assertThat(PeerChannel.mapped("127.0.0.2", 5000).getAddress().getClass().getSimpleName())
                 .as("the test really feeds a mapped IPv6 address").isEqualTo("Inet6Address");
+    }
+
+    private static List<Subnet> subnets(String... cidrs) {
+        return java.util.Arrays.stream(cidrs).map(Subnet::parse).toList();
     }
 }

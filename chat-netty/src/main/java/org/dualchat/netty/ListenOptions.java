@@ -1,0 +1,137 @@
+package org.dualchat.netty;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import org.dualchat.netty.common.Checks;
+import org.dualchat.netty.common.TransportType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where and how a {@link ChatServer} listens: the address, the UDP and TCP ports, the Netty transport, the event
+ * loop threads and the UDP receive buffer. Immutable; made by {@link #builder()}.
+ */
+public final class ListenOptions {
+
+    /** The UDP port the seeds' receiver listened on. */
+    public static final int DEFAULT_UDP_PORT = 1234;
+    /** The TCP port the seeds' receiver listened on. */
+    public static final int DEFAULT_TCP_PORT = 2222;
+    /** The UDP receive buffer asked of the kernel (which may grant less). */
+    public static final int DEFAULT_UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+    /** The smallest UDP receive buffer taken. */
+    public static final int MIN_UDP_RECEIVE_BUFFER = 1024;
+    /** The transport unless told otherwise: native epoll where there is one. */
+    public static final TransportType DEFAULT_TRANSPORT = TransportType.AUTO;
+
+    private static final ListenOptions DEFAULTS = builder().build();
+
+    private final @Nullable InetAddress bindAddress;
+    private final int udpPort;
+    private final int tcpPort;
+    private final TransportType transport;
+    private final int ioThreads;
+    private final int udpReceiveBuffer;
+
+    private ListenOptions(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.udpPort = b.udpPort;
+        this.tcpPort = b.tcpPort;
+        this.transport = b.transport;
+        this.ioThreads = b.ioThreads;
+        this.udpReceiveBuffer = b.udpReceiveBuffer;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** All interfaces, UDP 1234, TCP 2222. */
+    public static ListenOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder that starts from these options. */
+    public Builder mutate() {
+        return new Builder().bindAddress(bindAddress).udpPort(udpPort).tcpPort(tcpPort).transport(transport)
+                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer);
+    }
+
+    /** The local address to listen on, or {@code null} for all interfaces, IPv4 and IPv6. */
+    public @Nullable InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    public int udpPort() {
+        return udpPort;
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public TransportType transport() {
+        return transport;
+    }
+
+    /** The number of event loop threads; 0 for Netty's default (twice the cores). */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    public int udpReceiveBuffer() {
+        return udpReceiveBuffer;
+    }
+
+    /** Builds {@link ListenOptions}, checking each value as it is set. */
+    public static final class Builder {
+
+        private @Nullable InetAddress bindAddress;
+        private int udpPort = DEFAULT_UDP_PORT;
+        private int tcpPort = DEFAULT_TCP_PORT;
+        private TransportType transport = DEFAULT_TRANSPORT;
+        private int ioThreads;
+        private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
+
+        private Builder() {}
+
+        /** The local address to listen on; {@code null} for all interfaces. */
+        public Builder bindAddress(@Nullable InetAddress bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /** The UDP port; 0 for any free port. */
+        public Builder udpPort(int udpPort) {
+            this.udpPort = Checks.port("udpPort", udpPort);
+            return this;
+        }
+
+        /** The TCP port; 0 for any free port. */
+        public Builder tcpPort(int tcpPort) {
+            this.tcpPort = Checks.port("tcpPort", tcpPort);
+            return this;
+        }
+
+        public Builder transport(TransportType transport) {
+            this.transport = requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** The number of event loop threads; 0 for Netty's default. */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = Checks.atLeast("ioThreads", ioThreads, 0);
+            return this;
+        }
+
+        /** The UDP receive buffer to ask of the kernel, in bytes. */
+        public Builder udpReceiveBuffer(int udpReceiveBuffer) {
+            this.udpReceiveBuffer = Checks.atLeast("udpReceiveBuffer", udpReceiveBuffer, MIN_UDP_RECEIVE_BUFFER);
+            return this;
+        }
+
+        public ListenOptions build() {
+            return new ListenOptions(this);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.dualchat.netty.room;
+
+import java.time.Duration;
+import org.dualchat.netty.common.Checks;
+
+/**
+ * Whether and to whom a server relays what it receives: to the TCP clients (the room), to recent UDP sources
+ * too, and how much may wait for one slow client. Immutable; made by {@link #builder()}.
+ */
+public final class RelayOptions {
+
+    /** How long a UDP source keeps receiving relays after it last sent, in minutes, with UDP relay on. */
+    public static final int DEFAULT_UDP_RELAY_WINDOW_MINUTES = 5;
+    /** {@link #DEFAULT_UDP_RELAY_WINDOW_MINUTES} as a duration. */
+    public static final Duration DEFAULT_UDP_RELAY_WINDOW = Duration.ofMinutes(DEFAULT_UDP_RELAY_WINDOW_MINUTES);
+    /** The shortest UDP relay window. */
+    public static final Duration MIN_UDP_RELAY_WINDOW = Duration.ofMinutes(1);
+    /** The longest UDP relay window. */
+    public static final Duration MAX_UDP_RELAY_WINDOW = Duration.ofDays(1);
+    /**
+     * How many bytes of relays may wait for one slow TCP client before it misses relays: the high water
+     * mark of its outbound buffer (the low one is half of it).
+     */
+    public static final int DEFAULT_CLIENT_BUFFER = 256 * 1024;
+    /** The smallest client buffer taken. */
+    public static final int MIN_CLIENT_BUFFER = 1024;
+
+    private static final RelayOptions DEFAULTS = builder().build();
+
+    private final boolean relay;
+    private final boolean udpRelay;
+    private final Duration udpRelayWindow;
+    private final int clientBuffer;
+
+    private RelayOptions(Builder b) {
+        this.relay = b.relay;
+        this.udpRelay = b.udpRelay;
+        this.udpRelayWindow = b.udpRelayWindow;
+        this.clientBuffer = b.clientBuffer;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Relay to TCP clients, not to UDP sources. */
+    public static RelayOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder that starts from these options. */
+    public Builder mutate() {
+        return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer);
+    }
+
+    /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
+    public boolean relay() {
+        return relay;
+    }
+
+    /** Whether UDP sources that sent recently receive relays as datagrams. */
+    public boolean udpRelay() {
+        return udpRelay;
+    }
+
+    /** How long after its last datagram a UDP source still receives relays. */
+    public Duration udpRelayWindow() {
+        return udpRelayWindow;
+    }
+
+    /** The most bytes of relays waiting for one TCP client before it misses relays. */
+    public int clientBuffer() {
+        return clientBuffer;
+    }
+
+    /** Builds {@link RelayOptions}, checking each value as it is set. */
+    public static final class Builder {
+
+        private boolean relay = true;
+        private boolean udpRelay;
+        private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
+        private int clientBuffer = DEFAULT_CLIENT_BUFFER;
+
+        private Builder() {}
+
+        /** Relay each message to the other TCP clients (the default); {@code false} for receive-only. */
+        public Builder relay(boolean relay) {
+            this.relay = relay;
+            return this;
+        }
+
+        /**
+         * Relay to UDP sources too. Off by default: answering unverified source addresses would let
+         * spoofed datagrams turn the server into an amplifier.
+         */
+        public Builder udpRelay(boolean udpRelay) {
+            this.udpRelay = udpRelay;
+            return this;
+        }
+
+        /** How long after its last datagram a UDP source still receives relays. */
+        public Builder udpRelayWindow(Duration udpRelayWindow) {
+            this.udpRelayWindow = Checks.range(
+                    "udpRelayWindow", udpRelayWindow, MIN_UDP_RELAY_WINDOW, MAX_UDP_RELAY_WINDOW);
+            return this;
+        }
+
+        /** The most bytes of relays waiting for one TCP client before it misses relays. */
+        public Builder clientBuffer(int clientBuffer) {
+            this.clientBuffer = Checks.atLeast("clientBuffer", clientBuffer, MIN_CLIENT_BUFFER);
+            return this;
+        }
+
+        public RelayOptions build() {
+            return new RelayOptions(this);
+        }
+    }
+}
