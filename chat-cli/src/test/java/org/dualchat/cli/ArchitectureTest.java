@@ -83,11 +83,9 @@ class ArchitectureTest {
     }
 
     /**
-     * No cycles between packages, but for two known ones, each let through only by the one dependency that
+     * No cycles between packages, but for one known one, let through only by the dependency that
      * closes it:
      * <ul>
-     *   <li>{@code limit.Limits} reads {@code ChatServerConfig}, which uses limit's types: goes away once the
-     *       limits are an option group of their own in {@code limit} (issue 10, item 2).
      *   <li>{@code cli.DualchatCli} names its subcommands (picocli's {@code subcommands = {...}}) while they
      *       use its exit codes, {@code CommandFailure}, {@code Ports} and {@code LoggingOptions}: goes away
      *       once those move to a package of their own below {@code cli}.
@@ -97,8 +95,6 @@ class ArchitectureTest {
     void noCyclesBetweenPackages() {
         slices().matching("org.dualchat.(**)")
                 .should().beFreeOfCycles()
-                .ignoreDependency(named("org.dualchat.netty.limit.Limits"),
-                        named("org.dualchat.netty.ChatServerConfig"))
                 .ignoreDependency(named("org.dualchat.cli.DualchatCli"), below("org.dualchat.cli"))
                 .check(classes);
     }
