@@ -42,6 +42,7 @@ import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.tls.HandshakeFailures;
 import org.dualchat.netty.tls.ServerTls;
 import org.dualchat.netty.tls.TlsStage;
+import org.dualchat.netty.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP, TCP and TLS channels, and the metrics endpoint: nothing new comes in;</li>
- *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
+ *   <li>close the listening UDP, TCP, TLS and chat page channels, and the metrics endpoint: nothing new comes in;</li>
+ *   <li>close the TCP and WebSocket clients, and let the event loops run what that queued: each client delivers
  *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
  *   <li>close the sink, which prints everything it accepted, and log the final counts;</li>
@@ -93,6 +94,7 @@ public final class ChatServer implements AutoCloseable {
     private MetricsServer metrics;
     private Channel metricsChannel;
     private Channel tlsChannel;
+    private Channel httpChannel;
     private ScheduledFuture<?> dropReports;
     private ScheduledFuture<?> udpExpiry;
     private ScheduledFuture<?> statsReports;
@@ -145,6 +147,11 @@ public final class ChatServer implements AutoCloseable {
                 metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
                         new InetSocketAddress(metricsHost, config.metricsPort()));
             }
+            if (config.httpPort() != ChatServerConfig.NO_HTTP) {
+                WebServer web = new WebServer(config, sink, clients, held, stats, limits, tls, room);
+                httpChannel = bind(tls == null ? "HTTP" : "HTTPS", web.bootstrap(group, transport.serverChannel()),
+                        new InetSocketAddress(config.httpBind() != null ? config.httpBind() : host, config.httpPort()));
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -163,6 +170,9 @@ public final class ChatServer implements AutoCloseable {
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
         if (metricsChannel != null) {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
+        }
+        if (httpChannel != null) {
+            logger.info("Chat page on {} (WebSocket at /ws)", WebServer.url(httpAddress(), config.tls() != null));
         }
         if (config.tls() != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
@@ -191,6 +201,12 @@ public final class ChatServer implements AutoCloseable {
     public InetSocketAddress metricsAddress() {
         boundChannel(udpChannel);
         return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    /** The chat page's address actually bound; {@code null} if the config asks for none. */
+    public InetSocketAddress httpAddress() {
+        boundChannel(udpChannel);
+        return httpChannel == null ? null : (InetSocketAddress) httpChannel.localAddress();
     }
 
     /**
@@ -259,6 +275,7 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         closeAndWait(tcpChannel);
         closeAndWait(tlsChannel);
+        closeAndWait(httpChannel);
         closeAndWait(udpChannel);
         closeAndWait(metricsChannel);
         if (metrics != null) {

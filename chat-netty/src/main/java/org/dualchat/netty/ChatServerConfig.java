@@ -9,6 +9,7 @@ import java.util.List;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.limit.Subnet;
 import org.dualchat.netty.tls.ServerTls;
+import org.dualchat.netty.web.WebOrigins;
 
 /**
  * How a {@link ChatServer} listens and frames its input. Immutable; made by {@link #builder()}.
@@ -61,6 +62,8 @@ public final class ChatServerConfig {
     public static final int MAX_RATE = 1_000_000;
     /** The {@link #tlsPort()} that means TLS on the TCP port itself, which then takes TLS clients only. */
     public static final int TLS_ON_TCP_PORT = -1;
+    /** {@link Builder#httpPort} for no chat page and no WebSocket endpoint, the default. */
+    public static final int NO_HTTP = -1;
 
     private final InetAddress bindAddress;
     private final int udpPort;
@@ -87,6 +90,9 @@ public final class ChatServerConfig {
     private final List<String> deny;
     private final ServerTls tls;
     private final int tlsPort;
+    private final int httpPort;
+    private final InetAddress httpBind;
+    private final List<String> httpAllowOrigins;
 
     private ChatServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -114,6 +120,9 @@ public final class ChatServerConfig {
         this.deny = List.copyOf(b.deny);
         this.tls = b.tls;
         this.tlsPort = b.tlsPort;
+        this.httpPort = b.httpPort;
+        this.httpBind = b.httpBind;
+        this.httpAllowOrigins = List.copyOf(b.httpAllowOrigins);
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -241,6 +250,27 @@ public final class ChatServerConfig {
         return tlsPort;
     }
 
+    /**
+     * The port of the chat page ({@code GET /}) and its WebSocket ({@code /ws}), HTTPS and WSS when
+     * {@link #tls()} is set; {@link #NO_HTTP} for none.
+     */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The address the chat page listens on; {@code null} for the {@link #bindAddress()}. */
+    public InetAddress httpBind() {
+        return httpBind;
+    }
+
+    /**
+     * The origins besides the page's own whose pages may open the WebSocket ({@code https://example.org},
+     * or {@code *} for any), normalised.
+     */
+    public List<String> httpAllowOrigins() {
+        return httpAllowOrigins;
+    }
+
     /** Builds a {@link ChatServerConfig}, checking each value as it is set. */
     public static final class Builder {
 
@@ -269,6 +299,9 @@ public final class ChatServerConfig {
         private final List<String> deny = new ArrayList<>();
         private ServerTls tls;
         private int tlsPort = TLS_ON_TCP_PORT;
+        private int httpPort = NO_HTTP;
+        private InetAddress httpBind;
+        private final List<String> httpAllowOrigins = new ArrayList<>();
 
         private Builder() {}
 
@@ -481,6 +514,32 @@ public final class ChatServerConfig {
         /** A TLS port besides the plain TCP port; 0 for any free port; {@link #TLS_ON_TCP_PORT} for none. */
         public Builder tlsPort(int tlsPort) {
             this.tlsPort = tlsPort == TLS_ON_TCP_PORT ? tlsPort : checkPort("tlsPort", tlsPort);
+            return this;
+        }
+
+        /** The port of the chat page and its WebSocket; 0 for any free port, {@link #NO_HTTP} for none. */
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort == NO_HTTP ? httpPort : checkPort("httpPort", httpPort);
+            return this;
+        }
+
+        /** The address the chat page listens on; {@code null} (the default) for the {@link #bindAddress}. */
+        public Builder httpBind(InetAddress httpBind) {
+            this.httpBind = httpBind;
+            return this;
+        }
+
+        /**
+         * Lets pages from {@code origin} ({@code https://chat.example.org}, {@code http://host:8080}, or
+         * {@code *} for any) open the WebSocket, besides the chat page itself. Repeatable.
+         */
+        public Builder httpAllowOrigin(String origin) {
+            requireNonNull(origin, "httpAllowOrigin");
+            try {
+                httpAllowOrigins.add(WebOrigins.normalize(origin));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("httpAllowOrigin: " + e.getMessage(), e);
+            }
             return this;
         }
 

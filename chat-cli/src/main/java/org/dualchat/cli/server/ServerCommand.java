@@ -138,6 +138,9 @@ public final class ServerCommand implements Callable<Integer> {
     private TlsServerOptions tls;
 
     @Mixin
+    private WebOptions web;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
@@ -187,6 +190,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         try {
             metrics.applyTo(builder, spec);
+            web.applyTo(builder, spec);
             tls.configure(builder, spec, tcpPort);
             return builder
                     .bindAddress(bindAddress())
