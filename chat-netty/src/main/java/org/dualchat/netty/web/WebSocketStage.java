@@ -19,7 +19,7 @@ import org.dualchat.netty.stats.ServerStats;
  * and join the room. Shared by the connections of one server.
  *
  * <p>The member's pipeline, after the handshake: {@code counter, [acl], refusal, limits, [tls],
- * wsdecoder, wsencoder, aggregator, lines, [idle], [rate], handler}.
+ * wsencoder, wsdecoder, aggregator, lines, [idle], [rate], handler}.
  */
 final class WebSocketStage {
 
