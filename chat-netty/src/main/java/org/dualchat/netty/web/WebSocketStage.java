@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import java.util.function.Supplier;
 import org.dualchat.netty.limit.Limits;
@@ -19,7 +20,7 @@ import org.dualchat.netty.stats.ServerStats;
  * and join the room. Shared by the connections of one server.
  *
  * <p>The member's pipeline, after the handshake: {@code counter, [acl], refusal, limits, [tls],
- * wsencoder, wsdecoder, aggregator, lines, [idle], [rate], handler}.
+ * wsencoder, wsdecoder, utf8, aggregator, lines, [idle], [rate], handler}.
  */
 final class WebSocketStage {
 
@@ -38,7 +39,7 @@ final class WebSocketStage {
         this.decoderConfig = WebSocketDecoderConfig.newBuilder()
                 // One frame over the longest line is closed with 1009 by the decoder itself.
                 .maxFramePayloadLength(maxLineLength)
-                // Invalid UTF-8 in a text frame is closed with 1007.
+                // The handshake adds no UTF-8 check of its own: "utf8" below does it (1007).
                 .withUTF8Validator(true)
                 .closeOnProtocolViolation(true)
                 .allowExtensions(false)
@@ -61,6 +62,8 @@ final class WebSocketStage {
         pipeline.replace(ctx.handler(), "lines", lines);
         // A message of several frames over the longest line is closed with 1009 by WebSocketLines.
         pipeline.addBefore("lines", "aggregator", new WebSocketFrameAggregator(maxLineLength));
+        // Text that is not UTF-8 is closed with 1007, as the protocol asks, rather than printed with U+FFFD.
+        pipeline.addBefore("aggregator", "utf8", new Utf8FrameValidator(true));
         Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
         Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
         pipeline.addLast("handler", messageHandler.get());

@@ -62,7 +62,7 @@ class WebRequestHandlerTest {
         String response = readAll(ch);
         assertThat(response).startsWith("HTTP/1.1 101 Switching Protocols\r\n")
                 .containsIgnoringCase("sec-websocket-accept: " + ACCEPT + "\r\n");
-        assertThat(ch.pipeline().names()).containsSubsequence("wsencoder", "wsdecoder", "aggregator", "lines", "handler")
+        assertThat(ch.pipeline().names()).containsSubsequence("wsencoder", "wsdecoder", "utf8", "aggregator", "lines", "handler")
                 .doesNotContain(WebChannelInitializer.HTTP_IDLE, "idle", "rate");
         assertThat(ch.pipeline().names()).noneMatch(name -> name.startsWith("HttpServerCodec"));
         assertThat(member.active).as("joined the room").isTrue();

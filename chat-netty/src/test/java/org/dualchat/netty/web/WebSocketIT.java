@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -141,12 +142,42 @@ class WebSocketIT {
         WsClient binary = ws(server);
         binary.sendBinary(new byte[] {1, 2, 3});
         assertThat(binary.closeCode()).isEqualTo(1003);
+        WsClient invalid = ws(server);
+        invalid.send(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xc3, '('})));
+        assertThat(invalid.closeCode()).as("invalid UTF-8").isEqualTo(1007);
         WsClient fine = ws(server);
         fine.send("y".repeat(64));
         fine.send(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {7})));
         assertThat(fine.ponged()).isTrue();
         assertThat(out.awaitCount(1, WAIT)).containsExactly("ws 127.0.0.1 : " + "y".repeat(64));
         assertThat(fine.isOpen()).isTrue();
+    }
+
+    @Test
+    void aBrowserThatReadsTooSlowlyMissesRelaysCountedAndIsToldHowMany() throws Exception {
+        ChatServer server = start(ChatServerConfig.builder().clientBuffer(4096));
+        WsClient slow = WsClient.connect(server.httpAddress(), false, null, 4096);
+        toClose.add(slow);
+        assertThat(slow.next()).isEqualTo("Server connected");
+        slow.pause();
+        Tcp sender = tcp(server);
+        String pad = " " + "x".repeat(200);
+        int messages = 20_000;
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            all.append("m ").append(i).append(pad).append('\n');
+        }
+        // About 4 MB: far more than the paused client's socket buffers and its 4 KiB limit.
+        sender.send(all.substring(0, all.length() - 1));
+        assertThat(out.awaitCount(messages, Duration.ofSeconds(30))).hasSize(messages);
+        long missed = server.stats().relaysDropped();
+        assertThat(missed).as("relays the stuck browser missed").isPositive();
+        slow.resume();
+        String line;
+        do {
+            line = slow.next();
+        } while (!line.startsWith("* you missed"));
+        assertThat(line).isEqualTo("* you missed " + missed + " messages while you were not reading fast enough");
     }
 
     @Test

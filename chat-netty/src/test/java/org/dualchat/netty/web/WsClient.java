@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -59,9 +60,14 @@ final class WsClient implements AutoCloseable {
 
     /** Connects and completes the handshake; {@code origin} may be {@code null} (no header). */
     static WsClient connect(InetSocketAddress server, boolean tls, String origin) throws Exception {
+        return connect(server, tls, origin, 0);
+    }
+
+    /** @param receiveBuffer the socket's receive buffer, for a client that falls behind soon; 0 for the default */
+    static WsClient connect(InetSocketAddress server, boolean tls, String origin, int receiveBuffer) throws Exception {
         WsClient client = new WsClient();
         try {
-            client.open(server, tls, origin);
+            client.open(server, tls, origin, receiveBuffer);
             return client;
         } catch (Exception | AssertionError e) {
             client.close();
@@ -73,7 +79,7 @@ final class WsClient implements AutoCloseable {
     static String refused(InetSocketAddress server, String origin) throws Exception {
         try (WsClient client = new WsClient()) {
             try {
-                client.open(server, false, origin);
+                client.open(server, false, origin, 0);
             } catch (Exception expected) {
                 FullHttpResponse response = client.refusal.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
                 return response.status().code() + " " + response.content().toString(StandardCharsets.UTF_8).trim();
@@ -82,7 +88,7 @@ final class WsClient implements AutoCloseable {
         }
     }
 
-    private void open(InetSocketAddress server, boolean tls, String origin) throws Exception {
+    private void open(InetSocketAddress server, boolean tls, String origin, int receiveBuffer) throws Exception {
         String host = "127.0.0.1:" + server.getPort();
         URI uri = URI.create((tls ? "wss://" : "ws://") + host + "/ws");
         HttpHeaders headers = new DefaultHttpHeaders();
@@ -95,7 +101,11 @@ final class WsClient implements AutoCloseable {
         SslContext ssl = tls
                 ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build() : null;
         CompletableFuture<Void> handshaken = new CompletableFuture<>();
-        channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class);
+        if (receiveBuffer > 0) {
+            bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+        }
+        channel = bootstrap
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -154,6 +164,15 @@ final class WsClient implements AutoCloseable {
     boolean ponged() throws Exception {
         pong.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         return true;
+    }
+
+    /** Stops reading from the socket, as a browser tab that is stuck would. */
+    void pause() {
+        channel.config().setAutoRead(false);
+    }
+
+    void resume() {
+        channel.config().setAutoRead(true);
     }
 
     int localPort() {
