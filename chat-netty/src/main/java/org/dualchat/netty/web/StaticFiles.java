@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * The chat page's files, read once from the jar at start: a fixed list, so that no request path ever
- * reaches the class path. The page learns the server's longest line from a placeholder in
- * {@code index.html}, filled in here, so that it can refuse a too-long message before sending it.
+ * reaches the class path. The page learns two things about the server from placeholders in
+ * {@code index.html}, filled in here: the longest line, so that it can refuse a too-long message before
+ * sending it, and whether the server relays, so that it sends no command to a receive-only server (where
+ * {@code /who} would be printed as a message).
  */
 final class StaticFiles {
 
@@ -21,17 +23,19 @@ final class StaticFiles {
 
     private static final String ROOT = "/org/dualchat/netty/web/";
     private static final String MAX_LINE = "{{maxLine}}";
+    private static final String RELAY = "{{relay}}";
 
     private final Map<String, File> files;
 
-    StaticFiles(int maxLineLength) {
-        File page = load("index.html", "text/html; charset=utf-8", MAX_LINE, Integer.toString(maxLineLength));
+    StaticFiles(int maxLineLength, boolean relay) {
+        File page = load("index.html", "text/html; charset=utf-8",
+                Map.of(MAX_LINE, Integer.toString(maxLineLength), RELAY, Boolean.toString(relay)));
         files = Map.of(
                 "/", page,
                 "/index.html", page,
-                "/chat.js", load("chat.js", "text/javascript; charset=utf-8", null, null),
-                "/chat.css", load("chat.css", "text/css; charset=utf-8", null, null),
-                "/icon.svg", load("icon.svg", "image/svg+xml", null, null));
+                "/chat.js", load("chat.js", "text/javascript; charset=utf-8", Map.of()),
+                "/chat.css", load("chat.css", "text/css; charset=utf-8", Map.of()),
+                "/icon.svg", load("icon.svg", "image/svg+xml", Map.of()));
     }
 
     /** The file served at {@code path}, or {@code null} if there is none. */
@@ -39,15 +43,18 @@ final class StaticFiles {
         return files.get(path);
     }
 
-    private static File load(String name, String contentType, String placeholder, String value) {
+    private static File load(String name, String contentType, Map<String, String> placeholders) {
         try (InputStream in = StaticFiles.class.getResourceAsStream(ROOT + name)) {
             if (in == null) {
                 throw new IllegalStateException("the chat page's " + name + " is missing from the jar");
             }
             byte[] content = in.readAllBytes();
-            if (placeholder != null) {
-                content = new String(content, StandardCharsets.UTF_8).replace(placeholder, value)
-                        .getBytes(StandardCharsets.UTF_8);
+            if (!placeholders.isEmpty()) {
+                String text = new String(content, StandardCharsets.UTF_8);
+                for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
+                    text = text.replace(placeholder.getKey(), placeholder.getValue());
+                }
+                content = text.getBytes(StandardCharsets.UTF_8);
             }
             return new File(content, contentType, etag(content));
         } catch (IOException e) {

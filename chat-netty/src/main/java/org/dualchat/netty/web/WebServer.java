@@ -49,7 +49,7 @@ public final class WebServer {
         WebSocketStage stage = new WebSocketStage(config.maxLineLength(), stats, limits,
                 () -> new TcpMessageHandler(wsSink, greeting, held, room));
         this.initializer = new WebChannelInitializer(clients, stats, limits, tls,
-                new StaticFiles(config.maxLineLength()), new WebOrigins(config.httpAllowOrigins()), stage,
+                new StaticFiles(config.maxLineLength(), room != null), new WebOrigins(config.httpAllowOrigins()), stage,
                 config.idleTimeout().toMillis());
     }
 

@@ -15,6 +15,8 @@
   const input = document.getElementById('text');
 
   const maxLine = Number(document.body.dataset.maxLine) || 8192;
+  // A receive-only server takes every line as a message: no commands, no relays, nobody to list.
+  const relay = document.body.dataset.relay !== 'false';
   const encoder = new TextEncoder();
   const MAX_LOG_LINES = 2000;
   const MAX_BACKOFF_MS = 30000;
@@ -220,9 +222,13 @@
         addLine('* reconnected', 'system');
       }
       everOpen = true;
-      setStatus('connected', 'ok');
-      pageWhos++;
-      ws.send('/who');
+      if (relay) {
+        setStatus('connected', 'ok');
+        pageWhos++;
+        ws.send('/who');
+      } else {
+        setStatus('connected: this server only receives, it relays nothing', 'ok');
+      }
       if (pending !== null) {
         const text = pending;
         pending = null;
@@ -298,6 +304,10 @@
 
   function send(text) {
     socket.send(text);
+    if (!relay) {
+      addMessage(ownSender(), asOthersSeeIt(text), true);
+      return;
+    }
     if (!isCommand(text)) {
       addMessage(ownSender(), asOthersSeeIt(text.startsWith('//') ? text.slice(1) : text), true);
       return;

@@ -36,7 +36,7 @@ class WebRequestHandlerTest {
         WebSocketStage stage = new WebSocketStage(config.maxLineLength(), stats, new Limits(config, stats), () -> member);
         return new EmbeddedChannel(
                 new IdleStateHandler(0, 0, 60), new HttpServerCodec(), new HttpObjectAggregator(8192),
-                new WebRequestHandler(new StaticFiles(config.maxLineLength()),
+                new WebRequestHandler(new StaticFiles(config.maxLineLength(), true),
                         new WebOrigins(config.httpAllowOrigins()), stage, false)) {
             {
                 // The names the initializer gives; the upgrade removes the idle timer by its name.
@@ -105,7 +105,7 @@ class WebRequestHandlerTest {
         String page = readAll(ch);
         assertThat(page).startsWith("HTTP/1.1 200 OK\r\n")
                 .containsIgnoringCase("content-security-policy: " + WebRequestHandler.CONTENT_SECURITY_POLICY)
-                .contains("data-max-line=\"512\"");
+                .contains("data-max-line=\"512\" data-relay=\"true\"");
         String etag = page.replaceAll("(?s).*etag: (\"[0-9a-f]+\").*", "$1");
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + "\r\n\r\n", UTF_8));
         assertThat(readAll(ch)).startsWith("HTTP/1.1 304 Not Modified\r\n");

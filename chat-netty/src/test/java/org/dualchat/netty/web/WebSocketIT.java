@@ -17,6 +17,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,7 @@ import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.tls.ServerTls;
 import org.junit.jupiter.api.AfterEach;
@@ -209,6 +211,30 @@ class WebSocketIT {
             assertThat(response).startsWith("HTTP/1.1 503 Service Unavailable\r\n")
                     .endsWith("\r\n\r\nToo many connections from your address: 2 at most\n");
         }
+    }
+
+    @Test
+    void theAccessListsApplyToThePagesPort() throws Exception {
+        ChatServer server = start(ChatServerConfig.builder().deny("127.0.0.0/8"));
+        assertThatThrownBy(() -> WsClient.connect(server.httpAddress(), false, null).close())
+                .isInstanceOf(Exception.class);
+        String page;
+        try {
+            page = get(server, "GET / HTTP/1.1");
+        } catch (SocketException reset) {
+            page = "";
+        }
+        assertThat(page).as("a denied source is closed without a word").isEmpty();
+        assertThat(server.stats().refused(ServerStats.Refusal.DENIED)).isEqualTo(2);
+    }
+
+    @Test
+    void onAReceiveOnlyServerThePageSendsNoCommandsAndEveryLineIsAMessage() throws Exception {
+        ChatServer server = start(ChatServerConfig.builder().relay(false));
+        assertThat(get(server, "GET / HTTP/1.1")).contains("data-relay=\"false\"");
+        WsClient client = ws(server);
+        client.send("/who");
+        assertThat(out.awaitCount(1, WAIT)).containsExactly("ws 127.0.0.1 : /who");
     }
 
     @Test

@@ -52,7 +52,7 @@ final class WsClient implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final CompletableFuture<FullHttpResponse> refusal = new CompletableFuture<>();
+    private final CompletableFuture<String> refusal = new CompletableFuture<>();
     private final CompletableFuture<Void> pong = new CompletableFuture<>();
     private Channel channel;
 
@@ -81,8 +81,7 @@ final class WsClient implements AutoCloseable {
             try {
                 client.open(server, false, origin, 0);
             } catch (Exception expected) {
-                FullHttpResponse response = client.refusal.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                return response.status().code() + " " + response.content().toString(StandardCharsets.UTF_8).trim();
+                return client.refusal.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
             throw new AssertionError("the handshake succeeded");
         }
@@ -210,7 +209,8 @@ final class WsClient implements AutoCloseable {
                     handshaker.finishHandshake(ctx.channel(), response);
                     handshaken.complete(null);
                 } catch (RuntimeException e) {
-                    refusal.complete(response.retainedDuplicate());
+                    refusal.complete(response.status().code() + " "
+                            + response.content().toString(StandardCharsets.UTF_8).trim());
                     handshaken.completeExceptionally(e);
                 }
                 return;
