@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -99,8 +100,14 @@ final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        logger.debug("{} WebSocket from origin {}", ctx.channel(), origin);
-        stage.upgrade(ctx, handshaker, request);
+        try {
+            stage.upgrade(ctx, handshaker, request);
+            logger.debug("{} WebSocket from origin {}", ctx.channel(), origin);
+        } catch (WebSocketHandshakeException e) {
+            // A malformed handshake (no key): refused before the pipeline changed, as any bad request is.
+            respond(ctx, request, text(HttpResponseStatus.BAD_REQUEST,
+                    "bad WebSocket handshake: " + e.getMessage() + "\n"), true);
+        }
     }
 
     private static FullHttpResponse file(FullHttpRequest request, StaticFiles.File file, boolean withBody) {

@@ -99,6 +99,21 @@ class WebRequestHandlerTest {
     }
 
     @Test
+    void aMalformedHandshakeIsABadRequestAndNoMember() {
+        EmbeddedChannel ch = channel(config().build());
+        ch.writeInbound(Unpooled.copiedBuffer(upgrade(null).replace("Sec-WebSocket-Key: " + KEY + "\r\n", ""), UTF_8));
+        assertThat(readAll(ch)).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("bad WebSocket handshake");
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(member.active).isFalse();
+        EmbeddedChannel old = channel(config().build());
+        old.writeInbound(Unpooled.copiedBuffer(upgrade(null).replace("Version: 13", "Version: 99"), UTF_8));
+        assertThat(readAll(old)).startsWith("HTTP/1.1 426 Upgrade Required\r\n")
+                .containsIgnoringCase("sec-websocket-version: 13");
+        assertThat(member.active).isFalse();
+        old.finishAndReleaseAll();
+    }
+
+    @Test
     void theFilesAreServedWithTheirTypeAndPolicyAndRevalidated() {
         EmbeddedChannel ch = channel(config().maxLineLength(512).build());
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", UTF_8));
