@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
+/** The connection limiter's refusal, told as an HTTP 503. */
 class HttpRefusalTest {
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Which pages may open the WebSocket: the page's own origin, the allowed ones, and nothing malformed. */
 class WebOriginsTest {
 
     @Test

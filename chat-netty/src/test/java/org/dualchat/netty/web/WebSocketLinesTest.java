@@ -16,6 +16,7 @@ import java.util.List;
 import org.dualchat.netty.stats.ServerStats;
 import org.junit.jupiter.api.Test;
 
+/** Frames to lines and lines to frames in an {@code EmbeddedChannel}, and the close codes. */
 class WebSocketLinesTest {
 
     private final ServerStats stats = new ServerStats();
