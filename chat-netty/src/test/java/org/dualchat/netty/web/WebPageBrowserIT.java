@@ -73,7 +73,7 @@ class WebPageBrowserIT {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        // The flags that work on a machine with no network but loopback (see the README's testing notes).
+        // Headless, and nothing that reaches for the network: the machines this runs on have only loopback.
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=960,600");
