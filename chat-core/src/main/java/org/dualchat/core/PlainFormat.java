@@ -12,7 +12,7 @@ import java.io.Writer;
  * // 2025-01-02T10:41:07.012Z \e[36m127.0.0.1\e[0m : hello     (UDP senders in cyan)
  * }</pre>
  *
- * <p>Colours: UDP cyan, TCP green, the server's console yellow. Only the sender is coloured, so the text,
+ * <p>Colours: UDP cyan, TCP green, WebSocket magenta, the server's console yellow. Only the sender is coloured, so the text,
  * made safe by {@link TextSafety}, cannot be mistaken for part of an escape sequence.
  */
 public final class PlainFormat implements MessageFormat {
@@ -21,6 +21,7 @@ public final class PlainFormat implements MessageFormat {
     static final String CYAN = "\u001b[36m";
     static final String GREEN = "\u001b[32m";
     static final String YELLOW = "\u001b[33m";
+    static final String MAGENTA = "\u001b[35m";
 
     private final boolean timestamps;
     private final boolean color;
@@ -69,6 +70,8 @@ public final class PlainFormat implements MessageFormat {
                 return CYAN;
             case TCP:
                 return GREEN;
+            case WS:
+                return MAGENTA;
             case CONSOLE:
                 return YELLOW;
             default:

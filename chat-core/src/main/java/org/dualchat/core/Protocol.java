@@ -4,6 +4,8 @@ package org.dualchat.core;
 public enum Protocol {
     UDP,
     TCP,
+    /** A WebSocket client: a browser on the chat page, or any other WebSocket client. */
+    WS,
     /** A line typed on the server's standard input. */
     CONSOLE
 }

@@ -45,9 +45,11 @@ class MessageFormatsTest {
     void colourMarksTheSenderByProtocolAndOnlyTheSender() throws IOException {
         ChatMessage tcp = new ChatMessage(Protocol.TCP, "::1", 2, "alice", "hi", T);
         ChatMessage console = new ChatMessage(Protocol.CONSOLE, "server", 0, null, "note", T);
-        assertThat(write(PlainFormat.of(false, true), udp("a\u001b[31m"), tcp, console)).isEqualTo(
+        ChatMessage ws = new ChatMessage(Protocol.WS, "127.0.0.1", 3, null, "from a browser", T);
+        assertThat(write(PlainFormat.of(false, true), udp("a\u001b[31m"), tcp, ws, console)).isEqualTo(
                 "\u001b[36m127.0.0.1\u001b[0m : a\\x1b[31m\n"
                         + "\u001b[32malice@::1\u001b[0m : hi\n"
+                        + "\u001b[35m127.0.0.1\u001b[0m : from a browser\n"
                         + "\u001b[33mserver\u001b[0m : note\n");
         assertThat(write(PlainFormat.of(true, true), udp("b")))
                 .isEqualTo("2025-01-02T10:41:07.012Z \u001b[36m127.0.0.1\u001b[0m : b\n");

@@ -48,6 +48,8 @@ import org.dualchat.netty.tls.HandshakeFailures;
 import org.dualchat.netty.tls.ServerTls;
 import org.dualchat.netty.tls.TlsOptions;
 import org.dualchat.netty.tls.TlsStage;
+import org.dualchat.netty.web.WebOptions;
+import org.dualchat.netty.web.WebServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +68,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP, TCP and TLS channels, and the metrics endpoint: nothing new comes in;</li>
- *   <li>close the TCP clients, and let the event loops run what that queued: each client delivers
+ *   <li>close the listening UDP, TCP, TLS and chat page channels, and the metrics endpoint: nothing new comes in;</li>
+ *   <li>close the TCP and WebSocket clients, and let the event loops run what that queued: each client delivers
  *       its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
  *   <li>close the sink, which prints everything it accepted, and log the final counts;</li>
@@ -100,6 +102,7 @@ public final class ChatServer implements AutoCloseable {
     private MetricsServer metrics;
     private Channel metricsChannel;
     private Channel tlsChannel;
+    private Channel httpChannel;
     private boolean started;
     private boolean serving;
     private boolean closed;
@@ -154,6 +157,13 @@ public final class ChatServer implements AutoCloseable {
                 metricsChannel = bind("metrics HTTP", metrics.bootstrap(group, transport.serverChannel()),
                         new InetSocketAddress(metricsHost, observability.metricsPort().getAsInt()));
             }
+            WebOptions webOptions = config.webOptions();
+            if (webOptions.port().isPresent()) {
+                WebServer web = new WebServer(config, sink, clients, held, stats, limits, tls, room);
+                InetAddress webHost = webOptions.bindAddress() != null ? webOptions.bindAddress() : host;
+                httpChannel = bind(tls == null ? "HTTP" : "HTTPS", web.bootstrap(group, transport.serverChannel()),
+                        new InetSocketAddress(webHost, webOptions.port().getAsInt()));
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -171,6 +181,9 @@ public final class ChatServer implements AutoCloseable {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
         }
         ServerTls serverTls = config.tls();
+        if (httpChannel != null) {
+            logger.info("Chat page on {} (WebSocket at /ws)", WebServer.url(httpAddress(), serverTls != null));
+        }
         if (serverTls != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
                     tlsChannel == null ? " (this port takes TLS clients only)" : "",
@@ -204,6 +217,12 @@ public final class ChatServer implements AutoCloseable {
     public InetSocketAddress metricsAddress() {
         boundChannel(udpChannel);
         return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    /** The chat page's address actually bound; {@code null} if the config asks for none. */
+    public InetSocketAddress httpAddress() {
+        boundChannel(udpChannel);
+        return httpChannel == null ? null : (InetSocketAddress) httpChannel.localAddress();
     }
 
     /**
@@ -272,6 +291,7 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         closeAndWait(tcpChannel);
         closeAndWait(tlsChannel);
+        closeAndWait(httpChannel);
         closeAndWait(udpChannel);
         closeAndWait(metricsChannel);
         if (metrics != null) {

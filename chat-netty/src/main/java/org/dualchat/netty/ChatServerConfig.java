@@ -10,12 +10,13 @@ import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.tls.ServerTls;
 import org.dualchat.netty.tls.TlsOptions;
+import org.dualchat.netty.web.WebOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a {@link ChatServer} is told, as six immutable option groups, each with its own builder, checks
+ * Everything a {@link ChatServer} is told, as immutable option groups, each with its own builder, checks
  * and defaults: {@link ListenOptions}, {@link FramingOptions}, {@link RelayOptions}, {@link LimitOptions},
- * {@link TlsOptions} and {@link ObservabilityOptions}. Made by {@link #builder()}, which takes whole groups or
+ * {@link TlsOptions}, {@link ObservabilityOptions} and {@link WebOptions}. Made by {@link #builder()}, which takes whole groups or
  * sets their values one by one.
  *
  * <pre>{@code
@@ -44,15 +45,17 @@ public final class ChatServerConfig {
     private final LimitOptions limits;
     private final TlsOptions tls;
     private final ObservabilityOptions observability;
+    private final WebOptions web;
 
     private ChatServerConfig(ListenOptions listen, FramingOptions framing, RelayOptions relay, LimitOptions limits,
-            TlsOptions tls, ObservabilityOptions observability) {
+            TlsOptions tls, ObservabilityOptions observability, WebOptions web) {
         this.listen = listen;
         this.framing = framing;
         this.relay = relay;
         this.limits = limits;
         this.tls = tls;
         this.observability = observability;
+        this.web = web;
     }
 
     /** A builder holding the defaults: all interfaces, UDP 1234, TCP 2222. */
@@ -82,6 +85,10 @@ public final class ChatServerConfig {
 
     public ObservabilityOptions observabilityOptions() {
         return observability;
+    }
+
+    public WebOptions webOptions() {
+        return web;
     }
 
     // The values most often read, without naming their group.
@@ -160,6 +167,7 @@ public final class ChatServerConfig {
         private LimitOptions.Builder limits = LimitOptions.builder();
         private TlsOptions.Builder tls = TlsOptions.builder();
         private ObservabilityOptions.Builder observability = ObservabilityOptions.builder();
+        private WebOptions.Builder web = WebOptions.builder();
 
         private Builder() {}
 
@@ -190,6 +198,11 @@ public final class ChatServerConfig {
 
         public Builder observability(ObservabilityOptions options) {
             this.observability = options.mutate();
+            return this;
+        }
+
+        public Builder web(WebOptions options) {
+            this.web = options.mutate();
             return this;
         }
 
@@ -343,6 +356,24 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link WebOptions.Builder#port}. */
+        public Builder httpPort(@Nullable Integer httpPort) {
+            web.port(httpPort);
+            return this;
+        }
+
+        /** See {@link WebOptions.Builder#bindAddress}. */
+        public Builder httpBind(@Nullable InetAddress httpBind) {
+            web.bindAddress(httpBind);
+            return this;
+        }
+
+        /** See {@link WebOptions.Builder#allowOrigin}. */
+        public Builder httpAllowOrigin(String origin) {
+            web.allowOrigin(origin);
+            return this;
+        }
+
         /** @throws IllegalArgumentException for values that do not go together, such as a TLS port on the TCP port */
         public ChatServerConfig build() {
             ListenOptions l = listen.build();
@@ -351,7 +382,7 @@ public final class ChatServerConfig {
                 throw new IllegalArgumentException("tlsPort: " + t.port().getAsInt() + " (expected: other than tcpPort)");
             }
             return new ChatServerConfig(l, framing.build(), relay.build(), limits.build(), t,
-                    observability.build());
+                    observability.build(), web.build());
         }
     }
 }

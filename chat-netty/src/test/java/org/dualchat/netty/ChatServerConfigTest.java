@@ -49,4 +49,21 @@ class ChatServerConfigTest {
                 "allow: 10.0.0.0/33 (expected: an IP address or a CIDR block, such as 192.0.2.0/24 or 2001:db8::/32)");
         assertThatThrownBy(() -> b.deny(null)).isInstanceOf(NullPointerException.class).hasMessage("deny");
     }
+
+    @Test
+    void theChatPageIsOffByDefaultAndItsOriginsAreKeptNormalised() {
+        ChatServerConfig plain = ChatServerConfig.builder().build();
+        assertThat(plain.webOptions().port()).isEmpty();
+        assertThat(plain.webOptions().bindAddress()).isNull();
+        assertThat(plain.webOptions().allowOrigins()).isEmpty();
+        ChatServerConfig web = ChatServerConfig.builder().httpPort(0)
+                .httpAllowOrigin("HTTPS://Chat.Example.org:443").httpAllowOrigin("*").build();
+        assertThat(web.webOptions().port()).hasValue(0);
+        assertThat(web.webOptions().allowOrigins()).containsExactly("https://chat.example.org", "*");
+        ChatServerConfig.Builder b = ChatServerConfig.builder();
+        assertThatThrownBy(() -> b.httpPort(65536)).hasMessage("httpPort: 65536 (expected: 0-65535)");
+        assertThatThrownBy(() -> b.httpAllowOrigin("chat.example.org"))
+                .hasMessage("httpAllowOrigin: chat.example.org (expected: http(s)://host[:port], or *)");
+        assertThatThrownBy(() -> b.httpAllowOrigin(null)).isInstanceOf(NullPointerException.class);
+    }
 }

@@ -25,7 +25,8 @@ import org.dualchat.core.TextSafety;
  *
  * <ul>
  *   <li>{@code time}: when the server received the message, ISO-8601 UTC with milliseconds;</li>
- *   <li>{@code protocol}: {@code udp}, {@code tcp} or {@code console};</li>
+ *   <li>{@code protocol}: {@code udp}, {@code tcp}, {@code ws} (a WebSocket client: the chat page) or
+ *       {@code console};</li>
  *   <li>{@code ip} and {@code port}: the sender ({@code "server"} and 0 for the console);</li>
  *   <li>{@code nick}: only when the sender has one (jq's {@code .nick} gives {@code null} otherwise);</li>
  *   <li>{@code text}: exactly what was received, JSON-escaped.</li>

@@ -145,6 +145,9 @@ public final class ServerCommand implements Callable<Integer> {
     private TlsServerOptions tls;
 
     @Mixin
+    private WebOptions web;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
@@ -198,6 +201,7 @@ public final class ServerCommand implements Callable<Integer> {
         allow.forEach(block -> values.set("--allow", block, () -> config.allow(block)));
         deny.forEach(block -> values.set("--deny", block, () -> config.deny(block)));
         metrics.applyTo(config, values, spec);
+        web.applyTo(config, values, spec);
         tls.configure(config, values, spec);
         try {
             return config.build();

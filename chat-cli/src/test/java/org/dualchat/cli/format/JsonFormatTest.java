@@ -43,12 +43,15 @@ class JsonFormatTest {
     void jsonIsOneObjectPerLineWithEveryField() throws IOException {
         ChatMessage tcp = new ChatMessage(Protocol.TCP, "::1", 2222, "alice", "hé 🎉", T);
         ChatMessage console = new ChatMessage(Protocol.CONSOLE, "server", 0, null, "note", T);
-        String out = write(new JsonFormat(), udp("hello"), tcp, console);
+        ChatMessage ws = new ChatMessage(Protocol.WS, "127.0.0.1", 50000, null, "from a browser", T);
+        String out = write(new JsonFormat(), udp("hello"), tcp, ws, console);
         assertThat(out).isEqualTo(
                 "{\"time\":\"2025-01-02T10:41:07.012Z\",\"protocol\":\"udp\",\"ip\":\"127.0.0.1\",\"port\":40312,"
                         + "\"text\":\"hello\"}\n"
                         + "{\"time\":\"2025-01-02T10:41:07.012Z\",\"protocol\":\"tcp\",\"ip\":\"::1\",\"port\":2222,"
                         + "\"nick\":\"alice\",\"text\":\"hé 🎉\"}\n"
+                        + "{\"time\":\"2025-01-02T10:41:07.012Z\",\"protocol\":\"ws\",\"ip\":\"127.0.0.1\",\"port\":50000,"
+                        + "\"text\":\"from a browser\"}\n"
                         + "{\"time\":\"2025-01-02T10:41:07.012Z\",\"protocol\":\"console\",\"ip\":\"server\","
                         + "\"port\":0,\"text\":\"note\"}\n");
     }
