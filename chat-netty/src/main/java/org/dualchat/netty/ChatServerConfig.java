@@ -59,6 +59,11 @@ public final class ChatServerConfig {
     public static final int DEFAULT_RATE = 0;
     /** The upper bound for {@link Builder#rate}. */
     public static final int MAX_RATE = 1_000_000;
+    /**
+     * How long a stopping server keeps reading its clients and its UDP socket, so that what they sent before
+     * the stop is printed: each connection until it has been quiet for a moment or has ended.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     /** The {@link #tlsPort()} that means TLS on the TCP port itself, which then takes TLS clients only. */
     public static final int TLS_ON_TCP_PORT = -1;
 
@@ -80,6 +85,8 @@ public final class ChatServerConfig {
     private final Duration statsInterval;
     private final int maxConnections;
     private final int maxConnectionsPerIp;
+    private final boolean limitLoopback;
+    private final Duration shutdownGrace;
     private final Duration idleTimeout;
     private final int rate;
     private final int burst;
@@ -107,6 +114,8 @@ public final class ChatServerConfig {
         this.statsInterval = b.statsInterval;
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerIp = b.maxConnectionsPerIp;
+        this.limitLoopback = b.limitLoopback;
+        this.shutdownGrace = b.shutdownGrace;
         this.idleTimeout = b.idleTimeout;
         this.rate = b.rate;
         this.burst = b.burst > 0 ? b.burst : Math.max(1, 2 * b.rate);
@@ -206,6 +215,19 @@ public final class ChatServerConfig {
         return maxConnectionsPerIp;
     }
 
+    /**
+     * Whether {@link #maxConnectionsPerIp()} applies to loopback sources too; by default it does not, since
+     * local clients are the operator's own (the total limit still applies to them).
+     */
+    public boolean limitLoopback() {
+        return limitLoopback;
+    }
+
+    /** How long {@link ChatServer#close()} may keep reading what clients sent before it; zero to close at once. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
     /** How long a TCP client may send no message before it is closed; {@link Duration#ZERO} for never. */
     public Duration idleTimeout() {
         return idleTimeout;
@@ -262,6 +284,8 @@ public final class ChatServerConfig {
         private Duration statsInterval = Duration.ZERO;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private boolean limitLoopback;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private int rate = DEFAULT_RATE;
         private int burst;
@@ -376,6 +400,28 @@ public final class ChatServerConfig {
                         "maxConnectionsPerIp: " + maxConnectionsPerIp + " (expected: >= 1)");
             }
             this.maxConnectionsPerIp = maxConnectionsPerIp;
+            return this;
+        }
+
+        /**
+         * Applies {@link #maxConnectionsPerIp} to loopback sources too: for a server behind a local proxy,
+         * where every client arrives from a loopback address. Off by default.
+         */
+        public Builder limitLoopback(boolean limitLoopback) {
+            this.limitLoopback = limitLoopback;
+            return this;
+        }
+
+        /**
+         * How long a stopping server keeps reading each connection (until it has been quiet for a moment or
+         * has ended) and its UDP socket; zero to close at once.
+         */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            requireNonNull(shutdownGrace, "shutdownGrace");
+            if (shutdownGrace.isNegative()) {
+                throw new IllegalArgumentException("shutdownGrace: " + shutdownGrace + " (expected: >= 0)");
+            }
+            this.shutdownGrace = shutdownGrace;
             return this;
         }
 

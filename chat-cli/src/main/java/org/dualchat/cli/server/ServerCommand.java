@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Receive UDP datagrams and TCP lines and print each message on stdout as 'ip : text'.",
-            "Diagnostics go to stderr. Ctrl-C or SIGTERM stops the server after printing everything received."
+            "Diagnostics go to stderr. Ctrl-C or SIGTERM stops the server after printing everything received:"
+                    + " each client is read until it is quiet or --shutdown-grace runs out; a second Ctrl-C stops"
+                    + " at once."
         })
 public final class ServerCommand implements Callable<Integer> {
 
@@ -105,6 +107,17 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Most TCP connections at once from one source IP (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerIp;
 
+    @Option(names = "--limit-loopback",
+            description = "Apply --max-connections-per-ip to loopback sources too (127.0.0.0/8, ::1), as for a"
+                    + " server behind a local proxy. Off by default: local clients count only in --max-connections.")
+    private boolean limitLoopback;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "5",
+            description = "On Ctrl-C or SIGTERM, keep reading each client until it has been quiet for a moment"
+                    + " or has closed, and the UDP socket until it is quiet, for at most this long;"
+                    + " 0 closes at once (default: ${DEFAULT-VALUE}).")
+    private long shutdownGraceSeconds;
+
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Close a TCP client that has sent no message (a whole line, not a byte) for this long;"
                     + " 0 never does (default: ${DEFAULT-VALUE}).")
@@ -147,6 +160,8 @@ public final class ServerCommand implements Callable<Integer> {
         ChatServerConfig config = toConfig();
         MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
         ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
+        // Before any port listens: from the first connection on, a signal stops the server in order.
+        ShutdownSignal signal = ShutdownSignal.install(server::closeNow);
         try {
             server.start();
         } catch (IOException e) {
@@ -159,9 +174,9 @@ public final class ServerCommand implements Callable<Integer> {
         // Where the JVM keeps the signals to itself, the hook still drains; otherwise close() is a no-op there.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dualchat-shutdown"));
         ServerConsole.start(cli.in, config.maxLineLength(), server);
-        ShutdownSignal.install().await();
+        signal.await();
         server.close();
-        return DualchatCli.OK;
+        return signal.exitCode();
     }
 
     private ChatServerConfig toConfig() {
@@ -174,6 +189,7 @@ public final class ServerCommand implements Callable<Integer> {
         checkRange("--client-buffer", clientBuffer, 1024, Integer.MAX_VALUE);
         checkRange("--max-connections", maxConnections, 1, Integer.MAX_VALUE);
         checkRange("--max-connections-per-ip", maxConnectionsPerIp, 1, Integer.MAX_VALUE);
+        checkRange("--shutdown-grace", shutdownGraceSeconds, 0, Duration.ofHours(1).toSeconds());
         checkRange("--idle-timeout", idleTimeoutSeconds, 0, Duration.ofDays(1).toSeconds());
         checkRange("--rate", rate, 0, ChatServerConfig.MAX_RATE);
         if (burst != null) {
@@ -203,6 +219,8 @@ public final class ServerCommand implements Callable<Integer> {
                     .clientBuffer(clientBuffer)
                     .maxConnections(maxConnections)
                     .maxConnectionsPerIp(maxConnectionsPerIp)
+                    .limitLoopback(limitLoopback)
+                    .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
                     .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
                     .rate(rate)
                     .build();
