@@ -386,7 +386,7 @@ class DualchatJarIT {
         } catch (IOException e) {
             assumeTrue(false, "cannot bind 127.0.0.2 here");
         }
-        int[] ports = startServer("--max-connections-per-ip", "1", "--idle-timeout", "1", "--deny", "127.0.0.2/32",
+        int[] ports = startServer("--max-connections-per-ip", "1", "--limit-loopback", "--idle-timeout", "1", "--deny", "127.0.0.2/32",
                 "--rate", "5", "--burst", "2");
         try (Socket first = new Socket("127.0.0.1", ports[1])) {
             first.setSoTimeout((int) WAIT.toMillis());

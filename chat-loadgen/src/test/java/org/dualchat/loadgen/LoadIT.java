@@ -150,7 +150,7 @@ class LoadIT {
     @Test
     void relayNamesAConnectionLimitThatClosedReceivers() throws Exception {
         try (ChatServer limited = new ChatServer(
-                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(3).build(),
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(3).limitLoopback(true).build(),
                 new PrintingSink(new FileOutputStream(dir.resolve("limited.txt").toFile()), MessageFormat.PLAIN))) {
             limited.start();
             LoadSpec spec = spec(limited.tcpAddress().getPort(), 100, 64, 1, 10, Duration.ofSeconds(5),
@@ -158,8 +158,8 @@ class LoadIT {
             assertThatThrownBy(() -> RelayLoad.run(spec, 5, QUIET, WAIT))
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("the server closed ")
-                    .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat allows 64 per source"
-                            + " address by default: --max-connections-per-ip)");
+                    .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat's --max-connections,"
+                            + " or --max-connections-per-ip with --limit-loopback)");
         }
     }
 

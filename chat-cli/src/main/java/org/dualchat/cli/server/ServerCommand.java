@@ -104,7 +104,8 @@ public final class ServerCommand implements Callable<Integer> {
     private int maxConnections;
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "64",
-            description = "Most TCP connections at once from one source IP (default: ${DEFAULT-VALUE}).")
+            description = "Most TCP connections at once from one source IP; loopback sources are exempt unless"
+                    + " --limit-loopback (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerIp;
 
     @Option(names = "--limit-loopback",

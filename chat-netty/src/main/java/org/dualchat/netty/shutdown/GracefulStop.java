@@ -95,7 +95,7 @@ public final class GracefulStop {
         }
         if (left > 0 && !grace.isZero()) {
             logger.warn("{} TCP {} still sending after {}: closed", left, left == 1 ? "client was" : "clients were",
-                    aborted ? "a second signal" : "the grace of " + grace.toMillis() / 1000.0 + " s");
+                    aborted ? "the stop was cut short" : "the grace of " + grace.toMillis() / 1000.0 + " s");
         }
         long giveUp = System.nanoTime() + CLOSE_WAIT.toNanos();
         for (Channel channel : tcp) {

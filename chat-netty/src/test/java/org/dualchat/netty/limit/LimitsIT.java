@@ -87,7 +87,7 @@ class LimitsIT {
 
     @Test
     void oneConnectionTooManyFromOneAddressIsToldWhyClosedAndCounted() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(3));
+        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(3).limitLoopback(true));
         Socket first = connectGreeted("127.0.0.1", server);
         connectGreeted("127.0.0.1", server);
         connectGreeted("127.0.0.1", server);
@@ -161,8 +161,9 @@ class LimitsIT {
     @Test
     void aClientThatTricklesBytesButNeverALineIsClosedLikeASilentOne() throws Exception {
         // The partial-line timeout is longer than the gaps: the trickle never makes a message.
+        // limitLoopback: so that the per-source count tells when the trickler is gone.
         ChatServer server = start(ChatServerConfig.builder().idleTimeout(Duration.ofSeconds(1))
-                .partialLineTimeout(Duration.ofSeconds(5)));
+                .partialLineTimeout(Duration.ofSeconds(5)).limitLoopback(true));
         Socket trickler = connectGreeted("127.0.0.1", server);
         Socket chatty = connectGreeted("127.0.0.2", server);
         OutputStream trickle = trickler.getOutputStream();
