@@ -176,30 +176,43 @@ class ShutdownJarIT {
     @Test
     void datagramsWaitingInTheReceiveBufferAtSigtermArePrinted() throws Exception {
         start("--no-relay", "--udp-rcvbuf", String.valueOf(64 * 1024 * 1024));
+        int warmUp = 10_000;
         int n = 20_000;
-        long kernelDropsBefore = udpReceiveBufferErrors();
+        long kernelDropsBefore;
         try (DatagramChannel udp = DatagramChannel.open()) {
             udp.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), udpPort));
-            // 100,000 a second, in steps of 100 per millisecond.
-            long started = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                udp.write(ByteBuffer.wrap(("datagram " + i).getBytes(UTF_8)));
-                if (i % 100 == 99) {
-                    long due = started + (i + 1) * 10_000L;
-                    while (System.nanoTime() < due) {
-                        LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                }
-            }
+            // A server that has run a while: its receive path compiled, not interpreted.
+            send(udp, "warm-up ", warmUp, 20_000);
+            await(stdout, text -> text.lines().count() >= warmUp);
+            kernelDropsBefore = udpReceiveBufferErrors();
+            send(udp, "datagram ", n, 100_000);
         }
         int exit = sigterm();
         long kernelDrops = udpReceiveBufferErrors() - kernelDropsBefore;
         assertThat(exit).isZero();
-        List<String> printed = printed();
+        List<String> printed = printed().stream().filter(line -> line.startsWith("127.0.0.1 : datagram ")).toList();
+        // RcvbufErrors counts every socket on the machine: other processes' drops may be in it too.
+        assertThat(printed.size() + kernelDrops).as("datagrams printed, plus those the kernel dropped").isGreaterThanOrEqualTo(n);
         assertThat(printed).as("the kernel dropped %d datagrams for a full receive buffer (RcvbufErrors in"
-                + " /proc/net/snmp) on this machine while the test ran", kernelDrops).hasSize(n);
+                + " /proc/net/snmp) before the server could read them: too loaded a machine for 100,000/s?",
+                kernelDrops).hasSize(n);
         assertThat(printed.stream().distinct().count()).isEqualTo(n);
-        assertThat(finalStats()).containsExactly(n, n, 0);
+        assertThat(finalStats()).containsExactly(warmUp + n, warmUp + n, 0);
+    }
+
+    /** Sends {@code n} datagrams at {@code perSecond}, paced every 100. */
+    private static void send(DatagramChannel udp, String prefix, int n, long perSecond) throws IOException {
+        long started = System.nanoTime();
+        long nanosEach = 1_000_000_000L / perSecond;
+        for (int i = 0; i < n; i++) {
+            udp.write(ByteBuffer.wrap((prefix + i).getBytes(UTF_8)));
+            if (i % 100 == 99) {
+                long due = started + (i + 1) * nanosEach;
+                while (System.nanoTime() < due) {
+                    LockSupport.parkNanos(due - System.nanoTime());
+                }
+            }
+        }
     }
 
     @Test
