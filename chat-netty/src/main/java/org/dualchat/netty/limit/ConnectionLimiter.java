@@ -32,7 +32,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(ConnectionLimiter.class);
 
-    static final long LINGER_MILLIS = 1_000;
+    static final long LINGER_MILLIS = 2_000;
     static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf(ConnectionLimiter.class, "refused");
 
     private final ConnectionCounter counter;

@@ -119,8 +119,9 @@ class LocalClientsIT {
     void aRefusedClientThatHasWrittenAlreadyReadsWhyAndAnOrderlyEnd() throws Exception {
         ChatServer server = start(ChatServerConfig.builder().maxConnections(1));
         assertThat(readLine(connect(server).getInputStream())).isEqualTo("Server connected");
-        // Enough that the server cannot have read it all when it refuses: closing on unread input resets.
-        byte[] said = new byte[256 * 1024];
+        // Enough that the client is still writing when it is refused: closing on unread input would reset the
+        // connection, and the client's write would fail before it ever read the line (1 MB: 2 of 20 read it).
+        byte[] said = new byte[1024 * 1024];
         Arrays.fill(said, (byte) 'x');
         said[0] = 'h';
         said[1] = 'i';
