@@ -46,6 +46,7 @@ class DualchatCliTest {
         assertThat(out()).contains("--max-connections", "default: 4096", "--max-connections-per-ip", "default: 64",
                 "--idle-timeout", "default: 300", "--rate", "default: 0", "--burst", "twice --rate", "--allow",
                 "--deny");
+        assertThat(out()).contains("--shutdown-grace", "default: 5", "--limit-loopback");
     }
 
     @Test
@@ -69,6 +70,7 @@ class DualchatCliTest {
             {"--max-connections", "0", "1-2147483647"},
             {"--max-connections-per-ip", "-3", "1-2147483647"},
             {"--idle-timeout", "-5", "0-86400"},
+            {"--shutdown-grace", "-1", "0-3600"},
         };
         for (String[] c : cases) {
             err.reset();

@@ -252,7 +252,7 @@ class DualchatJarIT {
     @Test
     void theLimitFlagsReachTheServer() throws Exception {
         Loopback.assumeManySources();
-        JarProcess server = dualchat.startServer("--max-connections-per-ip", "1", "--idle-timeout", "1",
+        JarProcess server = dualchat.startServer("--max-connections-per-ip", "1", "--limit-loopback", "--idle-timeout", "1",
                 "--deny", "127.0.0.2/32", "--rate", "5", "--burst", "2");
         try (Socket first = new Socket("127.0.0.1", server.tcpPort())) {
             first.setSoTimeout((int) WAIT.toMillis());

@@ -181,8 +181,8 @@ public final class RelayLoad {
             long closed = readerChannels.stream().filter(c -> !c.isActive()).count();
             if (closed > 0) {
                 throw new IOException("the server closed " + closed + " of " + readers.size() + " receiving clients"
-                        + " (a connection limit? dualchat allows 64 per source address by default:"
-                        + " --max-connections-per-ip)");
+                        + " (a connection limit? dualchat's --max-connections,"
+                        + " or --max-connections-per-ip with --limit-loopback)");
             }
             if (System.nanoTime() - giveUp > 0) {
                 throw new IOException("the probe line reached " + (readers.size() - missing) + " of " + readers.size()

@@ -140,15 +140,15 @@ class LoadIT {
 
     @Test
     void relayNamesAConnectionLimitThatClosedReceivers() throws Exception {
-        ChatServer limited = servers.start(config -> config.maxConnectionsPerIp(3),
+        ChatServer limited = servers.start(config -> config.maxConnectionsPerIp(3).limitLoopback(true),
                 new FileOutputStream(dir.resolve("limited.txt").toFile()));
         LoadSpec spec = spec(limited.tcpAddress().getPort(), 100, 64, 1, 10, Duration.ofSeconds(5),
                 TransportType.AUTO, 0);
         assertThatThrownBy(() -> RelayLoad.run(spec, 5, QUIET, WAIT))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("the server closed ")
-                .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat allows 64 per source"
-                        + " address by default: --max-connections-per-ip)");
+                .hasMessageEndingWith(" of 5 receiving clients (a connection limit? dualchat's --max-connections,"
+                        + " or --max-connections-per-ip with --limit-loopback)");
     }
 
     @Test

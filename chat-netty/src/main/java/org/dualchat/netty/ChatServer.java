@@ -24,6 +24,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RecentSources;
 import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.room.Room;
+import org.dualchat.netty.shutdown.GracefulStop;
 import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.StatsReporter;
@@ -68,9 +70,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening UDP, TCP, TLS and chat page channels, and the metrics endpoint: nothing new comes in;</li>
- *   <li>close the TCP and WebSocket clients, and let the event loops run what that queued: each client delivers
- *       its last partial line;</li>
+ *   <li>close the listening TCP, TLS and chat page channels, and the metrics endpoint: no new connection
+ *       comes in;</li>
+ *   <li>within the shutdown grace ({@link GracefulStop}), read each TCP and WebSocket client until it has been
+ *       quiet for a moment or has ended, then tell it {@code * server shutting down} and close it; read the UDP
+ *       socket until it is quiet, then close it: what clients sent before the stop, and the kernel holds, is
+ *       read;</li>
+ *   <li>let the event loops run what the closes queued: each client delivers its last partial line;</li>
  *   <li>wait for the lines that TCP handlers held back while the sink was full;</li>
  *   <li>close the sink, which prints everything it accepted, and log the final counts;</li>
  *   <li>shut the event loop group down.</li>
@@ -94,6 +100,7 @@ public final class ChatServer implements AutoCloseable {
     private final Limits limits;
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
     private final ReportTimer timer = new ReportTimer();
+    private final GracefulStop stop;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -119,6 +126,7 @@ public final class ChatServer implements AutoCloseable {
                 relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
+        this.stop = new GracefulStop(config.listenOptions().shutdownGrace());
     }
 
     /**
@@ -282,28 +290,37 @@ public final class ChatServer implements AutoCloseable {
         return held.count();
     }
 
-    /** Stops the server; every message it accepted is delivered to the sink first. Idempotent. */
+    /**
+     * Stops the server: stops accepting, reads what clients sent before the stop (within the shutdown grace),
+     * delivers every message accepted to the sink, closes it. Idempotent; blocks, so never on an event loop.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        closeAndWait(tcpChannel);
-        closeAndWait(tlsChannel);
-        closeAndWait(httpChannel);
-        closeAndWait(udpChannel);
-        closeAndWait(metricsChannel);
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (clients != null) {
-            clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
-            // A close future completes before channelInactive runs, and channelInactive is where the
-            // framer delivers the last partial line: let every event loop get through its queue first.
-            awaitQueuedTasks();
-        }
         try {
+            if (serving) {
+                GracefulStop.acceptQueued(Arrays.asList(tcpChannel, tlsChannel, httpChannel), clients, group);
+            }
+            closeAndWait(tcpChannel);
+            closeAndWait(tlsChannel);
+            closeAndWait(httpChannel);
+            closeAndWait(metricsChannel);
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (clients != null) {
+                // Connections accepted before the listeners closed are registered, and admitted or refused.
+                awaitQueuedTasks();
+                stop.drain(clients, serving ? udpChannel : null, Limits::isRefused);
+                clients.close().awaitUninterruptibly(DRAIN_TIMEOUT.toMillis());
+                // A close future completes before channelInactive runs, and channelInactive is where the
+                // framer delivers the last partial line: let every event loop get through its queue first.
+                awaitQueuedTasks();
+            }
+            closeAndWait(udpChannel);
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
                 logger.warn("{} TCP messages could not be delivered within {} s",
                         held.count(), DRAIN_TIMEOUT.toSeconds());
@@ -322,6 +339,14 @@ public final class ChatServer implements AutoCloseable {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
         logger.debug("Server stopped");
+    }
+
+    /**
+     * Cuts the shutdown grace short, from any thread: a {@link #close()} under way, or the next one, closes
+     * every connection at once, still printing every message already accepted. Returns at once.
+     */
+    public void closeNow() {
+        stop.abort();
     }
 
     private Bootstrap udpBootstrap(Transport transport) {

@@ -338,6 +338,18 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link ListenOptions.Builder#shutdownGrace}. */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            listen.shutdownGrace(shutdownGrace);
+            return this;
+        }
+
+        /** See {@link LimitOptions.Builder#limitLoopback}. */
+        public Builder limitLoopback(boolean limitLoopback) {
+            limits.limitLoopback(limitLoopback);
+            return this;
+        }
+
         /** See {@link ObservabilityOptions.Builder#metricsPort}. */
         public Builder metricsPort(@Nullable Integer metricsPort) {
             observability.metricsPort(metricsPort);

@@ -3,6 +3,7 @@ package org.dualchat.netty;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import org.dualchat.netty.common.Checks;
 import org.dualchat.netty.common.TransportType;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,16 @@ public final class ListenOptions {
     /** The transport unless told otherwise: native epoll where there is one. */
     public static final TransportType DEFAULT_TRANSPORT = TransportType.AUTO;
 
+    /**
+     * How long a stopping server keeps reading its clients and its UDP socket, so that what they sent before
+     * the stop is printed: each connection until it has been quiet for a moment or has ended.
+     */
+    public static final int DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
+    /** {@link #DEFAULT_SHUTDOWN_GRACE_SECONDS} as a duration. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(DEFAULT_SHUTDOWN_GRACE_SECONDS);
+    /** The longest shutdown grace. */
+    public static final Duration MAX_SHUTDOWN_GRACE = Duration.ofHours(1);
+
     private static final ListenOptions DEFAULTS = builder().build();
 
     private final @Nullable InetAddress bindAddress;
@@ -32,6 +43,7 @@ public final class ListenOptions {
     private final TransportType transport;
     private final int ioThreads;
     private final int udpReceiveBuffer;
+    private final Duration shutdownGrace;
 
     private ListenOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -40,6 +52,7 @@ public final class ListenOptions {
         this.transport = b.transport;
         this.ioThreads = b.ioThreads;
         this.udpReceiveBuffer = b.udpReceiveBuffer;
+        this.shutdownGrace = b.shutdownGrace;
     }
 
     public static Builder builder() {
@@ -54,7 +67,7 @@ public final class ListenOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().bindAddress(bindAddress).udpPort(udpPort).tcpPort(tcpPort).transport(transport)
-                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer);
+                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).shutdownGrace(shutdownGrace);
     }
 
     /** The local address to listen on, or {@code null} for all interfaces, IPv4 and IPv6. */
@@ -83,6 +96,11 @@ public final class ListenOptions {
         return udpReceiveBuffer;
     }
 
+    /** How long {@link ChatServer#close()} may keep reading what clients sent before it; zero to close at once. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
     /** Builds {@link ListenOptions}, checking each value as it is set. */
     public static final class Builder {
 
@@ -92,6 +110,7 @@ public final class ListenOptions {
         private TransportType transport = DEFAULT_TRANSPORT;
         private int ioThreads;
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
+        private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
 
         private Builder() {}
 
@@ -127,6 +146,15 @@ public final class ListenOptions {
         /** The UDP receive buffer to ask of the kernel, in bytes. */
         public Builder udpReceiveBuffer(int udpReceiveBuffer) {
             this.udpReceiveBuffer = Checks.atLeast("udpReceiveBuffer", udpReceiveBuffer, MIN_UDP_RECEIVE_BUFFER);
+            return this;
+        }
+
+        /**
+         * How long a stopping server keeps reading each connection (until it has been quiet for a moment or
+         * has ended) and its UDP socket; zero to close at once.
+         */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = Checks.range("shutdownGrace", shutdownGrace, Duration.ZERO, MAX_SHUTDOWN_GRACE);
             return this;
         }
 

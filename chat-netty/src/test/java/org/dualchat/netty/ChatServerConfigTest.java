@@ -15,6 +15,8 @@ class ChatServerConfigTest {
         ChatServerConfig config = ChatServerConfig.builder().build();
         assertThat(config.maxConnections()).isEqualTo(4096);
         assertThat(config.maxConnectionsPerIp()).isEqualTo(64);
+        assertThat(config.limitOptions().limitLoopback()).as("loopback sources are the operator's own").isFalse();
+        assertThat(config.listenOptions().shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.rate()).as("no limit unless asked").isZero();
         assertThat(config.allow()).isEmpty();
@@ -42,6 +44,8 @@ class ChatServerConfigTest {
         assertThatThrownBy(() -> b.maxConnections(0)).hasMessage("maxConnections: 0 (expected: >= 1)");
         assertThatThrownBy(() -> b.maxConnectionsPerIp(0)).hasMessage("maxConnectionsPerIp: 0 (expected: >= 1)");
         assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1))).hasMessage("idleTimeout: PT-1S (expected: >= 0)");
+        assertThatThrownBy(() -> b.shutdownGrace(Duration.ofSeconds(-1)))
+                .hasMessage("shutdownGrace: PT-1S (expected: >= 0)");
         assertThatThrownBy(() -> b.rate(-1)).hasMessage("rate: -1 (expected: 0-1000000)");
         assertThatThrownBy(() -> b.rate(1_000_001)).hasMessage("rate: 1000001 (expected: 0-1000000)");
         assertThatThrownBy(() -> b.burst(0)).hasMessage("burst: 0 (expected: >= 1)");

@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Receive UDP datagrams and TCP lines and print each message on stdout as 'ip : text'.",
-            "Diagnostics go to stderr. Ctrl-C or SIGTERM stops the server after printing everything received."
+            "Diagnostics go to stderr. Ctrl-C or SIGTERM stops the server after printing everything received:"
+                    + " each client is read until it is quiet or --shutdown-grace runs out; a second Ctrl-C stops"
+                    + " at once."
         })
 public final class ServerCommand implements Callable<Integer> {
 
@@ -109,8 +111,21 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--max-connections-per-ip", paramLabel = "N",
             defaultValue = "" + LimitOptions.DEFAULT_MAX_CONNECTIONS_PER_IP,
-            description = "Most TCP connections at once from one source IP (default: ${DEFAULT-VALUE}).")
+            description = "Most TCP connections at once from one source IP; loopback sources are exempt unless"
+                    + " --limit-loopback (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerIp;
+
+    @Option(names = "--limit-loopback",
+            description = "Apply --max-connections-per-ip to loopback sources too (127.0.0.0/8, ::1), as for a"
+                    + " server behind a local proxy. Off by default: local clients count only in --max-connections.")
+    private boolean limitLoopback;
+
+    @Option(names = "--shutdown-grace", paramLabel = "SECONDS",
+            defaultValue = "" + ListenOptions.DEFAULT_SHUTDOWN_GRACE_SECONDS,
+            description = "On Ctrl-C or SIGTERM, keep reading each client until it has been quiet for a moment"
+                    + " or has closed, and the UDP socket until it is quiet, for at most this long;"
+                    + " 0 closes at once (default: ${DEFAULT-VALUE}).")
+    private long shutdownGraceSeconds;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + LimitOptions.DEFAULT_IDLE_TIMEOUT_SECONDS,
             description = "Close a TCP client that has sent no message (a whole line, not a byte) for this long;"
@@ -157,6 +172,8 @@ public final class ServerCommand implements Callable<Integer> {
         ChatServerConfig config = toConfig();
         MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
         ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
+        // Before any port listens: from the first connection on, a signal stops the server in order.
+        ShutdownSignal signal = ShutdownSignal.install(server::closeNow);
         try {
             server.start();
         } catch (IOException e) {
@@ -169,9 +186,9 @@ public final class ServerCommand implements Callable<Integer> {
         // Where the JVM keeps the signals to itself, the hook still drains; otherwise close() is a no-op there.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dualchat-shutdown"));
         ServerConsole.start(cli.in, config.maxLineLength(), server);
-        ShutdownSignal.install().await();
+        signal.await();
         server.close();
-        return DualchatCli.OK;
+        return signal.exitCode();
     }
 
     // Package-private for tests: the options as a config, without starting anything.
@@ -195,6 +212,9 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--idle-timeout", idleTimeoutSeconds, ChronoUnit.SECONDS,
                 () -> config.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds)));
         values.set("--rate", rate, () -> config.rate(rate));
+        values.set("--limit-loopback", limitLoopback, () -> config.limitLoopback(limitLoopback));
+        values.set("--shutdown-grace", shutdownGraceSeconds, ChronoUnit.SECONDS,
+                () -> config.shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)));
         if (burst != null) {
             values.set("--burst", burst, () -> config.burst(burst));
         }

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.FileOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.dualchat.cli.CliRun;
 import org.dualchat.cli.DualchatCli;
 import org.dualchat.core.MessageFormat;
@@ -109,10 +112,12 @@ class BenchCommandTest {
     @Timeout(30)
     void relayFailsWithOneLineWhenTheServerDoesNotRelay() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Held, not dropped: a collected socket is closed, and the bench would say the server closed it.
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
                     while (true) {
-                        silent.accept();
+                        accepted.add(silent.accept());
                     }
                 } catch (java.io.IOException e) {
                     // closed
@@ -125,6 +130,9 @@ class BenchCommandTest {
             assertThat(exit).isEqualTo(DualchatCli.FAILURE);
             assertThat(cli.err()).isEqualTo("dualchat: the probe line reached 0 of 2 receivers within 10 s: does the"
                     + " server at 127.0.0.1:" + silent.getLocalPort() + " relay TCP lines to the other clients?\n");
+            for (Socket socket : accepted) {
+                socket.close();
+            }
         }
     }
 

@@ -9,20 +9,32 @@ import org.dualchat.netty.stats.ServerStats.Refusal;
 /**
  * Counts the open TCP connections, in all and per source IP, and admits a new one only within both
  * limits. Shared by every event loop of one server. The per-source map holds only sources with an open
- * connection, so it is bounded by the total limit.
+ * connection, so it is bounded by the total limit. Loopback sources are counted in the total only, unless
+ * the per-source limit is asked for them too: on one machine every local client shares one address.
  */
 public final class ConnectionCounter {
 
     private final int maxTotal;
     private final int maxPerSource;
+    private final boolean limitLoopback;
+    /** Refused connections that may wait at once for their client to read why: past this, closed at once. */
+    static final int MAX_LINGERING = 1024;
+
     private final AtomicInteger total = new AtomicInteger();
+    private final AtomicInteger lingering = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perSource = new ConcurrentHashMap<>();
     private final byte[] serverFull;
     private final byte[] sourceFull;
 
     ConnectionCounter(int maxTotal, int maxPerSource) {
+        this(maxTotal, maxPerSource, true);
+    }
+
+    /** @param limitLoopback whether {@code maxPerSource} applies to loopback sources too */
+    ConnectionCounter(int maxTotal, int maxPerSource, boolean limitLoopback) {
         this.maxTotal = maxTotal;
         this.maxPerSource = maxPerSource;
+        this.limitLoopback = limitLoopback;
         this.serverFull = ("Server full: " + maxTotal + " connections, try again later\n")
                 .getBytes(StandardCharsets.UTF_8);
         this.sourceFull = ("Too many connections from your address: " + maxPerSource + " at most\n")
@@ -39,6 +51,9 @@ public final class ConnectionCounter {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             return Refusal.TOTAL_LIMIT;
+        }
+        if (!isLimited(source)) {
+            return null;
         }
         boolean[] full = {false};
         perSource.compute(source, (ip, count) -> {
@@ -58,8 +73,28 @@ public final class ConnectionCounter {
 
     /** Uncounts a connection that {@link #tryOpen} admitted. */
     void closed(InetAddress source) {
-        perSource.computeIfPresent(source, (ip, count) -> count <= 1 ? null : count - 1);
+        if (isLimited(source)) {
+            perSource.computeIfPresent(source, (ip, count) -> count <= 1 ? null : count - 1);
+        }
         total.decrementAndGet();
+    }
+
+    /** Takes one of the {@link #MAX_LINGERING} places for a refused connection; {@code false} if none is free. */
+    boolean tryLinger() {
+        if (lingering.incrementAndGet() > MAX_LINGERING) {
+            lingering.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a place that {@link #tryLinger} took. */
+    void lingerEnded() {
+        lingering.decrementAndGet();
+    }
+
+    private boolean isLimited(InetAddress source) {
+        return limitLoopback || !source.isLoopbackAddress();
     }
 
     /** The open connections now. */

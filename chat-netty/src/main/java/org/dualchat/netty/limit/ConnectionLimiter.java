@@ -1,10 +1,16 @@
 package org.dualchat.netty.limit;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.stats.ServerStats.Refusal;
 import org.dualchat.netty.stats.ServerStats;
@@ -16,15 +22,25 @@ import org.slf4j.LoggerFactory;
  * one line and closes it. A refused connection goes no further: the handlers after this one never see
  * it become active, read from it or go inactive, so it is not greeted, printed or logged one by one
  * (the refusals are counted and summed up once a second instead).
+ *
+ * <p>A refused client may have written already. Closing with its bytes unread would make our kernel
+ * answer with a reset, and a reset makes the client's kernel throw away the refusal line before the
+ * client reads it. So after the line the output is shut down, and what the client sends is read and
+ * discarded until it closes too, or for {@value #LINGER_MILLIS} ms at most.
  */
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(ConnectionLimiter.class);
 
+    static final long LINGER_MILLIS = 2_000;
+    static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf(ConnectionLimiter.class, "refused");
+
     private final ConnectionCounter counter;
     private final ServerStats stats;
     private InetAddress source;
     private boolean admitted;
+    private boolean lingering;
+    private ScheduledFuture<?> lingerEnd;
 
     ConnectionLimiter(ConnectionCounter counter, ServerStats stats) {
         this.counter = counter;
@@ -42,10 +58,24 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             return;
         }
         stats.refuse(refusal);
+        ctx.channel().attr(REFUSED).set(Boolean.TRUE);
         logger.debug("{} refused: {}", ctx.channel(), refusal);
-        // A fresh connection's send buffer is empty: the line goes out in this flush, before the close.
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(counter.message(refusal)), ctx.voidPromise());
-        ctx.close();
+        // A fresh connection's send buffer is empty: the line goes out in this flush.
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(counter.message(refusal))).addListener(f -> linger(ctx));
+    }
+
+    /** Stops writing, and keeps reading (to discard) until the client closes or the linger runs out. */
+    private void linger(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        if (!(channel instanceof DuplexChannel duplex) || !channel.isActive() || !counter.tryLinger()) {
+            ctx.close();
+            return;
+        }
+        lingering = true;
+        duplex.shutdownOutput();
+        lingerEnd = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -68,9 +98,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (admitted) {
             ctx.fireUserEventTriggered(evt);
-        } else {
-            ReferenceCountUtil.release(evt);
+            return;
         }
+        if (evt instanceof ChannelInputShutdownEvent) {
+            // The refused client has closed its side: it has read, or will never read, the line.
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
     }
 
     @Override
@@ -82,6 +116,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (lingering) {
+            lingering = false;
+            lingerEnd.cancel(false);
+            counter.lingerEnded();
+        }
         if (admitted) {
             admitted = false;
             if (source != null) {

@@ -40,6 +40,7 @@ public final class LimitOptions {
 
     private final int maxConnections;
     private final int maxConnectionsPerIp;
+    private final boolean limitLoopback;
     private final Duration idleTimeout;
     private final int rate;
     private final @Nullable Integer burst;
@@ -49,6 +50,7 @@ public final class LimitOptions {
     private LimitOptions(Builder b) {
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerIp = b.maxConnectionsPerIp;
+        this.limitLoopback = b.limitLoopback;
         this.idleTimeout = b.idleTimeout;
         this.rate = b.rate;
         this.burst = b.burst;
@@ -68,7 +70,7 @@ public final class LimitOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         Builder b = new Builder().maxConnections(maxConnections).maxConnectionsPerIp(maxConnectionsPerIp)
-                .idleTimeout(idleTimeout).rate(rate);
+                .limitLoopback(limitLoopback).idleTimeout(idleTimeout).rate(rate);
         b.burst = burst;
         b.allow.addAll(allow);
         b.deny.addAll(deny);
@@ -83,6 +85,14 @@ public final class LimitOptions {
     /** The most TCP connections open at once from one source IP. */
     public int maxConnectionsPerIp() {
         return maxConnectionsPerIp;
+    }
+
+    /**
+     * Whether {@link #maxConnectionsPerIp()} applies to loopback sources too; by default it does not, since
+     * local clients are the operator's own (the total limit still applies to them).
+     */
+    public boolean limitLoopback() {
+        return limitLoopback;
     }
 
     /** How long a TCP client may send no message before it is closed; {@link Duration#ZERO} for never. */
@@ -115,6 +125,7 @@ public final class LimitOptions {
 
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+        private boolean limitLoopback;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private int rate = DEFAULT_RATE;
         private @Nullable Integer burst;
@@ -132,6 +143,15 @@ public final class LimitOptions {
         /** The most TCP connections open at once from one source IP. */
         public Builder maxConnectionsPerIp(int maxConnectionsPerIp) {
             this.maxConnectionsPerIp = Checks.atLeast("maxConnectionsPerIp", maxConnectionsPerIp, 1);
+            return this;
+        }
+
+        /**
+         * Applies {@link #maxConnectionsPerIp} to loopback sources too: for a server behind a local proxy,
+         * where every client arrives from a loopback address. Off by default.
+         */
+        public Builder limitLoopback(boolean limitLoopback) {
+            this.limitLoopback = limitLoopback;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package org.dualchat.netty.limit;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.Ticker;
@@ -37,7 +38,8 @@ public final class Limits {
         this.stats = stats;
         this.access = new AccessList(config.allow(), config.deny());
         this.accessFilter = new AccessFilter(access, stats);
-        this.connections = new ConnectionCounter(config.maxConnections(), config.maxConnectionsPerIp());
+        this.connections = new ConnectionCounter(
+                config.maxConnections(), config.maxConnectionsPerIp(), config.limitLoopback());
         this.rates = config.rate() > 0 ? new RateLimiter(config.rate(), config.burst(), MAX_RATE_SOURCES) : null;
         this.idleTimeout = config.idleTimeout();
         this.maxConnections = config.maxConnections();
@@ -97,6 +99,11 @@ public final class Limits {
     /** The rate limiter for the UDP channel; {@code null} when there is no rate limit. */
     public ChannelHandler newDatagramRateLimiter() {
         return rates == null ? null : new DatagramRateLimiter(rates, stats);
+    }
+
+    /** Whether {@code channel} was refused by the connection limits, and only waits to be closed. */
+    public static boolean isRefused(Channel channel) {
+        return channel.hasAttr(ConnectionLimiter.REFUSED);
     }
 
     public ConnectionCounter connections() {

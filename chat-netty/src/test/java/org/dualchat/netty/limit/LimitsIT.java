@@ -52,7 +52,7 @@ class LimitsIT {
 
     @Test
     void oneConnectionTooManyFromOneAddressIsToldWhyClosedAndCounted() throws Exception {
-        ChatServer server = servers.start(config -> config.maxConnectionsPerIp(3));
+        ChatServer server = servers.start(config -> config.maxConnectionsPerIp(3).limitLoopback(true));
         Socket first = servers.connectGreeted("127.0.0.1", server);
         servers.connectGreeted("127.0.0.1", server);
         servers.connectGreeted("127.0.0.1", server);
@@ -126,8 +126,9 @@ class LimitsIT {
     @Test
     void aClientThatTricklesBytesButNeverALineIsClosedLikeASilentOne() throws Exception {
         // The partial-line timeout is longer than the gaps: the trickle never makes a message.
+        // limitLoopback: so that the per-source count tells when the trickler is gone.
         ChatServer server = servers.start(config -> config.idleTimeout(Duration.ofSeconds(1))
-                .partialLineTimeout(Duration.ofSeconds(5)));
+                .partialLineTimeout(Duration.ofSeconds(5)).limitLoopback(true));
         Socket trickler = servers.connectGreeted("127.0.0.1", server);
         Socket chatty = servers.connectGreeted("127.0.0.2", server);
         OutputStream trickle = trickler.getOutputStream();

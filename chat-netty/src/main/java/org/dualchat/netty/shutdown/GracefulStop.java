@@ -1,0 +1,148 @@
+package org.dualchat.netty.shutdown;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read-out of a stopping server's inputs, once its listeners are closed: each TCP connection is read
+ * until it has been quiet for {@link #QUIET} or has ended, then told {@code * server shutting down} and
+ * closed; the UDP socket is read until quiet, so the datagrams waiting in its receive buffer are taken.
+ * All of it within the grace; what still sends when the grace runs out is closed then.
+ *
+ * <pre>{@code
+ * GracefulStop stop = new GracefulStop(Duration.ofSeconds(5));
+ * stop.drain(clients, udpChannel, channel -> false);  // blocks: never on an event loop
+ * }</pre>
+ *
+ * <p>{@link #abort()}, from any thread, ends the grace at once (a second Ctrl-C).
+ */
+public final class GracefulStop {
+
+    private static final Logger logger = LoggerFactory.getLogger(GracefulStop.class);
+
+    /** How long an input must have had nothing to read to count as done. */
+    public static final Duration QUIET = Duration.ofMillis(250);
+    private static final String NAME = "drain";
+    private static final long POLL_MILLIS = 5;
+    private static final long ACCEPT_PAUSE_MILLIS = 5;
+    private static final int MAX_ACCEPT_ROUNDS = 20;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final Duration grace;
+    private volatile boolean aborted;
+
+    /** @param grace how long to keep reading at most; zero closes at once */
+    public GracefulStop(Duration grace) {
+        this.grace = grace;
+    }
+
+    /** Ends the grace now: a drain in progress, or the next, closes everything at once. Any thread. */
+    public void abort() {
+        aborted = true;
+    }
+
+    /**
+     * Reads the inputs out and closes them; returns once all are closed. Call it on a thread of its own,
+     * never an event loop.
+     *
+     * @param clients the TCP connections; those that {@code skip} matches are left alone
+     * @param udp the UDP channel, or {@code null}
+     */
+    public void drain(Iterable<Channel> clients, Channel udp, Predicate<Channel> skip) throws InterruptedException {
+        List<Channel> tcp = new ArrayList<>();
+        for (Channel channel : clients) {
+            if (channel.isOpen() && !skip.test(channel)) {
+                tcp.add(channel);
+            }
+        }
+        long started = System.nanoTime();
+        long deadline = started + grace.toNanos();
+        if (!grace.isZero() && !aborted) {
+            long quiet = QUIET.toNanos();
+            for (Channel channel : tcp) {
+                channel.pipeline().addFirst(NAME, new QuietWatch(quiet, true));
+            }
+            if (udp != null && udp.isOpen()) {
+                udp.pipeline().addFirst(NAME, new QuietWatch(quiet, false));
+            }
+            while (!aborted && System.nanoTime() - deadline < 0 && !(allClosed(tcp) && (udp == null || !udp.isOpen()))) {
+                Thread.sleep(POLL_MILLIS);
+            }
+        }
+        int left = 0;
+        for (Channel channel : tcp) {
+            if (channel.isActive()) {
+                left++;
+                QuietWatch watch = (QuietWatch) channel.pipeline().get(NAME);
+                if (watch != null) {
+                    channel.eventLoop().execute(() -> watch.closeNow(channel));
+                } else {
+                    QuietWatch.tellAndShutOutput(channel);
+                    channel.close();
+                }
+            }
+        }
+        if (udp != null) {
+            udp.close().awaitUninterruptibly(CLOSE_WAIT.toMillis());
+        }
+        if (left > 0 && !grace.isZero()) {
+            logger.warn("{} TCP {} still sending after {}: closed", left, left == 1 ? "client was" : "clients were",
+                    aborted ? "the stop was cut short" : "the grace of " + grace.toMillis() / 1000.0 + " s");
+        }
+        long giveUp = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Channel channel : tcp) {
+            channel.closeFuture().awaitUninterruptibly(Math.max(0, giveUp - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        logger.debug("Inputs read out in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * Lets each listener accept the connections the kernel has completed for it, before it is closed: closing
+     * a listener resets what waits in its backlog, with whatever those clients wrote. Blocks for a few ms.
+     *
+     * @param listeners the listening channels, not yet closed; {@code null}s are skipped
+     * @param clients the accepted connections, which each accept adds to
+     * @param loops every event loop, whose queues carry the new connections' registration
+     */
+    public static void acceptQueued(List<Channel> listeners, Collection<Channel> clients, Iterable<EventExecutor> loops)
+            throws InterruptedException {
+        for (int round = 0; round < MAX_ACCEPT_ROUNDS; round++) {
+            int before = clients.size();
+            for (Channel listener : listeners) {
+                if (listener != null && listener.isOpen()) {
+                    // A task that runs after a pause runs after the loop has polled its sockets again.
+                    runQueued(listener.eventLoop());
+                    Thread.sleep(ACCEPT_PAUSE_MILLIS);
+                    runQueued(listener.eventLoop());
+                }
+            }
+            for (EventExecutor loop : loops) {
+                runQueued(loop);
+            }
+            if (clients.size() == before) {
+                return;
+            }
+        }
+    }
+
+    private static void runQueued(EventExecutor loop) {
+        loop.submit(() -> { }).awaitUninterruptibly(CLOSE_WAIT.toMillis());
+    }
+
+    private static boolean allClosed(List<Channel> channels) {
+        for (Channel channel : channels) {
+            if (channel.isOpen()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
