@@ -36,7 +36,8 @@ import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.metrics.MetricsServer;
 import org.dualchat.netty.room.RecentSources;
-import org.dualchat.netty.room.Room;
+import org.dualchat.netty.room.ChatRoom;
+import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.tls.HandshakeFailures;
@@ -82,7 +83,7 @@ public final class ChatServer implements AutoCloseable {
     private final DropCounter udpDrops = new DropCounter(
             "UDP messages because the output queue was full", stats, ServerStats.Drop.QUEUE_FULL);
     private final StatsReporter statsReporter;
-    private final Room room;
+    private final ChatRoom room;
     private final Limits limits;
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
 
@@ -107,7 +108,7 @@ public final class ChatServer implements AutoCloseable {
     public ChatServer(ChatServerConfig config, MessageSink sink) {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
-        this.room = !config.relay() ? null : new Room(stats,
+        this.room = !config.relay() ? null : new LocalRoom(stats, config.relayBudget(),
                 config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
         this.statsReporter = new StatsReporter(stats, config.statsInterval());
         this.limits = new Limits(config, stats);
@@ -243,6 +244,11 @@ public final class ChatServer implements AutoCloseable {
     /** The access list, connection counts and rate buckets, for tests to look into. */
     public Limits limits() {
         return limits;
+    }
+
+    /** The room, or {@code null} for a receive-only server; for tests. */
+    ChatRoom room() {
+        return room;
     }
 
     /** TCP lines read but waiting for room in the sink. */

@@ -44,6 +44,9 @@ public final class ChatServerConfig {
      * mark of its outbound buffer (the low one is half of it).
      */
     public static final int DEFAULT_CLIENT_BUFFER = 256 * 1024;
+    /** The smallest {@link Builder#relayBudget}: a few maximal lines. */
+    public static final long MIN_RELAY_BUDGET = 256 * 1024;
+
     /** {@link Builder#metricsPort} for no metrics endpoint, the default. */
     public static final int NO_METRICS = -1;
     /** The most TCP connections open at once. */
@@ -75,6 +78,7 @@ public final class ChatServerConfig {
     private final boolean udpRelay;
     private final Duration udpRelayWindow;
     private final int clientBuffer;
+    private final long relayBudget;
     private final int metricsPort;
     private final InetAddress metricsAddress;
     private final Duration statsInterval;
@@ -102,6 +106,7 @@ public final class ChatServerConfig {
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.relayBudget = b.relayBudget != 0 ? b.relayBudget : defaultRelayBudget(Runtime.getRuntime().maxMemory());
         this.metricsPort = b.metricsPort;
         this.metricsAddress = b.metricsAddress;
         this.statsInterval = b.statsInterval;
@@ -181,6 +186,24 @@ public final class ChatServerConfig {
         return clientBuffer;
     }
 
+    /**
+     * The most bytes of relays waiting anywhere in the room at once (queued for event loops and in clients'
+     * outbound buffers, a batch shared by many clients counted once). When it is spent, TCP senders are
+     * paused and UDP lines are printed but not relayed.
+     */
+    public long relayBudget() {
+        return relayBudget;
+    }
+
+    /**
+     * The relay budget when none is set: a sixteenth of the largest heap, between 1 MiB and 16 MiB. Relays
+     * live in direct memory, which the JVM caps at the heap's size by default; a few MiB keep a busy room
+     * flowing, more only lets a burst wait longer.
+     */
+    static long defaultRelayBudget(long maxHeap) {
+        return Math.max(1L << 20, Math.min(16L << 20, maxHeap / 16));
+    }
+
     /** The port of the HTTP metrics endpoint ({@code /metrics}, {@code /health}); {@link #NO_METRICS} for none. */
     public int metricsPort() {
         return metricsPort;
@@ -257,6 +280,7 @@ public final class ChatServerConfig {
         private boolean udpRelay;
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
+        private long relayBudget;
         private int metricsPort = NO_METRICS;
         private InetAddress metricsAddress;
         private Duration statsInterval = Duration.ZERO;
@@ -432,6 +456,19 @@ public final class ChatServerConfig {
                 throw new IllegalArgumentException("clientBuffer: " + clientBuffer + " (expected: >= 1024)");
             }
             this.clientBuffer = clientBuffer;
+            return this;
+        }
+
+        /**
+         * The most bytes of relays waiting anywhere in the room at once; 0 (the default) for a sixteenth of
+         * the heap, between 1 MiB and 16 MiB.
+         */
+        public Builder relayBudget(long relayBudget) {
+            if (relayBudget != 0 && relayBudget < MIN_RELAY_BUDGET) {
+                throw new IllegalArgumentException("relayBudget: " + relayBudget
+                        + " (expected: 0 for the default, or >= " + MIN_RELAY_BUDGET + ")");
+            }
+            this.relayBudget = relayBudget;
             return this;
         }
 

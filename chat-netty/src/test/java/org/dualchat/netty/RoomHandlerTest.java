@@ -17,19 +17,19 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.room.ChatCommands;
-import org.dualchat.netty.room.Room;
+import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.ControlledSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** TCP clients in a {@link Room}, each an embedded channel: relays, presence and commands. */
+/** TCP clients in a {@link LocalRoom}, each an embedded channel: relays, presence and commands. */
 @Timeout(10)
 class RoomHandlerTest {
 
     private final ServerStats stats = new ServerStats();
-    private final Room room = new Room(stats, null);
+    private final LocalRoom room = new LocalRoom(stats, 16 << 20, null);
     private final ControlledSink sink = ControlledSink.unbounded();
     private final HeldMessages held = new HeldMessages();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -53,8 +53,14 @@ class RoomHandlerTest {
         return ch;
     }
 
-    /** Every line written to {@code ch} so far, once the room's flushes have run. */
-    private static List<String> received(EmbeddedChannel ch) {
+    /**
+     * Every line written to {@code ch} so far, once the room's tasks have run: each loop's batch (a
+     * departed client's loop's too) and then the deliveries it queued on {@code ch}'s loop.
+     */
+    private List<String> received(EmbeddedChannel ch) {
+        for (EmbeddedChannel each : channels) {
+            each.runPendingTasks();
+        }
         ch.runPendingTasks();
         List<String> lines = new ArrayList<>();
         ByteBuf buf;

@@ -24,7 +24,7 @@ import org.dualchat.netty.stats.ServerStats;
  *   <li>{@code dualchat_connections_total} (opened), {@code dualchat_connections_current}</li>
  *   <li>{@code dualchat_connections_refused_total{reason=...}}: one series per {@link ServerStats.Refusal}</li>
  *   <li>{@code dualchat_drops_total{reason=...}}: one series per {@link ServerStats.Drop}</li>
- *   <li>{@code dualchat_relays_sent_total}, {@code dualchat_relays_dropped_total}</li>
+ *   <li>{@code dualchat_relays_sent_total}, {@code dualchat_relays_dropped_total}, {@code dualchat_relays_shed_total}</li>
  * </ul>
  *
  * <p>A reason label is the reason's name in lower case ({@code rate_limit}, {@code queue_full}); a reason
@@ -78,6 +78,8 @@ final class ServerMetrics implements MeterBinder {
         counter(registry, "dualchat.relays.sent", "Messages written to receiving clients", ServerStats::relaysSent);
         counter(registry, "dualchat.relays.dropped", "Messages a receiving client missed, over its outbound limit",
                 ServerStats::relaysDropped);
+        counter(registry, "dualchat.relays.shed", "UDP messages printed but not relayed: the relay budget was spent",
+                ServerStats::relaysShed);
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<ServerStats> f) {

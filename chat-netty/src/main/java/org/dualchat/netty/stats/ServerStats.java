@@ -48,6 +48,7 @@ public final class ServerStats {
     private final LongAdder connectionsClosed = new LongAdder();
     private final LongAdder relaysSent = new LongAdder();
     private final LongAdder relaysDropped = new LongAdder();
+    private final LongAdder relaysShed = new LongAdder();
     private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final Map<Drop, LongAdder> drops = counters(Drop.class);
     private final Map<Refusal, LongAdder> refusals = counters(Refusal.class);
@@ -103,6 +104,26 @@ public final class ServerStats {
     /** A message one receiving client did not get because it was over its outbound limit. */
     public void relayDropped() {
         relaysDropped.increment();
+    }
+
+    /** {@code n} relays written to receiving clients at once (one batch). */
+    public void relaysSent(long n) {
+        relaysSent.add(n);
+    }
+
+    /** {@code n} relays a receiving client missed at once (one batch). */
+    public void relaysDropped(long n) {
+        relaysDropped.add(n);
+    }
+
+    /** A UDP message not relayed at all because the room's relay budget was spent. */
+    public void relayShed() {
+        relaysShed.increment();
+    }
+
+    /** UDP messages printed but not relayed because the room's relay budget was spent. */
+    public long relaysShed() {
+        return relaysShed.sum();
     }
 
     /** A TLS client that did not complete its handshake: not TLS, a refused certificate, a timeout. */
