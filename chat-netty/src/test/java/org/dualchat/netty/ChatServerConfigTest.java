@@ -49,4 +49,16 @@ class ChatServerConfigTest {
                 "allow: 10.0.0.0/33 (expected: an IP address or a CIDR block, such as 192.0.2.0/24 or 2001:db8::/32)");
         assertThatThrownBy(() -> b.deny(null)).isInstanceOf(NullPointerException.class).hasMessage("deny");
     }
+
+    @Test
+    void theRelayBudgetIsSizedFromTheHeapUnlessSet() {
+        assertThat(ChatServerConfig.defaultRelayBudget(64L << 20)).as("-Xmx64m").isEqualTo(4L << 20);
+        assertThat(ChatServerConfig.defaultRelayBudget(8L << 20)).as("at least 1 MiB").isEqualTo(1L << 20);
+        assertThat(ChatServerConfig.defaultRelayBudget(8L << 30)).as("at most 16 MiB").isEqualTo(16L << 20);
+        assertThat(ChatServerConfig.builder().build().relayBudget())
+                .isEqualTo(ChatServerConfig.defaultRelayBudget(Runtime.getRuntime().maxMemory()));
+        assertThat(ChatServerConfig.builder().relayBudget(1L << 20).build().relayBudget()).isEqualTo(1L << 20);
+        assertThatThrownBy(() -> ChatServerConfig.builder().relayBudget(1000))
+                .hasMessage("relayBudget: 1000 (expected: 0 for the default, or >= 262144)");
+    }
 }

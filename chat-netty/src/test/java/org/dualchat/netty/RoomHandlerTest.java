@@ -20,6 +20,7 @@ import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.ControlledSink;
+import org.dualchat.netty.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -231,6 +232,33 @@ class RoomHandlerTest {
 
         room.relay(new ChatMessage(Protocol.UDP, "127.0.0.1", 5000, "after"), null, null);
         assertThat(received(slow)).as("told once").containsExactly("127.0.0.1 : after");
+    }
+
+    @Test
+    void aMemberWhoseChannelFailsIsClosedWithOneWarningAndTheOthersStillReceive() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel broken = client("127.0.0.1", 40002);
+        EmbeddedChannel bob = client("127.0.0.1", 40003);
+        received(alice);
+        received(broken);
+        received(bob);
+        broken.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                throw new IllegalStateException("a bug in a handler");
+            }
+        });
+        try (LogCapture log = LogCapture.start()) {
+            alice.writeInbound("hello");
+            received(broken);
+            assertThat(received(bob)).containsExactlyInAnyOrder("127.0.0.1 : hello", "* 127.0.0.1:40002 left");
+            assertThat(broken.isOpen()).isFalse();
+            assertThat(log.warnings()).hasSize(1);
+            assertThat(log.warnings().get(0)).contains("unexpected error");
+        }
+        alice.writeInbound("still here");
+        assertThat(received(bob)).containsExactly("127.0.0.1 : still here");
     }
 
     @Test

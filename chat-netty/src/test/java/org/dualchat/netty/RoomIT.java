@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +181,41 @@ class RoomIT {
             assertThat(line).isEqualTo("127.0.0.1 : m " + next + pad);
         }
         return count;
+    }
+
+    @Test
+    void whileTheBudgetIsSpentUdpLinesArePrintedButNotRelayedAndAStuckMemberIsClosed() throws Exception {
+        ChatServer server = start(ChatServerConfig.builder().relayBudget(ChatServerConfig.MIN_RELAY_BUDGET));
+        RelayBudget budget = ((LocalRoom) server.room()).budget();
+        Client stuck = join(server);
+        stuck.socket.setReceiveBufferSize(4096);
+        Client sender = join(server);
+        int messages = 40_000;
+        String pad = " " + "z".repeat(150);
+        // 6 MB, more than the kernel's socket buffers take: then the stuck client pins its own limit
+        // (256 KiB) of relays, as much as the whole budget.
+        sender.out.write(lines(0, messages, pad).getBytes(UTF_8));
+        sender.out.flush();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (budget.waits() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(budget.waits()).as("the sender was paused").isPositive();
+
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] data = "over udp while the budget is spent".getBytes(UTF_8);
+            udp.send(new DatagramPacket(data, data.length, InetAddress.getLoopbackAddress(),
+                    server.udpAddress().getPort()));
+        }
+        assertThat(printed.await(messages + 1, WAIT)).as("every line printed, the UDP one too").isEqualTo(messages + 1);
+        assertThat(server.stats().relaysShed()).as("the UDP line was not relayed").isEqualTo(1);
+
+        // The stuck client was closed (it held the budget), and the room flows again.
+        Client late = join(server);
+        sender.send("after");
+        assertThat(late.readMessage()).isEqualTo("127.0.0.1 : after");
+        assertThat(stuck.socket.getInputStream().skip(Long.MAX_VALUE)).isPositive();
+        assertThat(stuck.socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
     }
 
     @Test

@@ -96,6 +96,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
     private int clientBuffer;
 
+    @Option(names = "--relay-budget", paramLabel = "BYTES", defaultValue = "0",
+            description = "Relay bytes that may wait in the whole room at once (queued and in clients' buffers);"
+                    + " when spent, TCP senders are paused (nothing lost) and UDP lines are printed but not"
+                    + " relayed. 0: a sixteenth of the heap, 1-16 MiB (default: ${DEFAULT-VALUE}).")
+    private long relayBudget;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
             description = "Most TCP connections at once; one more is told 'Server full' and closed"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -172,6 +178,9 @@ public final class ServerCommand implements Callable<Integer> {
         checkRange("--udp-rcvbuf", udpReceiveBuffer, 1024, Integer.MAX_VALUE);
         checkRange("--udp-relay-window", udpRelayWindowMinutes, 1, Duration.ofDays(1).toMinutes());
         checkRange("--client-buffer", clientBuffer, 1024, Integer.MAX_VALUE);
+        if (relayBudget != 0) {
+            checkRange("--relay-budget", relayBudget, ChatServerConfig.MIN_RELAY_BUDGET, Long.MAX_VALUE);
+        }
         checkRange("--max-connections", maxConnections, 1, Integer.MAX_VALUE);
         checkRange("--max-connections-per-ip", maxConnectionsPerIp, 1, Integer.MAX_VALUE);
         checkRange("--idle-timeout", idleTimeoutSeconds, 0, Duration.ofDays(1).toSeconds());
@@ -201,6 +210,7 @@ public final class ServerCommand implements Callable<Integer> {
                     .udpRelay(udpRelay)
                     .udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes))
                     .clientBuffer(clientBuffer)
+                    .relayBudget(relayBudget)
                     .maxConnections(maxConnections)
                     .maxConnectionsPerIp(maxConnectionsPerIp)
                     .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
