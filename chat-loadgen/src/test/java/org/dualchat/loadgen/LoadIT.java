@@ -148,6 +148,28 @@ class LoadIT {
     }
 
     @Test
+    void relayWithTalkersAndIdleClientsReadsTheServersPeakMemory() throws Exception {
+        try (ChatServer relaying = new ChatServer(
+                ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(100).metricsPort(0).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("talkers.txt").toFile()), MessageFormat.PLAIN))) {
+            relaying.start();
+            LoadSpec spec = spec(relaying.tcpAddress().getPort(), 2_000, 64, 10, 1_000, Duration.ofSeconds(30),
+                    TransportType.AUTO, 0);
+            LoadResult result = RelayLoad.run(spec, 5, 10, QUIET, WAIT);
+
+            assertThat(result.sent()).isEqualTo(1_000);
+            // Each receiver gets every talker's lines; the idle clients hold up nobody.
+            assertThat(result.received()).isEqualTo(1_000 * 5);
+            java.util.Map<String, Long> server = ServerReadings.read(java.net.URI.create(
+                    "http://127.0.0.1:" + relaying.metricsAddress().getPort() + "/metrics"));
+            assertThat(server.get("relays_sent")).as("to the receivers and the other talkers").isGreaterThanOrEqualTo(1_000L * 5);
+            if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status"))) {
+                assertThat(server.get("peak_rss_bytes")).isGreaterThan(10_000_000L);
+            }
+        }
+    }
+
+    @Test
     void relayNamesAConnectionLimitThatClosedReceivers() throws Exception {
         try (ChatServer limited = new ChatServer(
                 ChatServerConfig.builder().udpPort(0).tcpPort(0).maxConnectionsPerIp(3).build(),
