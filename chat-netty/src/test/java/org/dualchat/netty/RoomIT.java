@@ -123,6 +123,13 @@ class RoomIT {
         // At most 4 loops; a batch is a read's worth of lines, dozens to hundreds of them.
         assertThat(deliveries).as("tasks on event loops").isLessThan(4L * messages / 10);
         assertThat(flushes / receivers).as("flushes per member").isLessThan(messages / 10);
+        // Every batch was written out: the budget has it all back.
+        RelayBudget budget = room.budget();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (budget.used() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(budget.used()).as("relay bytes still charged").isZero();
     }
 
     private static int readInOrder(Client client, int count) throws IOException {
@@ -202,13 +209,24 @@ class RoomIT {
         }
         assertThat(budget.waits()).as("the sender was paused").isPositive();
 
+        // Datagrams sent while the budget is seen spent, until one is shed (the budget may open briefly
+        // as relays drain before the stuck client pins it for good).
+        int datagrams = 0;
         try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             byte[] data = "over udp while the budget is spent".getBytes(UTF_8);
-            udp.send(new DatagramPacket(data, data.length, InetAddress.getLoopbackAddress(),
-                    server.udpAddress().getPort()));
+            deadline = System.nanoTime() + WAIT.toNanos();
+            while (server.stats().relaysShed() == 0 && System.nanoTime() < deadline) {
+                if (!budget.isOpen()) {
+                    udp.send(new DatagramPacket(data, data.length, InetAddress.getLoopbackAddress(),
+                            server.udpAddress().getPort()));
+                    datagrams++;
+                }
+                Thread.sleep(20);
+            }
         }
-        assertThat(printed.await(messages + 1, WAIT)).as("every line printed, the UDP one too").isEqualTo(messages + 1);
-        assertThat(server.stats().relaysShed()).as("the UDP line was not relayed").isEqualTo(1);
+        assertThat(server.stats().relaysShed()).as("a UDP line was not relayed").isPositive();
+        assertThat(printed.await(messages + datagrams, WAIT)).as("every line printed, the UDP ones too")
+                .isEqualTo(messages + datagrams);
 
         // The stuck client was closed (it held the budget), and the room flows again.
         Client late = join(server);

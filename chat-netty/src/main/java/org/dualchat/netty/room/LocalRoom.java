@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Memory is bounded twice: a client whose outbound buffer is over its limit misses relays (counted,
  * and told once it reads again); and every batch counts against one {@link RelayBudget} until the last
  * receiver has written it out. While the budget is spent, TCP senders wait (their lines held, their
- * reads paused), UDP lines are printed but not relayed (counted), and members that have not read for
- * a few seconds are closed, since the room waits for the relays they hold.
+ * reads paused), UDP lines are printed but not relayed (counted), and members that have read nothing
+ * for a few seconds are closed, since the room waits for the relays they hold.
  *
  * <p>Presence: up to {@link #DEFAULT_PRESENCE_THRESHOLD} members each join, leave and nick change is
  * told to the others at once. In a larger room, joins and leaves are told in one summary line every
@@ -391,7 +391,7 @@ public final class LocalRoom implements ChatRoom {
     }
 
     void closeStuck(Member member) {
-        logger.warn("{} closed: it has not read for {} s while the room's relay budget ({} bytes) is spent",
+        logger.warn("{} closed: it has read nothing for {} s while the room's relay budget ({} bytes) is spent",
                 member.channel, STUCK_STRIKES * STUCK_CHECK_MILLIS / 1000, budget.limit());
         member.channel.close();
     }

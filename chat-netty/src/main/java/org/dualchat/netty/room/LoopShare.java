@@ -1,6 +1,7 @@
 package org.dualchat.netty.room;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,16 +106,20 @@ final class LoopShare {
 
     /**
      * Closes the members that have not read for {@code strikes} checks in a row while the budget was
-     * spent: they hold relays the whole room waits for.
+     * spent: relays wait in their outbound buffers and those did not shrink since the last check. They
+     * hold relays the whole room waits for, whether or not they are over their own limit yet.
      */
     void closeStuck(int strikes) {
         for (int i = 0; i < members.size(); i++) {
             Member member = members.get(i);
-            if (member.channel.isWritable()) {
+            ChannelOutboundBuffer out = member.channel.unsafe().outboundBuffer();
+            long pending = out == null ? 0 : out.totalPendingWriteBytes();
+            if (pending == 0 || pending < member.lastPending) {
                 member.stuckChecks = 0;
             } else if (++member.stuckChecks >= strikes) {
                 room.closeStuck(member);
             }
+            member.lastPending = pending;
         }
     }
 
@@ -122,6 +127,7 @@ final class LoopShare {
     void clearStrikes() {
         for (int i = 0; i < members.size(); i++) {
             members.get(i).stuckChecks = 0;
+            members.get(i).lastPending = 0;
         }
     }
 }
