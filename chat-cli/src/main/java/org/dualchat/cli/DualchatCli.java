@@ -77,6 +77,8 @@ public final class DualchatCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Netty hands a channel's or the room's OutOfMemoryError to this handler too (Failures.escalate).
+        Thread.setDefaultUncaughtExceptionHandler(new FatalErrorHandler(System.err, Runtime.getRuntime()::halt));
         // Raw stdout: the sink buffers and encodes on its own, with no PrintStream lock in the way.
         // System.console() is there only when both stdin and stdout are a terminal.
         DualchatCli cli = new DualchatCli(

@@ -57,11 +57,25 @@ public final class RelayLoad {
      */
     public static LoadResult run(LoadSpec spec, int receivers, Duration quiet, Duration maxWait)
             throws IOException, InterruptedException {
-        return run(spec, receivers, quiet, maxWait, PROBE_TIMEOUT);
+        return run(spec, receivers, 0, quiet, maxWait, PROBE_TIMEOUT);
+    }
+
+    /**
+     * As {@link #run(LoadSpec, int, Duration, Duration)}, with {@code idle} more clients that connect first
+     * and never read a byte: what a room must survive without stalling or growing.
+     */
+    public static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait)
+            throws IOException, InterruptedException {
+        return run(spec, receivers, idle, quiet, maxWait, PROBE_TIMEOUT);
     }
 
     static LoadResult run(LoadSpec spec, int receivers, Duration quiet, Duration maxWait, Duration probeTimeout)
             throws IOException, InterruptedException {
+        return run(spec, receivers, 0, quiet, maxWait, probeTimeout);
+    }
+
+    private static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
+            Duration probeTimeout) throws IOException, InterruptedException {
         if (receivers < 1 || receivers > LoadSpec.MAX_CONNECTIONS) {
             throw new IllegalArgumentException(
                     "receivers: " + receivers + " (expected: 1-" + LoadSpec.MAX_CONNECTIONS + ")");
@@ -73,6 +87,13 @@ public final class RelayLoad {
         List<Channel> channels = new ArrayList<>();
         long origin = System.nanoTime();
         try {
+            if (idle > 0) {
+                for (Channel channel : connect(group, transport, target, idle)) {
+                    // Never reads: the server's writes to it fill its socket, then its outbound buffer.
+                    channel.config().setAutoRead(false);
+                    channels.add(channel);
+                }
+            }
             List<RelayReceiver> readers = new ArrayList<>();
             List<Channel> readerChannels = new ArrayList<>();
             for (Channel channel : connect(group, transport, target, receivers)) {

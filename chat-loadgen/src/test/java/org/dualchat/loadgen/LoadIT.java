@@ -7,11 +7,13 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.testing.ServerExtension;
@@ -136,6 +138,26 @@ class LoadIT {
         assertThat(result.sent()).isEqualTo(500);
         assertThat(result.received()).isEqualTo(500 * 20);
         assertThat(result.latency().count()).isEqualTo(500 * 20);
+    }
+
+    @Test
+    void relayWithTalkersAndIdleClientsReadsTheServersPeakMemory() throws Exception {
+        ChatServer relaying = servers.start(config -> config.maxConnectionsPerIp(100).metricsPort(0),
+                new FileOutputStream(dir.resolve("talkers.txt").toFile()));
+        LoadSpec spec = spec(relaying.tcpAddress().getPort(), 2_000, 64, 10, 1_000, Duration.ofSeconds(30),
+                TransportType.AUTO, 0);
+        LoadResult result = RelayLoad.run(spec, 5, 10, QUIET, WAIT);
+
+        assertThat(result.sent()).isEqualTo(1_000);
+        // Each receiver gets every talker's lines; the idle clients hold up nobody.
+        assertThat(result.received()).isEqualTo(1_000 * 5);
+        Map<String, Long> server = ServerReadings.read(
+                URI.create("http://127.0.0.1:" + relaying.metricsAddress().getPort() + "/metrics"));
+        assertThat(server.get("relays_sent")).as("to the receivers and the other talkers")
+                .isGreaterThanOrEqualTo(1_000L * 5);
+        if (Files.isReadable(Path.of("/proc/self/status"))) {
+            assertThat(server.get("peak_rss_bytes")).isGreaterThan(10_000_000L);
+        }
     }
 
     @Test

@@ -38,9 +38,10 @@ import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.metrics.MetricsServer;
 import org.dualchat.netty.metrics.ObservabilityOptions;
+import org.dualchat.netty.room.ChatRoom;
+import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.room.RecentSources;
 import org.dualchat.netty.room.RelayOptions;
-import org.dualchat.netty.room.Room;
 import org.dualchat.netty.shutdown.GracefulStop;
 import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
@@ -96,7 +97,7 @@ public final class ChatServer implements AutoCloseable {
     private final DropCounter udpDrops = new DropCounter(
             "UDP messages because the output queue was full", stats, ServerStats.Drop.QUEUE_FULL);
     private final StatsReporter statsReporter;
-    private final Room room;
+    private final ChatRoom room;
     private final Limits limits;
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
     private final ReportTimer timer = new ReportTimer();
@@ -122,7 +123,7 @@ public final class ChatServer implements AutoCloseable {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
         RelayOptions relay = config.relayOptions();
-        this.room = !relay.relay() ? null : new Room(stats,
+        this.room = !relay.relay() ? null : new LocalRoom(stats, relay.relayBudget(),
                 relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
@@ -283,6 +284,11 @@ public final class ChatServer implements AutoCloseable {
     /** The access list, connection counts and rate buckets, for tests to look into. */
     public Limits limits() {
         return limits;
+    }
+
+    /** The room, or {@code null} for a receive-only server; for tests. */
+    ChatRoom room() {
+        return room;
     }
 
     /** TCP lines read but waiting for room in the sink. */

@@ -338,6 +338,12 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link RelayOptions.Builder#relayBudget}. */
+        public Builder relayBudget(long relayBudget) {
+            relay.relayBudget(relayBudget);
+            return this;
+        }
+
         /** See {@link ListenOptions.Builder#shutdownGrace}. */
         public Builder shutdownGrace(Duration shutdownGrace) {
             listen.shutdownGrace(shutdownGrace);

@@ -10,7 +10,7 @@ import org.dualchat.netty.codec.LineFramer;
 import org.dualchat.netty.codec.Utf8LineDecoder;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.limit.Limits;
-import org.dualchat.netty.room.Room;
+import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.TcpTrafficCounter;
 import org.dualchat.netty.tls.TlsStage;
@@ -29,14 +29,14 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
     private final Limits limits;
     private final byte[] greeting;
     private final TlsStage tls;
-    private final Room room;
+    private final ChatRoom room;
 
     /**
      * @param tls the TLS to put in front of the framing, or {@code null} for plain TCP
      * @param room the chat room, or {@code null} for a receive-only server
      */
     TcpChannelInitializer(FramingOptions config, MessageSink sink, ChannelGroup clients, HeldMessages held,
-            ServerStats stats, Limits limits, TlsStage tls, Room room) {
+            ServerStats stats, Limits limits, TlsStage tls, ChatRoom room) {
         this.config = config;
         this.tls = tls;
         this.sink = sink;

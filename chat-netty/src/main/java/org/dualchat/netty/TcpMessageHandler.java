@@ -15,17 +15,18 @@ import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
 import org.dualchat.core.TextSafety;
 import org.dualchat.netty.common.Addresses;
+import org.dualchat.netty.common.Failures;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.common.SinkFeeder;
 import org.dualchat.netty.room.ChatCommands;
+import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.room.Member;
-import org.dualchat.netty.room.Room;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Greets a TCP client and hands each of its lines to the sink, pausing reads from the client while the
- * sink is full, so that nothing the server has read is ever dropped. With a {@link Room}, the client
+ * sink is full, so that nothing the server has read is ever dropped. With a {@link ChatRoom}, the client
  * takes part in the chat: it joins and leaves with notices to the others, each line the sink accepts is
  * relayed to them, and {@link ChatCommands commands} are answered instead of printed.
  */
@@ -36,7 +37,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private final MessageSink sink;
     private final byte[] greeting;
     private final HeldMessages held;
-    private final Room room;
+    private final ChatRoom room;
     private SinkFeeder feeder;
     private Member member;
     private String quitReason;
@@ -44,7 +45,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private int port;
 
     /** @param room the room to take part in, or {@code null} for a receive-only server */
-    public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, Room room) {
+    public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, ChatRoom room) {
         this.sink = sink;
         this.greeting = greeting;
         this.held = held;
@@ -55,7 +56,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         feeder = room == null
                 ? new SinkFeeder(ctx, sink, held)
-                : new SinkFeeder(ctx, sink, held, message -> room.relay(message, member, null));
+                : new SinkFeeder(ctx, sink, held, message -> room.relay(message, member, null), room.gate());
     }
 
     @Override
@@ -180,7 +181,9 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (Failures.isFatal(cause)) {
+            Failures.escalate(cause);
+        } else if (cause instanceof IOException) {
             // Reset by peer, broken pipe: the ordinary ways a client goes away.
             logger.debug("{} I/O error, closing: {}", ctx.channel(), cause.toString());
         } else {

@@ -6,7 +6,7 @@ import org.dualchat.core.MessageSink;
 import org.dualchat.netty.codec.DatagramLineDecoder;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
-import org.dualchat.netty.room.Room;
+import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.UdpTrafficCounter;
 
@@ -18,9 +18,9 @@ final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {
     private final ServerStats stats;
     private final DatagramLineDecoder decoder;
     private final Limits limits;
-    private final Room room;
+    private final ChatRoom room;
 
-    UdpChannelInitializer(MessageSink sink, DropCounter dropped, ServerStats stats, Limits limits, Room room) {
+    UdpChannelInitializer(MessageSink sink, DropCounter dropped, ServerStats stats, Limits limits, ChatRoom room) {
         this.sink = sink;
         this.dropped = dropped;
         this.stats = stats;

@@ -6,9 +6,10 @@ import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
+import org.dualchat.netty.common.Failures;
 import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.room.RecentSources;
-import org.dualchat.netty.room.Room;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +23,14 @@ final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
 
     private final MessageSink sink;
     private final DropCounter dropped;
-    private final Room room;
+    private final ChatRoom room;
 
     UdpMessageHandler(MessageSink sink, DropCounter dropped) {
         this(sink, dropped, null);
     }
 
     /** @param room where accepted messages are relayed, or {@code null} for a receive-only server */
-    UdpMessageHandler(MessageSink sink, DropCounter dropped, Room room) {
+    UdpMessageHandler(MessageSink sink, DropCounter dropped, ChatRoom room) {
         this.sink = sink;
         this.dropped = dropped;
         this.room = room;
@@ -56,6 +57,10 @@ final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (Failures.isFatal(cause)) {
+            Failures.escalate(cause);
+            return;
+        }
         // One bad datagram or a transient socket error must not take the UDP port down.
         logger.warn("{} error while receiving, still serving: {}", ctx.channel(), cause.toString());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.dualchat.netty.room.RelayOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,5 +70,17 @@ class ChatServerConfigTest {
         assertThatThrownBy(() -> b.httpAllowOrigin("chat.example.org"))
                 .hasMessage("httpAllowOrigin: chat.example.org (expected: http(s)://host[:port], or *)");
         assertThatThrownBy(() -> b.httpAllowOrigin(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void theRelayBudgetIsSizedFromTheHeapUnlessSet() {
+        assertThat(RelayOptions.defaultRelayBudget(64L << 20)).as("-Xmx64m").isEqualTo(4L << 20);
+        assertThat(RelayOptions.defaultRelayBudget(8L << 20)).as("at least 1 MiB").isEqualTo(1L << 20);
+        assertThat(RelayOptions.defaultRelayBudget(8L << 30)).as("at most 16 MiB").isEqualTo(16L << 20);
+        assertThat(ChatServerConfig.builder().build().relayOptions().relayBudget())
+                .isEqualTo(RelayOptions.defaultRelayBudget(Runtime.getRuntime().maxMemory()));
+        assertThat(ChatServerConfig.builder().relayBudget(1L << 20).build().relayOptions().relayBudget()).isEqualTo(1L << 20);
+        assertThatThrownBy(() -> ChatServerConfig.builder().relayBudget(1000))
+                .hasMessage("relayBudget: 1000 (expected: 0 for the default, or >= 262144)");
     }
 }

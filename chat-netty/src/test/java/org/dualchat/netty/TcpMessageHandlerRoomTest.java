@@ -17,19 +17,20 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.room.ChatCommands;
-import org.dualchat.netty.room.Room;
+import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.ControlledSink;
+import org.dualchat.netty.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link TcpMessageHandler} in a {@link Room}, an embedded channel per client: relays, presence, commands. */
+/** {@link TcpMessageHandler} in a {@link LocalRoom}, an embedded channel per client: relays, presence, commands. */
 @Timeout(10)
 class TcpMessageHandlerRoomTest {
 
     private final ServerStats stats = new ServerStats();
-    private final Room room = new Room(stats, null);
+    private final LocalRoom room = new LocalRoom(stats, 16 << 20, null);
     private final ControlledSink sink = ControlledSink.unbounded();
     private final HeldMessages held = new HeldMessages();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -53,8 +54,14 @@ class TcpMessageHandlerRoomTest {
         return ch;
     }
 
-    /** Every line written to {@code ch} so far, once the room's flushes have run. */
-    private static List<String> received(EmbeddedChannel ch) {
+    /**
+     * Every line written to {@code ch} so far, once the room's tasks have run: each loop's batch (a
+     * departed client's loop's too) and then the deliveries it queued on {@code ch}'s loop.
+     */
+    private List<String> received(EmbeddedChannel ch) {
+        for (EmbeddedChannel each : channels) {
+            each.runPendingTasks();
+        }
         ch.runPendingTasks();
         List<String> lines = new ArrayList<>();
         ByteBuf buf;
@@ -225,6 +232,33 @@ class TcpMessageHandlerRoomTest {
 
         room.relay(new ChatMessage(Protocol.UDP, "127.0.0.1", 5000, "after"), null, null);
         assertThat(received(slow)).as("told once").containsExactly("127.0.0.1 : after");
+    }
+
+    @Test
+    void aMemberWhoseChannelFailsIsClosedWithOneWarningAndTheOthersStillReceive() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel broken = client("127.0.0.1", 40002);
+        EmbeddedChannel bob = client("127.0.0.1", 40003);
+        received(alice);
+        received(broken);
+        received(bob);
+        broken.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                throw new IllegalStateException("a bug in a handler");
+            }
+        });
+        try (LogCapture log = LogCapture.start()) {
+            alice.writeInbound("hello");
+            received(broken);
+            assertThat(received(bob)).containsExactlyInAnyOrder("127.0.0.1 : hello", "* 127.0.0.1:40002 left");
+            assertThat(broken.isOpen()).isFalse();
+            assertThat(log.warnings()).hasSize(1);
+            assertThat(log.warnings().get(0)).contains("unexpected error");
+        }
+        alice.writeInbound("still here");
+        assertThat(received(bob)).containsExactly("127.0.0.1 : still here");
     }
 
     @Test

@@ -1,10 +1,16 @@
 package org.dualchat.cli.bench;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dualchat.cli.DualchatCli;
 import org.dualchat.loadgen.LoadResult;
 import org.dualchat.loadgen.LoadSpec;
 import org.dualchat.loadgen.RelayLoad;
+import org.dualchat.loadgen.ServerReadings;
 import org.dualchat.netty.ChatServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +47,8 @@ final class BenchRelayCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private long rate;
 
-    @Option(names = {"-c", "--senders"}, paramLabel = "N", defaultValue = "1",
-            description = "Sending clients (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-c", "--senders", "--talkers"}, paramLabel = "N", defaultValue = "1",
+            description = "Sending clients, the talkers; the rate is shared among them (default: ${DEFAULT-VALUE}).")
     private int senders;
 
     @Option(names = {"-R", "--receivers"}, paramLabel = "N", defaultValue = "100",
@@ -53,6 +59,15 @@ final class BenchRelayCommand implements Callable<Integer> {
             description = "Messages to send in all (default: ${DEFAULT-VALUE}).")
     private long count;
 
+    @Option(names = "--idle", paramLabel = "N", defaultValue = "0",
+            description = "Clients that connect first and never read (default: ${DEFAULT-VALUE}).")
+    private int idle;
+
+    @Option(names = "--server-metrics", paramLabel = "URL",
+            description = "The server's metrics endpoint (http://HOST:PORT/metrics): report its peak resident"
+                    + " memory and the relays it missed or shed once the run is over.")
+    private URI serverMetrics;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "0",
             description = "Most lines per write when behind schedule; 0 for 64 (default: ${DEFAULT-VALUE}).")
     private int batch;
@@ -61,10 +76,34 @@ final class BenchRelayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LoadSpec load = options.toSpec(spec, port, rate, senders, "--senders", count, batch);
         BenchOptions.check(spec, "--receivers", receivers, 1, LoadSpec.MAX_CONNECTIONS);
-        LoadResult result = BenchRun.run(options.host, () -> RelayLoad.run(load, receivers, options.quiet(), options.maxWait()));
-        BenchReport.print(spec.commandLine().getOut(), "relay", load,
-                "senders=" + senders + " receivers=" + receivers, "relayed lines read by the receivers", result,
-                options.keyValue);
+        BenchOptions.check(spec, "--idle", idle, 0, LoadSpec.MAX_CONNECTIONS);
+        LoadResult result = BenchRun.run(options.host,
+                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait()));
+        PrintWriter out = spec.commandLine().getOut();
+        BenchReport.print(out, "relay", load, "senders=" + senders + " receivers=" + receivers + " idle=" + idle,
+                "relayed lines read by the receivers", result, options.keyValue);
+        if (serverMetrics != null) {
+            printServer(out, serverMetrics);
+        }
         return DualchatCli.OK;
+    }
+
+    private void printServer(PrintWriter out, URI uri) throws InterruptedException {
+        Map<String, Long> readings;
+        try {
+            readings = ServerReadings.read(uri);
+        } catch (IOException e) {
+            out.println(options.keyValue ? "server_metrics=unreadable" : "  server    metrics unreadable: " + e.getMessage());
+            return;
+        }
+        if (options.keyValue) {
+            readings.forEach((name, value) -> out.println("server_" + name + "=" + value));
+            return;
+        }
+        Long rss = readings.get("peak_rss_bytes");
+        out.printf(Locale.ROOT, "  server    peak RSS %s, relays sent %,d, missed %,d, shed %,d (%s)%n",
+                rss == null ? "not exposed" : String.format(Locale.ROOT, "%,.1f MB", rss / 1e6),
+                readings.getOrDefault("relays_sent", 0L), readings.getOrDefault("relays_missed", 0L),
+                readings.getOrDefault("relays_shed", 0L), uri);
     }
 }

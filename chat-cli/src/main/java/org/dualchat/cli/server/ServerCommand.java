@@ -104,6 +104,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
     private int clientBuffer;
 
+    @Option(names = "--relay-budget", paramLabel = "BYTES", defaultValue = "0",
+            description = "Relay bytes that may wait in the whole room at once (queued and in clients' buffers);"
+                    + " when spent, TCP senders are paused (nothing lost) and UDP lines are printed but not"
+                    + " relayed. 0: a sixteenth of the heap, 1-16 MiB (default: ${DEFAULT-VALUE}).")
+    private long relayBudget;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_CONNECTIONS,
             description = "Most TCP connections at once; one more is told 'Server full' and closed"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -215,6 +221,7 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--limit-loopback", limitLoopback, () -> config.limitLoopback(limitLoopback));
         values.set("--shutdown-grace", shutdownGraceSeconds, ChronoUnit.SECONDS,
                 () -> config.shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)));
+        values.set("--relay-budget", relayBudget, () -> config.relayBudget(relayBudget));
         if (burst != null) {
             values.set("--burst", burst, () -> config.burst(burst));
         }

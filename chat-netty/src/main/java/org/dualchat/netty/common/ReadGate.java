@@ -14,7 +14,7 @@ public final class ReadGate {
 
     /** Why reading from a channel is paused. */
     public enum Reason {
-        /** The sink cannot take more messages yet. */
+        /** The sink cannot take more messages yet, or the room's relay budget is spent. */
         SINK_FULL,
         /** The source is sending faster than its rate limit. */
         RATE_LIMIT

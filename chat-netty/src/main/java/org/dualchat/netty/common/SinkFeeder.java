@@ -4,13 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 
 /**
  * Hands one TCP channel's messages to a {@link MessageSink} without ever dropping one. While the sink is
- * full it keeps them in order, pauses reading from the channel, and resumes once the sink has room: the
+ * full, or the room's {@link RelayGate} is closed, it keeps them in order, pauses reading from the channel, and resumes once the sink has room: the
  * peer's socket buffers fill up and the peer slows down. Messages held when the channel closes are
  * still delivered.
  *
@@ -31,6 +32,7 @@ public final class SinkFeeder {
     private final MessageSink sink;
     private final HeldMessages held;
     private final Consumer<ChatMessage> accepted;
+    private final RelayGate gate;
     // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
     private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
     private boolean waiting;
@@ -50,15 +52,25 @@ public final class SinkFeeder {
      */
     public SinkFeeder(ChannelHandlerContext ctx, MessageSink sink, HeldMessages held,
             Consumer<ChatMessage> accepted) {
+        this(ctx, sink, held, accepted, RelayGate.ALWAYS_OPEN);
+    }
+
+    /**
+     * @param gate while closed (the room's relay budget is spent), messages are held and reading paused as
+     *     for a full sink: nothing is lost, and the room's memory stays bounded
+     */
+    public SinkFeeder(ChannelHandlerContext ctx, MessageSink sink, HeldMessages held,
+            Consumer<ChatMessage> accepted, RelayGate gate) {
         this.ctx = requireNonNull(ctx, "ctx");
         this.sink = requireNonNull(sink, "sink");
         this.held = requireNonNull(held, "held");
         this.accepted = requireNonNull(accepted, "accepted");
+        this.gate = requireNonNull(gate, "gate");
     }
 
     /** Delivers {@code message} now if the sink has room, otherwise as soon as it has. */
     public void deliver(ChatMessage message) {
-        if (backlog.isEmpty() && sink.offer(message)) {
+        if (backlog.isEmpty() && gate.isOpen() && sink.offer(message)) {
             accepted.accept(message);
             return;
         }
@@ -72,7 +84,19 @@ public final class SinkFeeder {
 
     private void waitForSink() {
         waiting = true;
-        sink.whenReady(() -> ctx.executor().execute(this::retry));
+        if (gate.isOpen()) {
+            sink.whenReady(this::retryLater);
+        } else {
+            gate.whenOpen(this::retryLater);
+        }
+    }
+
+    private void retryLater() {
+        try {
+            ctx.executor().execute(this::retry);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The server is closing: it waits for held messages only while its loops still run.
+        }
     }
 
     /** Runs on the channel's event loop when the sink has room: hands over the backlog, then reads on. */
@@ -80,7 +104,7 @@ public final class SinkFeeder {
         waiting = false;
         ChatMessage message;
         while ((message = backlog.peek()) != null) {
-            if (!sink.offer(message)) {
+            if (!gate.isOpen() || !sink.offer(message)) {
                 waitForSink();
                 return;
             }

@@ -60,6 +60,7 @@ public final class MetricsServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        new ResidentMemory().bindTo(registry);
     }
 
     /** A bootstrap for the HTTP listener on {@code group}; the caller binds it. */

@@ -26,7 +26,7 @@ import org.dualchat.netty.stats.StatsView;
  *   <li>{@code dualchat_connections_total} (opened), {@code dualchat_connections_current}</li>
  *   <li>{@code dualchat_connections_refused_total{reason=...}}: one series per {@link ServerStats.Refusal}</li>
  *   <li>{@code dualchat_drops_total{reason=...}}: one series per {@link ServerStats.Drop}</li>
- *   <li>{@code dualchat_relays_sent_total}, {@code dualchat_relays_dropped_total}</li>
+ *   <li>{@code dualchat_relays_sent_total}, {@code dualchat_relays_dropped_total}, {@code dualchat_relays_shed_total}</li>
  *   <li>{@code dualchat_tls_handshake_failures_total}</li>
  * </ul>
  *
@@ -91,6 +91,8 @@ final class ServerMetrics implements MeterBinder {
             case RELAYS_SENT -> counter(registry, count, "dualchat.relays.sent", "Messages written to receiving clients");
             case RELAYS_DROPPED -> counter(registry, count, "dualchat.relays.dropped",
                     "Messages a receiving client missed, over its outbound limit");
+            case RELAYS_SHED -> counter(registry, count, "dualchat.relays.shed",
+                    "UDP messages printed but not relayed: the relay budget was spent");
             case TLS_HANDSHAKE_FAILURES -> counter(registry, count, "dualchat.tls.handshake.failures",
                     "TLS clients that did not complete the handshake: not TLS, a refused certificate, a timeout");
         };

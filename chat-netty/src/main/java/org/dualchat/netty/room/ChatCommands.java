@@ -17,7 +17,7 @@ public final class ChatCommands {
     public static final List<String> HELP = List.of(
             "* commands:",
             "*   /nick NAME     take a name: others see NAME@ip (letters, digits, _ - . [ ] ^; up to "
-                    + Room.MAX_NICK_LENGTH + ")",
+                    + Nicks.MAX_LENGTH + ")",
             "*   /who           list who is here",
             "*   /me ACTION     say what you do: * NAME ACTION",
             "*   /quit [REASON] leave",

@@ -1,12 +1,11 @@
 package org.dualchat.netty.room;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import org.dualchat.netty.common.Addresses;
 
 /**
- * One TCP client in the {@link Room}: who it is, and what it missed while it read too slowly. Its
+ * One TCP client in the {@link ChatRoom}: who it is, and what it missed while it read too slowly. Its
  * relay state is touched only on its channel's event loop; its nick is read from any thread.
  */
 public final class Member {
@@ -18,7 +17,9 @@ public final class Member {
 
     // Event-loop-only state.
     public long missed;
-    boolean dirty;
+    int stuckChecks;
+    long lastPending;
+    LoopShare share;
 
     Member(Channel channel) {
         this.channel = channel;
@@ -43,22 +44,19 @@ public final class Member {
     }
 
     /**
-     * Queues {@code line} (retained here) for this active client, unless its outbound buffer is over its limit,
-     * in which case the line is missed and counted. Flushing is the caller's.
-     *
-     * @return whether it was queued
+     * Whether this active client can take {@code lines} more lines now; if its outbound buffer is over its
+     * limit, they are missed and counted instead. Only the client's own event loop calls this.
      */
-    boolean offer(ByteBuf line) {
+    boolean hasRoom(int lines) {
         if (!channel.isWritable()) {
-            // Relays written in this loop's current burst wait for one flush: push them to the socket first,
-            // so that only a client whose socket is full too misses anything.
+            // Push what is pending to the socket first, so that only a client whose socket is full too
+            // misses anything.
             channel.flush();
             if (!channel.isWritable()) {
-                missed++;
+                missed += lines;
                 return false;
             }
         }
-        channel.write(line.retainedDuplicate(), channel.voidPromise());
         return true;
     }
 }

@@ -25,18 +25,23 @@ public final class RelayOptions {
     /** The smallest client buffer taken. */
     public static final int MIN_CLIENT_BUFFER = 1024;
 
+    /** The smallest {@link Builder#relayBudget}: a few maximal lines. */
+    public static final long MIN_RELAY_BUDGET = 256 * 1024;
+
     private static final RelayOptions DEFAULTS = builder().build();
 
     private final boolean relay;
     private final boolean udpRelay;
     private final Duration udpRelayWindow;
     private final int clientBuffer;
+    private final long relayBudget;
 
     private RelayOptions(Builder b) {
         this.relay = b.relay;
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.relayBudget = b.relayBudget != 0 ? b.relayBudget : defaultRelayBudget(Runtime.getRuntime().maxMemory());
     }
 
     public static Builder builder() {
@@ -50,7 +55,8 @@ public final class RelayOptions {
 
     /** A builder that starts from these options. */
     public Builder mutate() {
-        return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer);
+        return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer)
+                .relayBudget(relayBudget);
     }
 
     /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
@@ -73,6 +79,24 @@ public final class RelayOptions {
         return clientBuffer;
     }
 
+    /**
+     * The most bytes of relays waiting anywhere in the room at once (queued for event loops and in clients'
+     * outbound buffers, a batch shared by many clients counted once). When it is spent, TCP senders are
+     * paused and UDP lines are printed but not relayed.
+     */
+    public long relayBudget() {
+        return relayBudget;
+    }
+
+    /**
+     * The relay budget when none is set: a sixteenth of the largest heap, between 1 MiB and 16 MiB. Relays
+     * live in direct memory, which the JVM caps at the heap's size by default; a few MiB keep a busy room
+     * flowing, more only lets a burst wait longer.
+     */
+    public static long defaultRelayBudget(long maxHeap) {
+        return Math.max(1L << 20, Math.min(16L << 20, maxHeap / 16));
+    }
+
     /** Builds {@link RelayOptions}, checking each value as it is set. */
     public static final class Builder {
 
@@ -80,6 +104,7 @@ public final class RelayOptions {
         private boolean udpRelay;
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
+        private long relayBudget;
 
         private Builder() {}
 
@@ -108,6 +133,19 @@ public final class RelayOptions {
         /** The most bytes of relays waiting for one TCP client before it misses relays. */
         public Builder clientBuffer(int clientBuffer) {
             this.clientBuffer = Checks.atLeast("clientBuffer", clientBuffer, MIN_CLIENT_BUFFER);
+            return this;
+        }
+
+        /**
+         * The most bytes of relays waiting anywhere in the room at once; 0 (the default) for a sixteenth of
+         * the heap, between 1 MiB and 16 MiB.
+         */
+        public Builder relayBudget(long relayBudget) {
+            if (relayBudget != 0 && relayBudget < MIN_RELAY_BUDGET) {
+                throw new IllegalArgumentException("relayBudget: " + relayBudget
+                        + " (expected: 0 for the default, or >= " + MIN_RELAY_BUDGET + ")");
+            }
+            this.relayBudget = relayBudget;
             return this;
         }
 

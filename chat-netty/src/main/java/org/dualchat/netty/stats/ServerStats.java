@@ -38,6 +38,8 @@ public final class ServerStats implements StatsView {
         RELAYS_SENT,
         /** Messages a receiving client did not get because it was over its outbound limit. */
         RELAYS_DROPPED,
+        /** UDP messages printed but not relayed at all, because the room's relay budget was spent. */
+        RELAYS_SHED,
         /** TLS clients that did not complete their handshake: not TLS, a refused certificate, a timeout. */
         TLS_HANDSHAKE_FAILURES
     }
@@ -130,6 +132,21 @@ public final class ServerStats implements StatsView {
     /** A message one receiving client did not get because it was over its outbound limit. */
     public void relayDropped() {
         counts[Count.RELAYS_DROPPED.ordinal()].increment();
+    }
+
+    /** {@code n} relays written to receiving clients at once (one batch). */
+    public void relaysSent(long n) {
+        counts[Count.RELAYS_SENT.ordinal()].add(n);
+    }
+
+    /** {@code n} relays a receiving client missed at once (one batch). */
+    public void relaysDropped(long n) {
+        counts[Count.RELAYS_DROPPED.ordinal()].add(n);
+    }
+
+    /** A UDP message not relayed at all because the room's relay budget was spent. */
+    public void relayShed() {
+        counts[Count.RELAYS_SHED.ordinal()].increment();
     }
 
     /** A TLS client that did not complete its handshake: not TLS, a refused certificate, a timeout. */

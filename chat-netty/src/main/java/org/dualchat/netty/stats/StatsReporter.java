@@ -89,8 +89,11 @@ public final class StatsReporter {
             line.append(')');
         }
         line.append(", relays ").append(stats.relaysSent()).append(" sent, ")
-                .append(stats.relaysDropped()).append(" dropped")
-                .append(", lines split ").append(stats.linesSplit())
+                .append(stats.relaysDropped()).append(" dropped");
+        if (stats.relaysShed() > 0) {
+            line.append(", ").append(stats.relaysShed()).append(" shed");
+        }
+        line.append(", lines split ").append(stats.linesSplit())
                 .append(", decode errors ").append(stats.decodeErrors());
         if (stats.tlsHandshakeFailures() > 0) {
             line.append(", tls handshake failures ").append(stats.tlsHandshakeFailures());

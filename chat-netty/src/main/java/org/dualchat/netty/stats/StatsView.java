@@ -69,6 +69,10 @@ public interface StatsView {
         return get(Count.RELAYS_DROPPED);
     }
 
+    default long relaysShed() {
+        return get(Count.RELAYS_SHED);
+    }
+
     default long tlsHandshakeFailures() {
         return get(Count.TLS_HANDSHAKE_FAILURES);
     }

@@ -14,7 +14,7 @@ import org.dualchat.netty.TcpMessageHandler;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.limit.Limits;
-import org.dualchat.netty.room.Room;
+import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.tls.TlsStage;
 
@@ -41,7 +41,7 @@ public final class WebServer {
      * @param room the chat room, or {@code null} for a receive-only server
      */
     public WebServer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
-            ServerStats stats, Limits limits, TlsStage tls, Room room) {
+            ServerStats stats, Limits limits, TlsStage tls, ChatRoom room) {
         this.config = config;
         byte[] greeting = config.greeting().isEmpty()
                 ? new byte[0] : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);

@@ -158,9 +158,15 @@ class ObservabilityIT {
                 .containsEntry("dualchat_connections_refused_total{reason=\"denied\"}", 0.0)
                 .containsEntry("dualchat_relays_sent_total", 3.0)
                 .containsEntry("dualchat_relays_dropped_total", 0.0)
+                .containsEntry("dualchat_relays_shed_total", 0.0)
                 .containsKey("process_uptime_seconds")
                 .containsKey("jvm_threads_live_threads");
         assertThat(m.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{area=\"heap\""));
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status"))) {
+            // This JVM holds more than 10 MB, now and so at its peak.
+            assertThat(m.get("process_resident_memory_bytes")).isGreaterThan(10e6);
+            assertThat(m.get("process_resident_memory_peak_bytes")).isGreaterThan(10e6);
+        }
 
         tcp.close();
         m = awaitScrape(server, s -> s.get("dualchat_connections_current") == 0.0);

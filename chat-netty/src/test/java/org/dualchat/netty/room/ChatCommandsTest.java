@@ -49,7 +49,7 @@ class ChatCommandsTest {
     void theHelpNamesEveryCommandAndTheNickLimit() {
         String help = String.join("\n", ChatCommands.HELP);
         assertThat(help).contains("/nick NAME", "/who", "/me ACTION", "/quit [REASON]", "/help", "//",
-                "up to " + Room.MAX_NICK_LENGTH);
+                "up to " + Nicks.MAX_LENGTH);
         assertThat(ChatCommands.HELP).allMatch(line -> line.startsWith("* "));
     }
 }

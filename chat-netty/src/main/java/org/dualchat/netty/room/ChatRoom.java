@@ -1,0 +1,60 @@
+package org.dualchat.netty.room;
+
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.netty.common.RelayGate;
+
+/**
+ * The chat room as the pipelines see it: TCP clients join and leave, take nicks, and every message the
+ * sink accepts is relayed to the others. {@link LocalRoom} fans out within this process; a room shared
+ * by several nodes implements the same interface, so the pipelines, the console and the UDP handler do
+ * not change.
+ *
+ * <p>Relays to a member are written to its channel as {@code ByteBuf}s of whole {@code sender : text\n}
+ * lines, possibly several lines per buffer: a channel that is not a plain socket (a WebSocket) turns
+ * each line into a frame of its own.
+ */
+public interface ChatRoom {
+
+    /** Adds a client; called on its event loop. The others are told (or, in a large room, told in summary). */
+    Member join(Channel channel);
+
+    /** Removes a client, with its reason if it gave one; called on its event loop. */
+    void leave(Member member, String reason);
+
+    /**
+     * Gives {@code member} the nick {@code nick}.
+     *
+     * @return {@code null} if it took, or why not, in a few words for the client
+     */
+    String rename(Member member, String nick);
+
+    /** The labels of everyone in the room, sorted. */
+    List<String> who();
+
+    /** How many TCP clients are in the room. */
+    int size();
+
+    /**
+     * Relays a message the sink has accepted to everyone but its sender; from any thread. Relays from
+     * one sender reach every receiver in the order they were relayed.
+     *
+     * @param sender the member that sent it, or {@code null} (UDP, console)
+     * @param udpSender the UDP source that sent it, or {@code null}
+     */
+    void relay(ChatMessage message, Member sender, InetSocketAddress udpSender);
+
+    /**
+     * Whether TCP senders may hand the room more now: closed while the relay budget is spent, when
+     * senders wait (their lines held and their reads paused) rather than grow memory.
+     */
+    RelayGate gate();
+
+    /** The channel UDP relays are sent from; set once it is bound. */
+    void udpChannel(Channel channel);
+
+    /** The UDP sources that may receive relays, or {@code null} if UDP relay is off. */
+    RecentSources udpSources();
+}

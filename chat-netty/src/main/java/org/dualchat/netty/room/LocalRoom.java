@@ -1,0 +1,408 @@
+package org.dualchat.netty.room;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.Protocol;
+import org.dualchat.core.TextSafety;
+import org.dualchat.netty.common.Failures;
+import org.dualchat.netty.common.RelayGate;
+import org.dualchat.netty.stats.ServerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The room within this process: the TCP clients that have joined, the UDP sources that may receive
+ * relays, and the fan-out of each message to all of them but its sender.
+ *
+ * <p>What one event loop relays in one round (all the lines it read from its clients, the UDP lines)
+ * is encoded once into one {@link RelayBatch}; at the end of the round the batch goes as one task to
+ * each event loop that has members, which writes it to each of its members with one write and one
+ * flush. A sender's lines all come from its own loop, whose tasks run in order on each loop, so every
+ * receiver gets them in the order sent. With no other member and no UDP receiver, a relay costs a
+ * counter read and nothing else.
+ *
+ * <p>Memory is bounded twice: a client whose outbound buffer is over its limit misses relays (counted,
+ * and told once it reads again); and every batch counts against one {@link RelayBudget} until the last
+ * receiver has written it out. While the budget is spent, TCP senders wait (their lines held, their
+ * reads paused), UDP lines are printed but not relayed (counted), and members that have read nothing
+ * for a few seconds are closed, since the room waits for the relays they hold.
+ *
+ * <p>Presence: up to {@link #DEFAULT_PRESENCE_THRESHOLD} members each join, leave and nick change is
+ * told to the others at once. In a larger room, joins and leaves are told in one summary line every
+ * {@link #DEFAULT_PRESENCE_INTERVAL}, so that a crowd connecting costs work in proportion to the
+ * crowd, not to its square.
+ */
+public final class LocalRoom implements ChatRoom {
+
+    private static final Logger logger = LoggerFactory.getLogger(LocalRoom.class);
+
+    /** The room size above which joins and leaves are told in summary. */
+    public static final int DEFAULT_PRESENCE_THRESHOLD = 100;
+    /** How often a large room is told who joined and left. */
+    public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(5);
+    /** How often, while the budget is spent, members that do not read are looked for; and how many strikes. */
+    private static final long STUCK_CHECK_MILLIS = 1000;
+    private static final int STUCK_STRIKES = 3;
+
+    final ServerStats stats;
+    /** Batches delivered on event loops, and member flushes: what the batching saves, for tests. */
+    final LongAdder deliveries = new LongAdder();
+    final LongAdder flushes = new LongAdder();
+    final LongAdder noticesWritten = new LongAdder();
+    private final RelayBudget budget;
+    private final RecentSources udpSources;
+    private final int presenceThreshold;
+    private final Duration presenceInterval;
+    private final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
+    private final Map<Channel, Member> members = new ConcurrentHashMap<>();
+    private final Map<String, Member> nicks = new ConcurrentHashMap<>();
+    private final AtomicInteger memberCount = new AtomicInteger();
+    private final AtomicInteger joinedSince = new AtomicInteger();
+    private final AtomicInteger leftSince = new AtomicInteger();
+    private final AtomicBoolean summaryQueued = new AtomicBoolean();
+    private final AtomicBoolean stuckCheckQueued = new AtomicBoolean();
+    private final RelayGate gate;
+    private volatile Channel udpChannel;
+
+    /**
+     * @param budget the most relay bytes that may wait at once
+     * @param udpSources the UDP sources to relay to, or {@code null} to relay to TCP clients only
+     */
+    public LocalRoom(ServerStats stats, long budget, RecentSources udpSources) {
+        this(stats, budget, udpSources, DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL);
+    }
+
+    LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int presenceThreshold,
+            Duration presenceInterval) {
+        this.stats = stats;
+        this.budget = new RelayBudget(budget);
+        this.udpSources = udpSources;
+        this.presenceThreshold = presenceThreshold;
+        this.presenceInterval = presenceInterval;
+        this.gate = new RelayGate() {
+            @Override
+            public boolean isOpen() {
+                return LocalRoom.this.budget.isOpen();
+            }
+
+            @Override
+            public void whenOpen(Runnable task) {
+                LocalRoom.this.budget.whenOpen(task);
+                scheduleStuckCheck();
+            }
+        };
+    }
+
+    @Override
+    public RelayGate gate() {
+        return gate;
+    }
+
+    /** Batches delivered on event loops so far (one task per loop per batch); for tests. */
+    public long deliveries() {
+        return deliveries.sum();
+    }
+
+    /** Flushes of members' channels for relays and notices so far (one per member per batch); for tests. */
+    public long flushes() {
+        return flushes.sum();
+    }
+
+    /** Notice lines written to members so far, presence summaries included; for tests. */
+    public long noticesWritten() {
+        return noticesWritten.sum();
+    }
+
+    /** The relay budget, for metrics and tests. */
+    public RelayBudget budget() {
+        return budget;
+    }
+
+    @Override
+    public void udpChannel(Channel channel) {
+        this.udpChannel = channel;
+    }
+
+    @Override
+    public RecentSources udpSources() {
+        return udpSources;
+    }
+
+    @Override
+    public int size() {
+        return memberCount.get();
+    }
+
+    @Override
+    public Member join(Channel channel) {
+        Member member = new Member(channel);
+        LoopShare share = loops.computeIfAbsent(channel.eventLoop(), this::newShare);
+        member.share = share;
+        members.put(channel, member);
+        share.add(member);
+        int size = memberCount.incrementAndGet();
+        logger.info("{} joined ({} here)", member.label(), size);
+        if (size > presenceThreshold) {
+            joinedSince.incrementAndGet();
+            scheduleSummary(share);
+        } else {
+            notice("* " + member.label() + " joined", member);
+        }
+        return member;
+    }
+
+    @Override
+    public void leave(Member member, String reason) {
+        if (members.remove(member.channel) == null) {
+            return;
+        }
+        member.share.remove(member);
+        int size = memberCount.decrementAndGet();
+        String nick = member.nick();
+        if (nick != null) {
+            nicks.remove(nick.toLowerCase(Locale.ROOT), member);
+        }
+        String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
+        logger.info("{} left{} ({} here)", member.label(), why, size);
+        if (size >= presenceThreshold) {
+            leftSince.incrementAndGet();
+            scheduleSummary(member.share);
+        } else {
+            notice("* " + member.label() + " left" + why, member);
+        }
+    }
+
+    @Override
+    public String rename(Member member, String nick) {
+        String problem = Nicks.check(nick);
+        if (problem != null) {
+            return problem;
+        }
+        String key = nick.toLowerCase(Locale.ROOT);
+        Member holder = nicks.putIfAbsent(key, member);
+        if (holder != null && holder != member) {
+            return "the nick " + nick + " is taken";
+        }
+        String before = member.label();
+        String old = member.nick();
+        if (old != null && !old.toLowerCase(Locale.ROOT).equals(key)) {
+            nicks.remove(old.toLowerCase(Locale.ROOT), member);
+        }
+        member.nick(nick);
+        logger.info("{} is now {}", before, member.label());
+        notice("* " + before + " is now " + nick, member);
+        return null;
+    }
+
+    @Override
+    public List<String> who() {
+        List<String> labels = new ArrayList<>(members.size());
+        for (Member member : members.values()) {
+            labels.add(member.label());
+        }
+        labels.sort(Comparator.naturalOrder());
+        return labels;
+    }
+
+    @Override
+    public void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
+        List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
+                ? List.of() : udpSources.current(udpSender);
+        boolean others = memberCount.get() > (sender != null ? 1 : 0);
+        if (!others && udpTargets.isEmpty()) {
+            return;
+        }
+        if (message.protocol() == Protocol.UDP && !budget.isOpen()) {
+            // A UDP sender cannot be slowed down: its line is printed, but not relayed.
+            stats.relayShed();
+            return;
+        }
+        String text = TextSafety.escape(message.text());
+        // UDP first: its task is queued before any TCP receiver can see the line and answer it, so that
+        // an answer never reaches a UDP source ahead of what it answers.
+        if (!udpTargets.isEmpty()) {
+            relayOverUdp(message, text, udpTargets);
+        }
+        if (others) {
+            add(message.nick(), message.ip(), text, sender, true);
+        }
+    }
+
+    /** Sends a line from the server itself (presence) to every client but {@code except}. */
+    void notice(String text, Member except) {
+        boolean exceptIsHere = except != null && members.containsKey(except.channel);
+        if (memberCount.get() > (exceptIsHere ? 1 : 0)) {
+            add(null, null, text, except, false);
+        }
+    }
+
+    private void add(String nick, String ip, String text, Member sender, boolean relay) {
+        LoopShare here = shareOfThisThread(sender);
+        if (here == null) {
+            // Off the event loops (the console) or on a loop without a share: a batch of one line.
+            Outbox single = new Outbox(budget);
+            single.add(nick, ip, text, sender, relay);
+            fanOut(single.take());
+            return;
+        }
+        here.outbox.add(nick, ip, text, sender, relay);
+        here.dispatchLater();
+    }
+
+    private LoopShare shareOfThisThread(Member sender) {
+        if (sender != null && sender.share.loop.inEventLoop()) {
+            return sender.share;
+        }
+        Channel udp = udpChannel;
+        if (sender == null && udp != null && udp.eventLoop().inEventLoop()) {
+            return loops.computeIfAbsent(udp.eventLoop(), this::newShare);
+        }
+        return null;
+    }
+
+    private LoopShare newShare(EventExecutor loop) {
+        return new LoopShare(loop, this, budget);
+    }
+
+    /** Hands {@code batch} to every loop with members: one task each; releases the caller's reference. */
+    void fanOut(RelayBatch batch) {
+        try {
+            for (LoopShare share : loops.values()) {
+                if (share.size() == 0) {
+                    continue;
+                }
+                RelayBatch ref = batch.retain();
+                if (share.loop.inEventLoop()) {
+                    share.deliver(ref);
+                    continue;
+                }
+                try {
+                    share.loop.execute(() -> share.deliver(ref));
+                } catch (RejectedExecutionException shuttingDown) {
+                    ref.release();
+                }
+            }
+        } finally {
+            batch.release();
+        }
+    }
+
+    private void relayOverUdp(ChatMessage message, String text, List<InetSocketAddress> targets) {
+        Channel channel = udpChannel;
+        Outbox single = new Outbox(budget);
+        single.add(message.nick(), message.ip(), text, null, true);
+        RelayBatch batch = single.take();
+        // One datagram is one message: no line terminator.
+        ByteBuf payload = batch.datagram();
+        batch.release();
+        Runnable send = () -> {
+            try {
+                for (InetSocketAddress target : targets) {
+                    if (channel.isWritable()) {
+                        channel.write(new DatagramPacket(payload.retainedDuplicate(), target), channel.voidPromise());
+                        stats.relaySent();
+                    } else {
+                        stats.relayDropped();
+                    }
+                }
+                channel.flush();
+            } finally {
+                payload.release();
+            }
+        };
+        try {
+            channel.eventLoop().execute(send);
+        } catch (RejectedExecutionException shuttingDown) {
+            payload.release();
+        }
+    }
+
+    private void scheduleSummary(LoopShare share) {
+        if (summaryQueued.compareAndSet(false, true)) {
+            try {
+                share.loop.schedule(() -> summarize(share), presenceInterval.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                summaryQueued.set(false);
+            }
+        }
+    }
+
+    /** One line for all the joins and leaves of the last interval, to everyone. */
+    private void summarize(LoopShare share) {
+        summaryQueued.set(false);
+        int joined = joinedSince.getAndSet(0);
+        int left = leftSince.getAndSet(0);
+        if (joined + left == 0) {
+            return;
+        }
+        String text = "* " + joined + " joined and " + left + " left in the last "
+                + presenceInterval.toSeconds() + " s; " + memberCount.get() + " here";
+        if (memberCount.get() > 0) {
+            share.outbox.add(null, null, text, null, false);
+            share.dispatchLater();
+        }
+    }
+
+    /** While TCP senders wait for the budget, looks every second for members that hold it without reading. */
+    private void scheduleStuckCheck() {
+        if (!stuckCheckQueued.compareAndSet(false, true)) {
+            return;
+        }
+        for (LoopShare share : loops.values()) {
+            try {
+                share.loop.schedule(this::checkStuck, STUCK_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (RejectedExecutionException shuttingDown) {
+                // Try another loop.
+            }
+        }
+        stuckCheckQueued.set(false);
+    }
+
+    private void checkStuck() {
+        stuckCheckQueued.set(false);
+        boolean spent = budget.hasWaiters();
+        for (LoopShare share : loops.values()) {
+            try {
+                share.loop.execute(spent ? () -> share.closeStuck(STUCK_STRIKES) : share::clearStrikes);
+            } catch (RejectedExecutionException shuttingDown) {
+                return;
+            }
+        }
+        if (spent) {
+            scheduleStuckCheck();
+        }
+    }
+
+    void closeStuck(Member member) {
+        logger.warn("{} closed: it has read nothing for {} s while the room's relay budget ({} bytes) is spent",
+                member.channel, STUCK_STRIKES * STUCK_CHECK_MILLIS / 1000, budget.limit());
+        member.channel.close();
+    }
+
+    /** An unexpected error while writing to {@code member}: logged once, and the member's channel closed. */
+    void failed(Member member, Throwable cause) {
+        if (Failures.isFatal(cause)) {
+            Failures.escalate(cause);
+            return;
+        }
+        logger.warn("{} unexpected error while relaying to it, closing", member.channel, cause);
+        member.channel.close();
+    }
+}

@@ -1,0 +1,83 @@
+package org.dualchat.netty.room;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import java.util.Arrays;
+
+/**
+ * Collects the lines relayed from one thread into a {@link RelayBatch}: encoded one after the other into
+ * one buffer, each charged to the budget as it is added. Used by one thread at a time only: an event loop
+ * for what it reads in one round, or a caller off the loops for one line.
+ */
+final class Outbox {
+
+    /** A batch is sent on once it holds this many bytes, even before the end of its loop's round. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+
+    private final RelayBudget budget;
+    private ByteBuf content;
+    private int[] ends = new int[16];
+    private Member[] senders = new Member[16];
+    private boolean[] counted = new boolean[16];
+    private int count;
+    private long charged;
+
+    Outbox(RelayBudget budget) {
+        this.budget = budget;
+    }
+
+    boolean isEmpty() {
+        return count == 0;
+    }
+
+    boolean isFull() {
+        return content != null && content.writerIndex() >= MAX_BATCH_BYTES;
+    }
+
+    /**
+     * Adds {@code prefix : text} (or {@code text} alone, with a {@code null} prefix) and a newline.
+     *
+     * @param sender who sent it, never sent it back; {@code null} for nobody in the room
+     * @param relay whether it is a relay (counted in the stats) rather than a notice
+     */
+    void add(String nick, String ip, String text, Member sender, boolean relay) {
+        if (content == null) {
+            content = ByteBufAllocator.DEFAULT.directBuffer(Math.max(256, text.length() + 64));
+        }
+        int start = content.writerIndex();
+        if (nick != null) {
+            ByteBufUtil.writeUtf8(content, nick);
+            content.writeByte('@');
+        }
+        if (ip != null) {
+            ByteBufUtil.writeAscii(content, ip);
+            content.writeByte(' ').writeByte(':').writeByte(' ');
+        }
+        ByteBufUtil.writeUtf8(content, text);
+        content.writeByte('\n');
+        int bytes = content.writerIndex() - start;
+        budget.charge(bytes);
+        charged += bytes;
+        if (count == ends.length) {
+            ends = Arrays.copyOf(ends, count * 2);
+            senders = Arrays.copyOf(senders, count * 2);
+            counted = Arrays.copyOf(counted, count * 2);
+        }
+        ends[count] = content.writerIndex();
+        senders[count] = sender;
+        counted[count] = relay;
+        count++;
+    }
+
+    /** The batch collected so far, which the caller must release; the outbox starts a new one. */
+    RelayBatch take() {
+        RelayBatch batch = new RelayBatch(content, budget, charged, Arrays.copyOf(ends, count),
+                Arrays.copyOf(senders, count), Arrays.copyOf(counted, count), count);
+        content = null;
+        count = 0;
+        charged = 0;
+        Arrays.fill(senders, null);
+        return batch;
+    }
+}

@@ -1,0 +1,143 @@
+package org.dualchat.netty.room;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One burst of lines from one event loop (or one console line), encoded once into one buffer and shared
+ * by every receiver: the whole buffer for a receiver that sent none of it, slices around its own lines
+ * for one that did. Its bytes stay charged to the {@link RelayBudget} until the last reference is
+ * released, that is, until every receiver has written it out or dropped it. Immutable once built.
+ */
+final class RelayBatch {
+
+    private final ByteBuf lines;
+    private final int[] ends;
+    private final Member[] senders;
+    private final boolean[] counted;
+    private final int count;
+    private final int countedLines;
+    private final Set<Member> senderSet = new HashSet<>();
+
+    /**
+     * @param content the encoded lines, owned by the batch from now on
+     * @param ends where each line ends in {@code content}
+     * @param senders who sent each line ({@code null}: nobody in the room)
+     * @param counted which lines are relays (counted in the stats) rather than notices
+     */
+    RelayBatch(ByteBuf content, RelayBudget budget, long charged, int[] ends, Member[] senders, boolean[] counted,
+            int count) {
+        this.lines = new Budgeted(content, budget, charged);
+        this.ends = ends;
+        this.senders = senders;
+        this.counted = counted;
+        this.count = count;
+        int relays = 0;
+        for (int i = 0; i < count; i++) {
+            if (counted[i]) {
+                relays++;
+            }
+            if (senders[i] != null) {
+                senderSet.add(senders[i]);
+            }
+        }
+        this.countedLines = relays;
+    }
+
+    int lineCount() {
+        return count;
+    }
+
+    /** How many of the relays (not notices) in this batch {@code receiver} is sent. */
+    int relaysFor(Member receiver) {
+        if (!senderSet.contains(receiver)) {
+            return countedLines;
+        }
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (counted[i] && senders[i] != receiver) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many lines {@code receiver} is sent. */
+    int linesFor(Member receiver) {
+        if (!senderSet.contains(receiver)) {
+            return count;
+        }
+        int n = 0;
+        for (int i = 0; i < count; i++) {
+            if (senders[i] != receiver) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * What {@code receiver} is sent: every line but its own, as one buffer sharing this batch's memory
+     * (retained, the caller's to write or release); {@code null} if nothing is left for it.
+     */
+    ByteBuf partFor(Member receiver) {
+        if (!senderSet.contains(receiver)) {
+            return lines.retainedDuplicate();
+        }
+        CompositeByteBuf part = null;
+        int runStart = -1;
+        int start = 0;
+        for (int i = 0; i <= count; i++) {
+            boolean keep = i < count && senders[i] != receiver;
+            if (keep && runStart < 0) {
+                runStart = start;
+            } else if (!keep && runStart >= 0) {
+                if (part == null) {
+                    part = lines.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
+                }
+                part.addComponent(true, lines.retainedSlice(runStart, start - runStart));
+                runStart = -1;
+            }
+            if (i < count) {
+                start = ends[i];
+            }
+        }
+        return part;
+    }
+
+    /** One more reference, for one more event loop. */
+    RelayBatch retain() {
+        lines.retain();
+        return this;
+    }
+
+    /** The first line without its newline, retained: one datagram for UDP relays. */
+    ByteBuf datagram() {
+        return lines.retainedSlice(0, ends[0] - 1);
+    }
+
+    void release() {
+        lines.release();
+    }
+
+    /** The batch's buffer: credits the budget when the last reference to it goes. */
+    private static final class Budgeted extends CompositeByteBuf {
+
+        private final RelayBudget budget;
+        private final long charged;
+
+        Budgeted(ByteBuf content, RelayBudget budget, long charged) {
+            super(content.alloc(), content.isDirect(), 1, content);
+            this.budget = budget;
+            this.charged = charged;
+        }
+
+        @Override
+        protected void deallocate() {
+            super.deallocate();
+            budget.release(charged);
+        }
+    }
+}
