@@ -168,7 +168,10 @@ public final class ChatServer implements AutoCloseable {
             }
             WebOptions webOptions = config.webOptions();
             if (webOptions.port().isPresent()) {
-                WebServer web = new WebServer(config, sink, clients, held, stats, limits, tls, room);
+                byte[] greeting = TcpChannelInitializer.greetingBytes(config.framingOptions());
+                WebServer web = new WebServer(webOptions, config.maxLineLength(), config.relayOptions().clientBuffer(),
+                        config.limitOptions().idleTimeout(), sink, clients, stats, limits, tls, room != null,
+                        wsSink -> new TcpMessageHandler(wsSink, greeting, held, room));
                 InetAddress webHost = webOptions.bindAddress() != null ? webOptions.bindAddress() : host;
                 httpChannel = bind(tls == null ? "HTTP" : "HTTPS", web.bootstrap(group, transport.serverChannel()),
                         new InetSocketAddress(webHost, webOptions.port().getAsInt()));

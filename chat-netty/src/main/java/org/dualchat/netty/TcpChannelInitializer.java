@@ -45,9 +45,12 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
         this.room = room;
         this.stats = stats;
         this.limits = limits;
-        this.greeting = config.greeting().isEmpty()
-                ? new byte[0]
-                : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
+        this.greeting = greetingBytes(config);
+    }
+
+    /** The greeting as sent: one line, or nothing. */
+    static byte[] greetingBytes(FramingOptions config) {
+        return config.greeting().isEmpty() ? new byte[0] : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
