@@ -4,13 +4,16 @@ import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.dualchat.netty.common.OutputEnding;
 
 /**
  * Put first in the pipeline of a channel that is to stop: lets reading go on until the channel has been
@@ -117,7 +120,10 @@ final class QuietWatch extends ChannelInboundHandlerAdapter {
         channel.close();
     }
 
-    /** The notice, then the end of our output (over TLS, close_notify first), so the client reads to the end. */
+    /**
+     * The notice, then the end of our output (over TLS, close_notify first; over WebSocket, a close frame),
+     * so the client reads to the end.
+     */
     static void tellAndShutOutput(Channel channel) {
         channel.writeAndFlush(Unpooled.wrappedBuffer(NOTICE)).addListener(written -> {
             SslHandler tls = channel.pipeline().get(SslHandler.class);
@@ -130,7 +136,16 @@ final class QuietWatch extends ChannelInboundHandlerAdapter {
     }
 
     private static void shutOutput(Channel channel) {
-        if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+        if (!channel.isActive()) {
+            return;
+        }
+        for (Map.Entry<String, ChannelHandler> entry : channel.pipeline()) {
+            if (entry.getValue() instanceof OutputEnding ending) {
+                ending.endOutput(channel.pipeline().context(entry.getValue()));
+                return;
+            }
+        }
+        if (channel instanceof DuplexChannel duplex) {
             duplex.shutdownOutput();
         }
     }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import org.dualchat.netty.common.OutputEnding;
 import org.dualchat.netty.stats.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * before any close the handlers after it ask for ({@code /quit}, the idle timeout, shutdown). One per
  * connection.
  */
-final class WebSocketLines extends ChannelDuplexHandler {
+final class WebSocketLines extends ChannelDuplexHandler implements OutputEnding {
 
     private static final Logger logger = LoggerFactory.getLogger(WebSocketLines.class);
 
@@ -102,6 +103,16 @@ final class WebSocketLines extends ChannelDuplexHandler {
             }
         } finally {
             lines.release();
+        }
+    }
+
+    /** The server is stopping: says so with a close frame ("going away"), and reads on until the client closes. */
+    @Override
+    public void endOutput(ChannelHandlerContext ctx) {
+        if (!closeSent && ctx.channel().isActive()) {
+            closeSent = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down"),
+                    ctx.voidPromise());
         }
     }
 

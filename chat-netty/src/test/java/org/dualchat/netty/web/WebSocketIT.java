@@ -200,7 +200,7 @@ class WebSocketIT {
 
     @Test
     void theConnectionLimitsCountWebSocketClientsAndRefuseWith503() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(2));
+        ChatServer server = start(ChatServerConfig.builder().maxConnectionsPerIp(2).limitLoopback(true));
         tcp(server);
         ws(server);
         try (Socket third = new Socket(InetAddress.getLoopbackAddress(), server.httpAddress().getPort())) {
@@ -291,7 +291,7 @@ class WebSocketIT {
         browser.send("last words");
         assertThat(out.awaitCount(1, WAIT)).containsExactly("ws 127.0.0.1 : last words");
         server.close();
-        assertThat(browser.closeCode()).isEqualTo(1000);
+        assertThat(browser.closeCode()).as("going away").isEqualTo(1001);
     }
 
     private static String get(ChatServer server, String requestLine) throws IOException {
