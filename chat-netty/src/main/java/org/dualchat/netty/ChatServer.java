@@ -316,7 +316,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
     private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
-        return new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
@@ -328,6 +328,8 @@ public final class ChatServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
                 .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, room));
+        // A client that only reads is never idle to us; one that is gone is found by keepalive.
+        return TcpKeepAlive.apply(bootstrap, transport, config.keepAlive());
     }
 
     private void awaitQueuedTasks() {

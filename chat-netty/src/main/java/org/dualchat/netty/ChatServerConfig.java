@@ -50,8 +50,19 @@ public final class ChatServerConfig {
     public static final int DEFAULT_MAX_CONNECTIONS = 4096;
     /** The most TCP connections open at once from one source IP. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
-    /** How long a TCP client may send no message before it is closed. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * How long a TCP client may send no message before it is closed: zero, never. A client that only
+     * reads the room is welcome to stay; dead peers are found by {@link #DEFAULT_KEEP_ALIVE TCP keepalive}.
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ZERO;
+    /**
+     * How long a TCP connection may be silent before the kernel probes it with keepalive; a peer that
+     * answers none of the probes (sent every {@code min(this, 10 s)}, {@value #KEEP_ALIVE_PROBES} of them)
+     * is dead and closed, which is how a client that only reads is told from one that is gone.
+     */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
+    /** Unanswered keepalive probes after which a peer is given up. */
+    public static final int KEEP_ALIVE_PROBES = 4;
     /**
      * Messages per second per source IP, over both protocols: 0, no limit. A receiver's first duty is to
      * lose nothing a sender sends, at any speed; a limit is the operator's choice (see the README).
@@ -81,6 +92,7 @@ public final class ChatServerConfig {
     private final int maxConnections;
     private final int maxConnectionsPerIp;
     private final Duration idleTimeout;
+    private final Duration keepAlive;
     private final int rate;
     private final int burst;
     private final List<String> allow;
@@ -108,6 +120,7 @@ public final class ChatServerConfig {
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerIp = b.maxConnectionsPerIp;
         this.idleTimeout = b.idleTimeout;
+        this.keepAlive = b.keepAlive;
         this.rate = b.rate;
         this.burst = b.burst > 0 ? b.burst : Math.max(1, 2 * b.rate);
         this.allow = List.copyOf(b.allow);
@@ -143,7 +156,10 @@ public final class ChatServerConfig {
         return maxLineLength;
     }
 
-    /** {@link Duration#ZERO} when a partial line waits for its newline or the end of the connection. */
+    /**
+     * {@link Duration#ZERO} when a partial line waits for its newline or the end of the connection (at
+     * most a minute of quiet, so that a client that stays on to read cannot hold it back forever).
+     */
     public Duration partialLineTimeout() {
         return partialLineTimeout;
     }
@@ -211,6 +227,11 @@ public final class ChatServerConfig {
         return idleTimeout;
     }
 
+    /** How long a TCP connection is silent before keepalive probes start; {@link Duration#ZERO} for no keepalive. */
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
     /** Messages per second per source IP, over both protocols; 0 for no limit. */
     public int rate() {
         return rate;
@@ -263,6 +284,7 @@ public final class ChatServerConfig {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
         private int rate = DEFAULT_RATE;
         private int burst;
         private final List<String> allow = new ArrayList<>();
@@ -310,7 +332,7 @@ public final class ChatServerConfig {
             return this;
         }
 
-        /** How long a TCP line without a newline waits for more input; zero to wait for the newline. */
+        /** How long a TCP line without a newline waits for more input; zero to wait for the newline (at most a minute). */
         public Builder partialLineTimeout(Duration partialLineTimeout) {
             requireNonNull(partialLineTimeout, "partialLineTimeout");
             if (partialLineTimeout.isNegative()) {
@@ -386,6 +408,18 @@ public final class ChatServerConfig {
                 throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: >= 0)");
             }
             this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** How long a TCP connection is silent before keepalive probes start, in whole seconds; zero for none. */
+        public Builder keepAlive(Duration keepAlive) {
+            requireNonNull(keepAlive, "keepAlive");
+            if (keepAlive.isNegative() || keepAlive.compareTo(Duration.ofSeconds(32767)) > 0
+                    || keepAlive.toNanos() % 1_000_000_000L != 0) {
+                throw new IllegalArgumentException(
+                        "keepAlive: " + keepAlive + " (expected: whole seconds, 0-32767)");
+            }
+            this.keepAlive = keepAlive;
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.codec.LineFramer;
 import org.dualchat.netty.codec.Utf8LineDecoder;
@@ -20,6 +21,9 @@ import org.dualchat.netty.tls.TlsStage;
  * text, text to the sink; behind TLS on a TLS port, so that TLS and plain clients share everything after it.
  */
 public final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** The longest a partial line waits for its newline when the config asks to wait for it (a quiet time of 0). */
+    static final Duration MAX_PARTIAL_LINE_HOLD = Duration.ofSeconds(60);
 
     private final ChatServerConfig config;
     private final MessageSink sink;
@@ -50,6 +54,16 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
                 : (config.greeting() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The framer's quiet time: the configured one, or with none (wait for the newline), {@link
+     * #MAX_PARTIAL_LINE_HOLD}, so that a client that stops mid-line and stays on to read (there is no idle
+     * timeout by default) cannot hold its partial line back forever.
+     */
+    static long partialLineNanos(ChatServerConfig config) {
+        Duration quiet = config.partialLineTimeout();
+        return (quiet.isZero() ? MAX_PARTIAL_LINE_HOLD : quiet).toNanos();
+    }
+
     @Override
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
@@ -62,8 +76,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
         if (tls != null) {
             tls.addTo(pipeline);
         }
-        pipeline.addLast("framer", new LineFramer(
-                config.maxLineLength(), config.partialLineTimeout().toNanos(), stats::lineSplit));
+        pipeline.addLast("framer", new LineFramer(config.maxLineLength(), partialLineNanos(config), stats::lineSplit));
         Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
         Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
         pipeline

@@ -105,10 +105,15 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Most TCP connections at once from one source IP (default: ${DEFAULT-VALUE}).")
     private int maxConnectionsPerIp;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0",
             description = "Close a TCP client that has sent no message (a whole line, not a byte) for this long;"
-                    + " 0 never does (default: ${DEFAULT-VALUE}).")
+                    + " 0 never does: a client that only reads may stay (default: ${DEFAULT-VALUE}).")
     private long idleTimeoutSeconds;
+
+    @Option(names = "--keepalive", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Probe a TCP connection silent this long with TCP keepalive and close it if the peer is"
+                    + " gone (4 probes, at most 10 s apart); 0 turns keepalive off (default: ${DEFAULT-VALUE}).")
+    private long keepAliveSeconds;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
             description = "Messages per second per source IP, UDP and TCP together: excess datagrams are dropped,"
@@ -175,9 +180,14 @@ public final class ServerCommand implements Callable<Integer> {
         checkRange("--max-connections", maxConnections, 1, Integer.MAX_VALUE);
         checkRange("--max-connections-per-ip", maxConnectionsPerIp, 1, Integer.MAX_VALUE);
         checkRange("--idle-timeout", idleTimeoutSeconds, 0, Duration.ofDays(1).toSeconds());
+        checkRange("--keepalive", keepAliveSeconds, 0, 32767);
         checkRange("--rate", rate, 0, ChatServerConfig.MAX_RATE);
         if (burst != null) {
             checkRange("--burst", burst, 1, Integer.MAX_VALUE);
+            if (rate == 0) {
+                // As --metrics-bind without --metrics-port: an option that would do nothing is a mistake.
+                throw new ParameterException(spec.commandLine(), "--burst needs --rate: without a rate there is no limit");
+            }
         }
         ChatServerConfig.Builder builder = ChatServerConfig.builder();
         addBlocks("--allow", allow, builder::allow);
@@ -204,6 +214,7 @@ public final class ServerCommand implements Callable<Integer> {
                     .maxConnections(maxConnections)
                     .maxConnectionsPerIp(maxConnectionsPerIp)
                     .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .keepAlive(Duration.ofSeconds(keepAliveSeconds))
                     .rate(rate)
                     .build();
         } catch (IllegalArgumentException e) {
