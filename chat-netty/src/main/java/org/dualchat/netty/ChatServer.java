@@ -131,12 +131,15 @@ public final class ChatServer implements AutoCloseable {
         try {
             InetAddress host = config.bindAddress() != null ? config.bindAddress() : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, config.udpPort()));
-            TlsStage tls = config.tls() == null ? null : new TlsStage(config.tls(), tlsFailures);
+            TlsStage tls = new TlsStage(config.tls(), tlsFailures);
             boolean tlsPort = config.tlsPort() != ChatServerConfig.TLS_ON_TCP_PORT;
-            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort ? null : tls),
+            // With a certificate and a TLS port, the plain TCP port takes TLS too (told by the first bytes);
+            // without a TLS port, the TCP port takes TLS only, as the operator asked.
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tls, config.tls() != null && !tlsPort),
                     new InetSocketAddress(host, config.tcpPort()));
-            if (tls != null && tlsPort) {
-                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, config.tlsPort()));
+            if (config.tls() != null && tlsPort) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls, true),
+                        new InetSocketAddress(host, config.tlsPort()));
             }
             if (config.metricsPort() != ChatServerConfig.NO_METRICS) {
                 metrics = new MetricsServer(stats);
@@ -166,7 +169,8 @@ public final class ChatServer implements AutoCloseable {
         }
         if (config.tls() != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
-                    tlsChannel == null ? " (this port takes TLS clients only)" : "",
+                    tlsChannel == null ? " (this port takes TLS clients only)"
+                            : " (the plain TCP port takes TLS clients too)",
                     config.tls().certificate().getSubjectX500Principal().getName(),
                     config.tls().isSelfSigned() ? " (self-signed)" : "", config.tls().fingerprint());
         }
@@ -314,8 +318,8 @@ public final class ChatServer implements AutoCloseable {
         tlsFailures.report();
     }
 
-    /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
-    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
+    /** @param tlsOnly whether this port takes TLS clients only, rather than plain ones (and TLS with a certificate) */
+    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls, boolean tlsOnly) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -327,7 +331,7 @@ public final class ChatServer implements AutoCloseable {
                 // A client that reads too slowly misses relays past this, rather than growing memory.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.clientBuffer() / 2, config.clientBuffer()))
-                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, room));
+                .childHandler(new TcpChannelInitializer(config, sink, clients, held, stats, limits, tls, tlsOnly, room));
         // A client that only reads is never idle to us; one that is gone is found by keepalive.
         return TcpKeepAlive.apply(bootstrap, transport, config.keepAlive());
     }

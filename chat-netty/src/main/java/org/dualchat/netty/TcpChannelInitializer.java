@@ -33,16 +33,19 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
     private final Limits limits;
     private final byte[] greeting;
     private final TlsStage tls;
+    private final boolean tlsOnly;
     private final Room room;
 
     /**
-     * @param tls the TLS to put in front of the framing, or {@code null} for plain TCP
+     * @param tls what tells TLS from plain text, and the TLS to switch to (if the server has a certificate)
+     * @param tlsOnly whether this port takes TLS clients only
      * @param room the chat room, or {@code null} for a receive-only server
      */
     TcpChannelInitializer(ChatServerConfig config, MessageSink sink, ChannelGroup clients, HeldMessages held,
-            ServerStats stats, Limits limits, TlsStage tls, Room room) {
+            ServerStats stats, Limits limits, TlsStage tls, boolean tlsOnly, Room room) {
         this.config = config;
         this.tls = tls;
+        this.tlsOnly = tlsOnly;
         this.sink = sink;
         this.clients = clients;
         this.held = held;
@@ -73,14 +76,13 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
         pipeline.addLast("counter", new TcpTrafficCounter(stats));
         Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
         pipeline.addLast("limits", limits.newConnectionLimiter());
-        if (tls != null) {
-            tls.addTo(pipeline);
-        }
+        // TLS or plain, told by the first bytes; a TLS client's session starts when its handshake is done.
+        boolean awaitStart = tls.addTo(pipeline, tlsOnly);
         pipeline.addLast("framer", new LineFramer(config.maxLineLength(), partialLineNanos(config), stats::lineSplit));
         Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
         Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
         pipeline
                 .addLast("decoder", new Utf8LineDecoder(stats))
-                .addLast("handler", new TcpMessageHandler(sink, greeting, held, room));
+                .addLast("handler", new TcpMessageHandler(sink, greeting, held, room, awaitStart));
     }
 }

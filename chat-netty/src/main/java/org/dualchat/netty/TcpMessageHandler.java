@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.dualchat.netty.common.SinkFeeder;
 import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.Member;
 import org.dualchat.netty.room.Room;
+import org.dualchat.netty.tls.PlainStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,18 +39,30 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private final byte[] greeting;
     private final HeldMessages held;
     private final Room room;
+    private final boolean awaitStart;
+    private boolean started;
     private SinkFeeder feeder;
     private Member member;
     private String quitReason;
     private String ip;
     private int port;
 
-    /** @param room the room to take part in, or {@code null} for a receive-only server */
+    /** A handler whose client's session starts when it connects. */
     public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, Room room) {
+        this(sink, greeting, held, room, false);
+    }
+
+    /**
+     * @param room the room to take part in, or {@code null} for a receive-only server
+     * @param awaitStart whether the session (greeting, joining the room) waits for the client to be found
+     *     plain ({@link PlainStart}) or to finish its TLS handshake, rather than starting when it connects
+     */
+    public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, Room room, boolean awaitStart) {
         this.sink = sink;
         this.greeting = greeting;
         this.held = held;
         this.room = room;
+        this.awaitStart = awaitStart;
     }
 
     @Override
@@ -62,6 +76,18 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         ip = Addresses.printable(ctx.channel().remoteAddress());
         port = Addresses.port(ctx.channel().remoteAddress());
+        if (!awaitStart) {
+            start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** Greets the client and lets it join: at once for plain TCP, after the handshake for TLS. */
+    private void start(ChannelHandlerContext ctx) {
+        if (started) {
+            return;
+        }
+        started = true;
         // Join before the greeting: a client that has read its greeting is surely in the room, and
         // relays queued for it meanwhile come after the greeting, as tasks on this loop.
         if (room != null) {
@@ -70,14 +96,21 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
             logger.info("{} connected", ctx.channel());
         }
         if (greeting.length > 0) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
+            ctx.write(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
         }
-        ctx.fireChannelActive();
+        if (member != null) {
+            // After the greeting, which the seed programs read as it is.
+            ctx.write(line(ctx, ChatCommands.joinLine(room.who(), member.label())), ctx.voidPromise());
+        }
+        ctx.flush();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         String text = (String) msg;
+        if (!started) {
+            start(ctx);
+        }
         if (text.isEmpty()) {
             return;
         }
@@ -160,7 +193,12 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt == PlainStart.INSTANCE
+                || evt instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
+            if (ctx.channel().isActive()) {
+                start(ctx);
+            }
+        } else if (evt instanceof ChannelInputShutdownEvent) {
             // The framer has already delivered the last partial line; the client has nothing more to say.
             logger.debug("{} half-closed by the client, closing", ctx.channel());
             ctx.close();
@@ -172,7 +210,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (member != null) {
             room.leave(member, quitReason);
-        } else {
+        } else if (started) {
             logger.info("{} disconnected", ctx.channel());
         }
         ctx.fireChannelInactive();

@@ -50,6 +50,10 @@ class RoomHandlerTest {
             }
         };
         channels.add(ch);
+        // The first line a joiner gets (after the greeting, empty here): who is here, and /help.
+        ByteBuf first = ch.readOutbound();
+        assertThat(first.toString(UTF_8)).startsWith("* ").endsWith("; /help lists the commands\n");
+        first.release();
         return ch;
     }
 
@@ -234,5 +238,35 @@ class RoomHandlerTest {
         ch.writeInbound("/nick alice");
         assertThat(sink.texts()).containsExactly("/nick alice");
         assertThat((Object) ch.readOutbound()).isNull();
+    }
+
+    @Test
+    void aJoinerIsToldWhoIsHereInOneLineAndThatHelpExists() {
+        assertThat(ChatCommands.joinLine(List.of("127.0.0.1:40001"), "127.0.0.1:40001"))
+                .isEqualTo("* you are the only one here; /help lists the commands");
+        assertThat(ChatCommands.joinLine(List.of("127.0.0.1:40001", "alice@10.0.0.1:5"), "127.0.0.1:40001"))
+                .isEqualTo("* 1 other here: alice@10.0.0.1:5; /help lists the commands");
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            many.add("u" + i + "@127.0.0.1:" + (40000 + i));
+        }
+        assertThat(ChatCommands.joinLine(many, "u0@127.0.0.1:40000")).isEqualTo("* 8 others here: "
+                + "u1@127.0.0.1:40001, u2@127.0.0.1:40002, u3@127.0.0.1:40003, u4@127.0.0.1:40004, u5@127.0.0.1:40005"
+                + " and 3 more; /help lists the commands");
+
+        // Over the handler: a third client hears of the first two, after its greeting.
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        alice.writeInbound("/nick alice");
+        client("127.0.0.1", 40002);
+        EmbeddedChannel carol = new EmbeddedChannel(
+                new TcpMessageHandler(sink, "Server connected\n".getBytes(UTF_8), held, room)) {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return new InetSocketAddress("127.0.0.1", 40003);
+            }
+        };
+        channels.add(carol);
+        assertThat(received(carol)).containsExactly("Server connected",
+                "* 2 others here: 127.0.0.1:40002, alice@127.0.0.1:40001; /help lists the commands");
     }
 }
