@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.codec.LineFramer;
+import org.dualchat.netty.codec.TelnetFilter;
 import org.dualchat.netty.codec.Utf8LineDecoder;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.limit.Limits;
@@ -17,8 +18,9 @@ import org.dualchat.netty.stats.TcpTrafficCounter;
 import org.dualchat.netty.tls.TlsStage;
 
 /**
- * Builds the pipeline of one TCP client: count, check the access list and limits, bytes to lines, lines to
- * text, text to the sink; behind TLS on a TLS port, so that TLS and plain clients share everything after it.
+ * Builds the pipeline of one TCP client: count, check the access list and limits, tell TLS from plain text,
+ * drop telnet's commands, bytes to lines, lines to text, text to the sink; TLS goes in after the detector,
+ * so that TLS and plain clients share everything after it.
  */
 public final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -78,6 +80,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
         pipeline.addLast("limits", limits.newConnectionLimiter());
         // TLS or plain, told by the first bytes; a TLS client's session starts when its handshake is done.
         boolean awaitStart = tls.addTo(pipeline, tlsOnly);
+        pipeline.addLast("telnet", new TelnetFilter());
         pipeline.addLast("framer", new LineFramer(config.maxLineLength(), partialLineNanos(config), stats::lineSplit));
         Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
         Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());

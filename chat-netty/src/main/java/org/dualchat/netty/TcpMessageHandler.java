@@ -15,6 +15,7 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
 import org.dualchat.core.TextSafety;
+import org.dualchat.netty.codec.TelnetFilter;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.common.SinkFeeder;
@@ -139,14 +140,17 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
                     feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), "* " + name + " " + argument));
                 }
             }
-            case "quit" -> {
-                quitReason = argument;
-                ctx.writeAndFlush(line(ctx, "* bye")).addListener(ChannelFutureListener.CLOSE);
-            }
+            case "quit" -> quit(ctx, argument);
             case "help" -> reply(ctx, ChatCommands.HELP);
             default -> reply(ctx, List.of("* unknown command " + TextSafety.escape(line.split(" ", 2)[0])
                     + ": /help lists the commands; start a line with // to send it as text"));
         }
+    }
+
+    /** Says bye and closes, once the bye is written; the others hear {@code reason}. */
+    private void quit(ChannelHandlerContext ctx, String reason) {
+        quitReason = reason;
+        ctx.writeAndFlush(line(ctx, "* bye")).addListener(ChannelFutureListener.CLOSE);
     }
 
     private List<String> who() {
@@ -197,6 +201,13 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
                 || evt instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
             if (ctx.channel().isActive()) {
                 start(ctx);
+            }
+        } else if (evt == TelnetFilter.INTERRUPT) {
+            // telnet's Ctrl-C: the person wants out, as with /quit.
+            if (member != null) {
+                quit(ctx, null);
+            } else {
+                ctx.close();
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The framer has already delivered the last partial line; the client has nothing more to say.
