@@ -8,14 +8,19 @@ import java.util.BitSet;
 /**
  * Takes telnet's commands out of a TCP byte stream, so that a person using {@code telnet} chats like
  * one using {@code nc}: option requests are refused ({@code DO x} gets {@code WONT x}, {@code WILL x}
- * gets {@code DONT x}, RFC 854's way of saying "plain network virtual terminal only"), subnegotiations
- * are dropped, and Ctrl-C ({@code IAC IP}) ends the session like {@code /quit}, by the user event
- * {@link #INTERRUPT} after every byte before it. Nothing of it is printed nor relayed.
+ * gets {@code DONT x}, RFC 854's way of saying "plain network virtual terminal only") and one-byte
+ * commands (NOP, AYT, AO, EC, EL, BRK, GA, DM) dropped. Ctrl-C ({@code IAC IP}) ends the session like
+ * {@code /quit}, by the user event {@link #INTERRUPT} after every byte before it. Nothing of it is
+ * printed nor relayed.
  *
  * <p>{@code IAC} (0xFF) never occurs in UTF-8 text, so input without it, all that other clients send,
- * passes through untouched and uncopied. Each option is refused at most once each way (but for the
- * timing mark telnet sends with Ctrl-C and waits for), so a client that repeats its requests and
- * never reads cannot make the replies pile up.
+ * passes through untouched and uncopied. Bytes that are no telnet command pass through too, to be
+ * escaped by the decoder as any other byte that cannot be text: a 0xFF before anything but a command
+ * byte, {@code IAC IAC}, and subnegotiations (we agree to no option, so telnet sends none). An
+ * {@code IAC IP} counts only at the end of what the client sent at once (telnet sends it alone, or with
+ * {@code IAC DO TIMING-MARK}): in the middle of binary junk those two bytes are junk like the rest.
+ * Each option is refused at most once each way (but for the timing mark, which telnet waits for), so a
+ * client that repeats its requests and never reads cannot make the replies pile up.
  */
 public final class TelnetFilter extends ChannelInboundHandlerAdapter {
 
@@ -32,30 +37,33 @@ public final class TelnetFilter extends ChannelInboundHandlerAdapter {
     static final int DO = 253;
     static final int WONT = 252;
     static final int WILL = 251;
-    static final int SB = 250;
     static final int IP = 244;
-    static final int SE = 240;
     static final int TIMING_MARK = 6;
+    private static final int FIRST_ONE_BYTE_COMMAND = 241; // NOP
+    private static final int LAST_ONE_BYTE_COMMAND = 249; // GA
 
-    private enum State { DATA, IAC, OPTION, SUB, SUB_IAC }
+    private enum State { DATA, IAC, OPTION }
 
     private State state = State.DATA;
-    // After IAC IP no text is passed on, but telnet's requests still are answered: with Ctrl-C it sends
-    // DO TIMING-MARK and shows nothing more until it has the answer, our bye included.
-    private boolean interrupted;
-    private boolean interruptFired;
     private int command;
+    // IAC IP seen, and nothing but commands since: it ends the session if the read ends so.
+    private boolean interruptPending;
+    private boolean interrupted;
     private final BitSet refusedDo = new BitSet(256);
     private final BitSet refusedWill = new BitSet(256);
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        if (state == State.DATA && !interrupted && in.indexOf(in.readerIndex(), in.writerIndex(), (byte) IAC) < 0) {
+        if (interrupted) {
+            in.release();
+            return;
+        }
+        if (state == State.DATA && !interruptPending && in.indexOf(in.readerIndex(), in.writerIndex(), (byte) IAC) < 0) {
             ctx.fireChannelRead(in);
             return;
         }
-        ByteBuf text = ctx.alloc().buffer(in.readableBytes());
+        ByteBuf text = ctx.alloc().buffer(in.readableBytes() + 2);
         try {
             while (in.isReadable()) {
                 int b = in.readUnsignedByte();
@@ -63,17 +71,15 @@ public final class TelnetFilter extends ChannelInboundHandlerAdapter {
                     case DATA -> {
                         if (b == IAC) {
                             state = State.IAC;
-                        } else if (!interrupted) {
-                            text.writeByte(b);
+                        } else {
+                            data(text, b);
                         }
                     }
-                    case IAC -> afterIac(ctx, b, text);
+                    case IAC -> afterIac(text, b);
                     case OPTION -> {
                         refuse(ctx, command, b);
                         state = State.DATA;
                     }
-                    case SUB -> state = b == IAC ? State.SUB_IAC : State.SUB;
-                    case SUB_IAC -> state = b == SE ? State.DATA : State.SUB;
                 }
             }
         } finally {
@@ -84,30 +90,37 @@ public final class TelnetFilter extends ChannelInboundHandlerAdapter {
         } else {
             text.release();
         }
-        if (interrupted && !interruptFired) {
-            interruptFired = true;
+        if (interruptPending && state == State.DATA) {
+            interruptPending = false;
+            interrupted = true;
             ctx.fireUserEventTriggered(INTERRUPT);
         }
     }
 
-    private void afterIac(ChannelHandlerContext ctx, int b, ByteBuf text) {
-        switch (b) {
-            case IAC -> {
-                // An escaped 0xFF: not UTF-8, so the decoder shows it escaped, as any other such byte.
+    private void data(ByteBuf text, int b) {
+        if (interruptPending) {
+            // Text after it: those two bytes were no Ctrl-C, but junk, and are passed on as such.
+            interruptPending = false;
+            text.writeByte(IAC).writeByte(IP);
+        }
+        text.writeByte(b);
+    }
+
+    private void afterIac(ByteBuf text, int b) {
+        state = State.DATA;
+        if (b >= WILL && b <= DONT) {
+            command = b;
+            state = State.OPTION;
+        } else if (b == IP) {
+            interruptPending = true;
+        } else if (b < FIRST_ONE_BYTE_COMMAND || b > LAST_ONE_BYTE_COMMAND) {
+            // No command of ours: both bytes go on, for the decoder to escape.
+            data(text, IAC);
+            if (b == IAC) {
                 text.writeByte(IAC);
-                state = State.DATA;
+            } else {
+                text.writeByte(b);
             }
-            case WILL, WONT, DO, DONT -> {
-                command = b;
-                state = State.OPTION;
-            }
-            case SB -> state = State.SUB;
-            case IP -> {
-                // What came before the interrupt is said; nothing after it. The event follows the replies.
-                interrupted = true;
-                state = State.DATA;
-            }
-            default -> state = State.DATA; // NOP, GA, AYT, EC, EL, BRK, DM...: nothing to do for a chat line
         }
     }
 

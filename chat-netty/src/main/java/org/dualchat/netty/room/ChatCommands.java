@@ -24,6 +24,9 @@ public final class ChatCommands {
             "*   /help          this list",
             "* a line starting with // is sent as text, without its first slash");
 
+    /** How the line a joiner gets after the greeting ends. */
+    public static final String JOIN_LINE_END = "; /help lists the commands";
+
     /** Names a joiner is told of, at most; the rest are a count. */
     public static final int MAX_JOIN_NAMES = 5;
 
@@ -53,7 +56,7 @@ public final class ChatCommands {
                 shown++;
             }
         }
-        return line.append("; /help lists the commands").toString();
+        return line.append(JOIN_LINE_END).toString();
     }
 
     /** Whether {@code line} is a command rather than text. */

@@ -178,8 +178,8 @@ public final class Room {
         if (targets.isEmpty()) {
             return;
         }
-        // One datagram is one message: no line terminator.
-        ByteBuf payload = line.retainedSlice(line.readerIndex(), line.readableBytes() - 1);
+        // One datagram is one line, newline included, so that nc -u shows each relay on a line of its own.
+        ByteBuf payload = line.retainedDuplicate();
         Runnable send = () -> {
             try {
                 for (InetSocketAddress target : targets) {

@@ -84,31 +84,43 @@ class TelnetFilterTest {
     }
 
     @Test
-    void commandsSplitAcrossReadsAndSubnegotiationsAreDropped() {
-        ch.writeInbound(hex("61ff"), hex("fd"), hex("1f62"));
-        // Terminal type subnegotiation, with an escaped IAC inside, then text.
-        ch.writeInbound(hex("fffa18 00 41ffff42 fff0 63 0a"));
-        assertThat(passedOn()).isEqualTo("abc\n");
+    void commandsSplitAcrossReadsAreStillCommands() {
+        ch.writeInbound(hex("61ff"), hex("fd"), hex("1f62"), hex("ff"), hex("f163"));
+        assertThat(passedOn()).isEqualTo("abc");
         assertThat(answered()).isEqualTo("fffc1f");
     }
 
     @Test
-    void anEscapedIacIsOneByteAndOtherCommandsAreIgnored() {
-        // IAC IAC, NOP, AYT, GA between letters.
-        ch.writeInbound(hex("61 ffff 62 fff1 fff6 fff9 63"));
-        assertThat(passedOn()).isEqualTo("a\u00ffbc");
+    void bytesThatAreNoCommandOfOursPassOnForTheDecoderToEscape() {
+        // A stray 0xFF before text, IAC IAC, and a subnegotiation (telnet sends none: we agree to nothing).
+        ch.writeInbound(hex("78ff79 ffff fffa1800fff0 0a"));
+        assertThat(passedOn()).isEqualTo("x\u00ffy\u00ff\u00ff\u00ff\u00fa\u0018\u0000\u00ff\u00f0\n");
         assertThat(answered()).isEmpty();
+        // One-byte commands telnet may send (NOP, AYT, GA) are dropped.
+        ch.writeInbound(hex("61 fff1 fff6 fff9 62"));
+        assertThat(passedOn()).isEqualTo("ab");
+        assertThat(events).isEmpty();
     }
 
     @Test
     void interruptProcessEndsTheSessionAfterTheTextBeforeItAndTheTimingMarkAnswer() {
-        // What telnet sends on Ctrl-C: IAC IP IAC DO TIMING-MARK; then anything after is dropped.
-        ch.writeInbound(Unpooled.copiedBuffer("last words\n", UTF_8), hex("fff4 fffd06 7a7a0a"));
+        // What telnet sends on Ctrl-C: IAC IP IAC DO TIMING-MARK, at the end of what it sends at once.
+        ch.writeInbound(Unpooled.copiedBuffer("last words\n", UTF_8), hex("fff4 fffd06"));
         assertThat(passedOn()).isEqualTo("last words\n");
         assertThat(answered()).as("WONT TIMING-MARK, which telnet waits for").isEqualTo("fffc06");
         assertThat(events).containsExactly(TelnetFilter.INTERRUPT);
+        // Nothing after it is passed on.
         ch.writeInbound(Unpooled.copiedBuffer("more\n", UTF_8));
         assertThat(passedOn()).isEmpty();
         assertThat(events).hasSize(1);
+    }
+
+    @Test
+    void interruptAloneCountsButInTheMiddleOfJunkItIsJunk() {
+        ch.writeInbound(hex("01 fff4 02"));
+        assertThat(passedOn()).isEqualTo("\u0001\u00ff\u00f4\u0002");
+        assertThat(events).isEmpty();
+        ch.writeInbound(hex("fff4"));
+        assertThat(events).containsExactly(TelnetFilter.INTERRUPT);
     }
 }

@@ -153,7 +153,7 @@ class LimitsIT {
         ChatServer server = start(ChatServerConfig.builder().idleTimeout(Duration.ofSeconds(1)));
         Socket silent = connectGreeted("127.0.0.1", server);
         InputStream in = silent.getInputStream();
-        assertThat(readLine(in)).isEqualTo("Idle timeout: no message in 1 second, closing");
+        assertThat(Loopback.readServerLine(in)).isEqualTo("Idle timeout: no message in 1 second, closing");
         assertThat(in.read()).isEqualTo(-1);
         assertThat(Loopback.await(() -> server.limits().connections().total() == 0, WAIT)).isTrue();
     }
