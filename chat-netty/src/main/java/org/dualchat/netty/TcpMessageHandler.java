@@ -70,7 +70,8 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         feeder = room == null
                 ? new SinkFeeder(ctx, sink, held)
-                : new SinkFeeder(ctx, sink, held, message -> room.relay(message, member, null));
+                // An action (/me) goes to everyone, its sender included, as on IRC.
+                : new SinkFeeder(ctx, sink, held, message -> room.relay(message, message.action() ? null : member, null));
     }
 
     @Override
@@ -118,6 +119,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (room == null) {
             feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, text));
         } else if (ChatCommands.isCommand(text)) {
+            room.commandTaken();
             command(ctx, text);
         } else {
             feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
@@ -136,8 +138,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
                 if (argument.isEmpty()) {
                     reply(ctx, List.of("* usage: /me ACTION"));
                 } else {
-                    String name = member.nick() != null ? member.nick() : ip;
-                    feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), "* " + name + " " + argument));
+                    feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), argument).asAction());
                 }
             }
             case "quit" -> quit(ctx, argument);

@@ -160,14 +160,33 @@ class RoomHandlerTest {
     }
 
     @Test
-    void meIsAnActionPrintedAndRelayed() {
+    void meIsAnActionEveryoneSeesTheSenderIncludedMarkedAsSuch() {
         EmbeddedChannel alice = client("127.0.0.1", 40001);
         EmbeddedChannel bob = client("127.0.0.1", 40002);
         alice.writeInbound("/nick alice");
         received(bob);
+        received(alice);
         alice.writeInbound("/me waves");
-        assertThat(received(bob)).containsExactly("alice@127.0.0.1 : * alice waves");
-        assertThat(sink.texts()).containsExactly("* alice waves");
+        assertThat(received(bob)).containsExactly("* alice@127.0.0.1 waves");
+        assertThat(received(alice)).as("the sender sees it too").containsExactly("* alice@127.0.0.1 waves");
+        assertThat(sink.texts()).containsExactly("waves");
+        // Told from someone typing "* waves" by its mark, not by its text.
+        bob.writeInbound("* waves");
+        assertThat(received(alice)).containsExactly("127.0.0.1 : * waves");
+        assertThat(sink.messages()).extracting(ChatMessage::action).containsExactly(true, false);
+    }
+
+    @Test
+    void commandsAreCountedAsCommandsNotAsMessages() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        stats.tcpLineReceived(); // what the decoder counts for each line, before the handler sees it
+        alice.writeInbound("/who");
+        stats.tcpLineReceived();
+        alice.writeInbound("/nick alice");
+        stats.tcpLineReceived();
+        alice.writeInbound("hello");
+        assertThat(stats.commands()).isEqualTo(2);
+        assertThat(stats.tcpLines()).isEqualTo(1);
     }
 
     @Test

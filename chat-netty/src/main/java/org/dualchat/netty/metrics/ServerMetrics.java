@@ -18,7 +18,8 @@ import org.dualchat.netty.stats.ServerStats;
  *
  * <ul>
  *   <li>{@code dualchat_datagrams_received_total}</li>
- *   <li>{@code dualchat_lines_received_total{protocol="udp|tcp"}}</li>
+ *   <li>{@code dualchat_lines_received_total{protocol="udp|tcp"}}: messages; commands are not among them</li>
+ *   <li>{@code dualchat_commands_received_total}: the room's commands ({@code /who}, {@code /nick}...)</li>
  *   <li>{@code dualchat_received_bytes_total{protocol="udp|tcp"}}</li>
  *   <li>{@code dualchat_lines_split_total}, {@code dualchat_decode_errors_total}</li>
  *   <li>{@code dualchat_connections_total} (opened), {@code dualchat_connections_current}</li>
@@ -55,6 +56,8 @@ final class ServerMetrics implements MeterBinder {
                     .tag("protocol", protocol)
                     .register(registry);
         }
+        counter(registry, "dualchat.commands.received", "Commands the room answered (/who, /nick...): not messages",
+                ServerStats::commands);
         counter(registry, "dualchat.lines.split", "Lines longer than the maximum, delivered in pieces",
                 ServerStats::linesSplit);
         counter(registry, "dualchat.decode.errors", "Datagrams and TCP lines that held invalid UTF-8",

@@ -19,7 +19,7 @@ public final class ChatCommands {
             "*   /nick NAME     take a name: others see NAME@ip (letters, digits, _ - . [ ] ^; up to "
                     + Room.MAX_NICK_LENGTH + ")",
             "*   /who           list who is here",
-            "*   /me ACTION     say what you do: * NAME ACTION",
+            "*   /me ACTION     say what you do: everyone, you too, sees * NAME ACTION",
             "*   /quit [REASON] leave",
             "*   /help          this list",
             "* a line starting with // is sent as text, without its first slash");

@@ -116,6 +116,11 @@ public final class Room {
         return null;
     }
 
+    /** Counts a line a member sent as a command, not as a message. */
+    public void commandTaken() {
+        stats.commandReceived();
+    }
+
     /** The labels of everyone in the room, sorted. */
     public List<String> who() {
         List<String> labels = new ArrayList<>(members.size());
@@ -202,16 +207,26 @@ public final class Room {
         }
     }
 
-    /** {@code sender : text} and a newline, the text made safe for the receivers' terminals. */
+    /**
+     * {@code sender : text} and a newline, the text made safe for the receivers' terminals; an action is
+     * {@code * sender text}.
+     */
     static ByteBuf encode(ChatMessage message) {
         String text = TextSafety.escape(message.text());
         ByteBuf line = ByteBufAllocator.DEFAULT.buffer(message.ip().length() + text.length() + 32);
+        if (message.action()) {
+            line.writeByte('*').writeByte(' ');
+        }
         if (message.nick() != null) {
             ByteBufUtil.writeUtf8(line, message.nick());
             line.writeByte('@');
         }
         ByteBufUtil.writeAscii(line, message.ip());
-        line.writeByte(' ').writeByte(':').writeByte(' ');
+        if (message.action()) {
+            line.writeByte(' ');
+        } else {
+            line.writeByte(' ').writeByte(':').writeByte(' ');
+        }
         ByteBufUtil.writeUtf8(line, text);
         line.writeByte('\n');
         return line;

@@ -41,6 +41,7 @@ public final class ServerStats {
     private final LongAdder udpLines = new LongAdder();
     private final LongAdder udpBytes = new LongAdder();
     private final LongAdder tcpLines = new LongAdder();
+    private final LongAdder commands = new LongAdder();
     private final LongAdder tcpBytes = new LongAdder();
     private final LongAdder linesSplit = new LongAdder();
     private final LongAdder decodeErrors = new LongAdder();
@@ -67,6 +68,15 @@ public final class ServerStats {
 
     public void tcpLineReceived() {
         tcpLines.increment();
+    }
+
+    /**
+     * A TCP line the room took as a command ({@code /who}, {@code /nick}): counted as a command, and no
+     * longer as a message (the decoder counted it as a line before anyone knew).
+     */
+    public void commandReceived() {
+        commands.increment();
+        tcpLines.decrement();
     }
 
     /** A line over the maximum length was delivered in pieces. */
@@ -124,6 +134,11 @@ public final class ServerStats {
 
     public long tcpLines() {
         return tcpLines.sum();
+    }
+
+    /** Commands taken by the room; they are not among {@link #tcpLines()}. */
+    public long commands() {
+        return commands.sum();
     }
 
     public long tcpBytes() {
