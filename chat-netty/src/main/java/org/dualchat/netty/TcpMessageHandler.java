@@ -134,6 +134,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
                 reply(ctx, problem == null ? List.of("* you are now " + member.label()) : List.of("* " + problem));
             }
             case "who" -> reply(ctx, who());
+            case "msg" -> reply(ctx, List.of(privately(argument)));
             case "me" -> {
                 if (argument.isEmpty()) {
                     reply(ctx, List.of("* usage: /me ACTION"));
@@ -146,6 +147,26 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
             default -> reply(ctx, List.of("* unknown command " + TextSafety.escape(line.split(" ", 2)[0])
                     + ": /help lists the commands; start a line with // to send it as text"));
         }
+    }
+
+    /**
+     * {@code /msg NICK TEXT}: the text to that member alone, as {@code [private] SENDER : TEXT}. It is not
+     * printed on stdout nor logged (a private word is not the operator's to read), and it is counted as a
+     * command. What the sender is told.
+     */
+    private String privately(String argument) {
+        int space = argument.indexOf(' ');
+        String text = space < 0 ? "" : argument.substring(space + 1).trim();
+        if (text.isEmpty()) {
+            return "* usage: /msg NICK TEXT";
+        }
+        String nick = argument.substring(0, space);
+        Member to = room.byNick(nick);
+        String from = new ChatMessage(Protocol.TCP, ip, port, member.nick(), text).sender();
+        if (to == null || !to.tell("[private] " + from + " : " + TextSafety.escape(text))) {
+            return "* no one here is called " + TextSafety.escape(nick) + " (/who lists who is)";
+        }
+        return "* to " + to.label() + ": " + TextSafety.escape(text);
     }
 
     /** Says bye and closes, once the bye is written; the others hear {@code reason}. */

@@ -177,6 +177,29 @@ class RoomHandlerTest {
     }
 
     @Test
+    void msgSendsToOneMemberAloneAndPrintsNothing() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        EmbeddedChannel carol = client("127.0.0.1", 40003);
+        bob.writeInbound("/nick Bob");
+        alice.writeInbound("/nick alice");
+        received(alice);
+        received(bob);
+        received(carol);
+
+        alice.writeInbound("/msg bob psst, é");
+        assertThat(received(bob)).containsExactly("[private] alice@127.0.0.1 : psst, é");
+        assertThat(received(alice)).containsExactly("* to Bob@127.0.0.1:40002: psst, é");
+        assertThat(received(carol)).isEmpty();
+        assertThat(sink.texts()).as("not the operator's to read").isEmpty();
+
+        alice.writeInbound("/msg nobody hi", "/msg bob");
+        assertThat(received(alice)).containsExactly(
+                "* no one here is called nobody (/who lists who is)", "* usage: /msg NICK TEXT");
+        assertThat(received(bob)).isEmpty();
+    }
+
+    @Test
     void commandsAreCountedAsCommandsNotAsMessages() {
         EmbeddedChannel alice = client("127.0.0.1", 40001);
         stats.tcpLineReceived(); // what the decoder counts for each line, before the handler sees it

@@ -19,6 +19,7 @@ public final class ChatCommands {
             "*   /nick NAME     take a name: others see NAME@ip (letters, digits, _ - . [ ] ^; up to "
                     + Room.MAX_NICK_LENGTH + ")",
             "*   /who           list who is here",
+            "*   /msg NICK TEXT send TEXT to NICK alone (not printed by the server)",
             "*   /me ACTION     say what you do: everyone, you too, sees * NAME ACTION",
             "*   /quit [REASON] leave",
             "*   /help          this list",

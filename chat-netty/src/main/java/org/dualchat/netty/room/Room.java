@@ -116,6 +116,11 @@ public final class Room {
         return null;
     }
 
+    /** The member whose nick is {@code nick} (ignoring case), or {@code null}. */
+    public Member byNick(String nick) {
+        return nicks.get(nick.toLowerCase(Locale.ROOT));
+    }
+
     /** Counts a line a member sent as a command, not as a message. */
     public void commandTaken() {
         stats.commandReceived();
