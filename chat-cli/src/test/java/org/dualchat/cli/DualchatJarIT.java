@@ -283,6 +283,21 @@ class DualchatJarIT {
         }
     }
 
+    @Test
+    void peerOnATerminalSaysWhereItListensAndSendsRatherThanABarePrompt() throws Exception {
+        assumeTrue(has("tmux"), "tmux is not installed");
+        String tmux = "tmux -L dualchat-peer-" + ProcessHandle.current().pid();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        try (java.net.DatagramSocket other = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            shell(tmux + " new-session -d -s chat -x 160 -y 12 '" + java + " -jar " + jar()
+                    + " peer 127.0.0.1 --port 0 --peer-port " + other.getLocalPort() + "; sleep 30'");
+            String pane = awaitPane(tmux, p -> p.contains("Listening on UDP port"));
+            assertThat(pane).contains("sending to 127.0.0.1:" + other.getLocalPort()).contains("Bye");
+        } finally {
+            shell(tmux + " kill-server");
+        }
+    }
+
     private String awaitPane(String tmux, Predicate<String> condition) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String pane = shell(tmux + " capture-pane -p -t chat");

@@ -19,6 +19,13 @@ public interface ChatConsole extends AutoCloseable {
     /** Shows {@code message} as a one-line error, {@code dualchat: message}. */
     void error(String message);
 
+    /**
+     * Tells the person at a terminal {@code message}, above the line being typed; nothing on plain
+     * streams, where a script reads the output and has no one to tell.
+     */
+    default void hint(String message) {
+    }
+
     /** Whether this is an interactive terminal. */
     boolean isTerminal();
 

@@ -83,6 +83,11 @@ final class TerminalConsole implements ChatConsole {
     }
 
     @Override
+    public void hint(String message) {
+        reader.printAbove(new AttributedString(message));
+    }
+
+    @Override
     public boolean isTerminal() {
         return true;
     }
