@@ -109,6 +109,9 @@ public final class ChatServer implements AutoCloseable {
         this.sink = requireNonNull(sink, "sink");
         this.room = !config.relay() ? null : new Room(stats,
                 config.udpRelay() ? new RecentSources(config.udpRelayWindow().toNanos()) : null);
+        if (room != null) {
+            room.logLeavesThrough(sink::afterPrinted);
+        }
         this.statsReporter = new StatsReporter(stats, config.statsInterval());
         this.limits = new Limits(config, stats);
     }

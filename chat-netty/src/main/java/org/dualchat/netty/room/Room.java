@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.TextSafety;
@@ -44,11 +45,20 @@ public final class Room {
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
     private volatile Channel udpChannel;
+    private volatile Executor leaveLogs = Runnable::run;
 
     /** @param udpSources the UDP sources to relay to, or {@code null} to relay to TCP clients only */
     public Room(ServerStats stats, RecentSources udpSources) {
         this.stats = stats;
         this.udpSources = udpSources;
+    }
+
+    /**
+     * Where the log line of a leave runs: through the sink's {@code afterPrinted}, so that on a terminal a
+     * client's leave is not logged before its last message is printed.
+     */
+    public void logLeavesThrough(Executor executor) {
+        this.leaveLogs = executor;
     }
 
     /** The channel UDP relays are sent from; set once it is bound. */
@@ -86,7 +96,9 @@ public final class Room {
             nicks.remove(nick.toLowerCase(Locale.ROOT), member);
         }
         String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
-        logger.info("{} left{} ({} here)", member.label(), why, members.size());
+        String label = member.label();
+        int here = members.size();
+        leaveLogs.execute(() -> logger.info("{} left{} ({} here)", label, why, here));
         notice("* " + member.label() + " left" + why, null);
     }
 
