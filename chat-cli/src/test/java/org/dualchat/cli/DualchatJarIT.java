@@ -284,6 +284,45 @@ class DualchatJarIT {
     }
 
     @Test
+    void theServerConsoleOnATerminalEditsItsLineAboveIncomingMessagesAndShowsItOnce() throws Exception {
+        assumeTrue(has("tmux"), "tmux is not installed");
+        String tmux = "tmux -L dualchat-console-" + ProcessHandle.current().pid();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            shell(tmux + " new-session -d -s chat -x 140 -y 20 '" + java + " -jar " + jar()
+                    + " --udp-port 0 --tcp-port 0; echo exited $?; sleep 30'");
+            String started = awaitPane(tmux, p -> p.contains("Listening on UDP"));
+            Matcher tcpPort = Pattern.compile("and TCP \\S*:(\\d+) ").matcher(started);
+            assertThat(tcpPort.find()).as(started).isTrue();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(tcpPort.group(1)))) {
+                client.setSoTimeout((int) WAIT.toMillis());
+                assertThat(readLine(client.getInputStream())).isEqualTo("Server connected");
+                readLine(client.getInputStream()); // who is here
+                awaitPane(tmux, p -> p.lines().anyMatch(line -> line.strip().equals(">")));
+                shell(tmux + " send-keys -t chat 'half typed'");
+                awaitPane(tmux, p -> p.contains("> half typed"));
+
+                client.getOutputStream().write("arrives mid-typing\n".getBytes(UTF_8));
+                String pane = awaitPane(tmux, p -> p.contains("127.0.0.1 : arrives mid-typing"));
+                // Above the line being typed, which is left whole.
+                assertThat(pane).doesNotContain("half typed127.0.0.1").contains("> half typed");
+                assertThat(pane.indexOf("127.0.0.1 : arrives mid-typing")).isLessThan(pane.indexOf("> half typed"));
+
+                shell(tmux + " send-keys -t chat ' line' Enter");
+                assertThat(readLine(client.getInputStream())).isEqualTo("server : half typed line");
+                pane = awaitPane(tmux, p -> p.contains("server : half typed line"));
+                assertThat(pane).as("the typed line shown once, as server : ...").doesNotContain("> half typed line");
+
+                // Ctrl-C still stops the server, in order, with exit code 0.
+                shell(tmux + " send-keys -t chat C-c");
+                awaitPane(tmux, p -> p.contains("exited 0"));
+            }
+        } finally {
+            shell(tmux + " kill-server");
+        }
+    }
+
+    @Test
     void peerOnATerminalSaysWhereItListensAndSendsRatherThanABarePrompt() throws Exception {
         assumeTrue(has("tmux"), "tmux is not installed");
         String tmux = "tmux -L dualchat-peer-" + ProcessHandle.current().pid();

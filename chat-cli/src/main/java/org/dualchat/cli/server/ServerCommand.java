@@ -1,8 +1,10 @@
 package org.dualchat.cli.server;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import org.dualchat.cli.DualchatCli;
 import org.dualchat.cli.LoggingOptions;
 import org.dualchat.cli.TransportConverter;
 import org.dualchat.core.MessageFormat;
+import org.dualchat.cli.console.ChatConsole;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
@@ -151,22 +154,40 @@ public final class ServerCommand implements Callable<Integer> {
         logging.apply();
         ChatServerConfig config = toConfig();
         MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
-        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
+        // On a terminal the console edits its line at a prompt, and messages are printed above it.
+        ChatConsole terminal = ChatConsole.serverTerminal(cli, config.maxLineLength());
+        ChatConsole console = terminal != null ? terminal : ChatConsole.open(cli, config.maxLineLength());
+        PrintStream stderr = System.err;
+        if (terminal != null) {
+            // Logback's console appender writes to whatever System.err is: log lines go above the prompt too.
+            System.setErr(new PrintStream(terminal.logOutput(), true, StandardCharsets.UTF_8));
+        }
+        ChatServer server = new ChatServer(config,
+                new PrintingSink(terminal != null ? terminal.output() : cli.out, format));
         try {
             server.start();
         } catch (IOException e) {
             server.close();
+            closeConsole(console, stderr);
             throw new CommandFailure("cannot listen on " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             server.close();
+            closeConsole(console, stderr);
             throw new CommandFailure(e.getMessage(), e);
         }
         // Where the JVM keeps the signals to itself, the hook still drains; otherwise close() is a no-op there.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dualchat-shutdown"));
-        ServerConsole.start(cli.in, config.maxLineLength(), server);
-        ShutdownSignal.install().await();
+        ShutdownSignal signal = ShutdownSignal.install();
+        ServerConsole.start(console, config.maxLineLength(), server, signal::interruptedAtConsole);
+        signal.await();
         server.close();
+        closeConsole(console, stderr);
         return DualchatCli.OK;
+    }
+
+    private static void closeConsole(ChatConsole console, PrintStream stderr) {
+        console.close();
+        System.setErr(stderr);
     }
 
     private ChatServerConfig toConfig() {
