@@ -32,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class DualchatJarIT {
 
+    /** The greeting and the joiner's line (who is here, /help), all a client that only says one line hears. */
+    static final String GREETED = "Server connected\n\\* [^\n]*; /help lists the commands\n";
+
     private static final Pattern LISTENING =
             Pattern.compile("Listening on UDP \\S+:(\\d+) and TCP \\S+:(\\d+)");
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -141,9 +144,11 @@ class DualchatJarIT {
         try (Socket alice = new Socket("127.0.0.1", ports[1])) {
             alice.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(alice.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(alice.getInputStream())).endsWith("/help lists the commands");
             Socket bob = new Socket("::1", ports[1]);
             bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(bob.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(bob.getInputStream())).endsWith("/help lists the commands");
             assertThat(readLine(alice.getInputStream())).isEqualTo("* [::1]:" + bob.getLocalPort() + " joined");
 
             bob.getOutputStream().write("hi alice\n".getBytes(UTF_8));
@@ -180,6 +185,7 @@ class DualchatJarIT {
         try (Socket tcp = new Socket("127.0.0.1", ports[1])) {
             tcp.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(tcp.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(tcp.getInputStream())).endsWith("/help lists the commands");
             OutputStream o = tcp.getOutputStream();
             o.write("hi\n".getBytes(UTF_8));
             await(stdout, text -> text.contains("127.0.0.1 : hi\n"));
@@ -242,9 +248,9 @@ class DualchatJarIT {
         long started = System.nanoTime();
         String ncat = shell("printf 'hi\\n' | ncat 127.0.0.1 " + ports[1]);
         long ncatMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertThat(ncat).isEqualTo("Server connected\n");
+        assertThat(ncat).matches(GREETED);
         assertThat(ncatMillis).as("ncat returned after the server closed").isLessThan(5_000);
-        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + ports[1])).isEqualTo("Server connected\n");
+        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + ports[1])).matches(GREETED);
 
         String out = await(stdout, text -> text.split("\n").length >= 4);
         assertThat(out.split("\n")).containsExactlyInAnyOrder(
@@ -297,7 +303,7 @@ class DualchatJarIT {
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(tcpPort.group(1)))) {
                 client.setSoTimeout((int) WAIT.toMillis());
                 assertThat(readLine(client.getInputStream())).isEqualTo("Server connected");
-                readLine(client.getInputStream()); // who is here
+                assertThat(readLine(client.getInputStream())).endsWith("/help lists the commands");
                 awaitPane(tmux, p -> p.lines().anyMatch(line -> line.strip().equals(">")));
                 shell(tmux + " send-keys -t chat 'half typed'");
                 awaitPane(tmux, p -> p.contains("> half typed"));
@@ -446,6 +452,7 @@ class DualchatJarIT {
             first.setSoTimeout((int) WAIT.toMillis());
             // Greeted before the second connects: the server accepts on several event loops, in no set order.
             assertThat(readLine(first.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(first.getInputStream())).endsWith("/help lists the commands");
             try (Socket second = new Socket("127.0.0.1", ports[1])) {
                 second.setSoTimeout((int) WAIT.toMillis());
                 assertThat(readLine(second.getInputStream()))

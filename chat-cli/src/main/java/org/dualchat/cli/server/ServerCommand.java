@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,8 +160,9 @@ public final class ServerCommand implements Callable<Integer> {
         ChatConsole terminal = ChatConsole.serverTerminal(cli, config.maxLineLength());
         ChatConsole console = terminal != null ? terminal : ChatConsole.open(cli, config.maxLineLength());
         PrintStream stderr = System.err;
-        if (terminal != null) {
+        if (terminal != null && stderrIsTheTerminal()) {
             // Logback's console appender writes to whatever System.err is: log lines go above the prompt too.
+            // Not when the operator sent stderr elsewhere (2>log): the log stays where it was sent.
             System.setErr(new PrintStream(terminal.logOutput(), true, StandardCharsets.UTF_8));
         }
         ChatServer server = new ChatServer(config,
@@ -183,6 +186,15 @@ public final class ServerCommand implements Callable<Integer> {
         server.close();
         closeConsole(console, stderr);
         return DualchatCli.OK;
+    }
+
+    /** Whether stderr goes where stdout does (the terminal); false where the system cannot say (no /proc). */
+    private static boolean stderrIsTheTerminal() {
+        try {
+            return Files.isSameFile(Paths.get("/proc/self/fd/2"), Paths.get("/proc/self/fd/1"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static void closeConsole(ChatConsole console, PrintStream stderr) {
