@@ -44,7 +44,7 @@ class DualchatCliTest {
         assertThat(out()).contains("--udp-port", "default: 1234", "--tcp-port", "default: 2222", "--bind",
                 "--greeting", "--max-line", "--partial-line-timeout", "--transport");
         assertThat(out()).contains("--max-connections", "default: 4096", "--max-connections-per-ip", "default: 64",
-                "--idle-timeout", "default: 300", "--rate", "default: 0", "--burst", "twice --rate", "--allow",
+                "--idle-timeout", "default: 0", "--keepalive", "default: 60", "--rate", "default: 0", "--burst", "twice --rate", "--allow",
                 "--deny");
         assertThat(out()).contains("--shutdown-grace", "default: 5", "--limit-loopback");
     }

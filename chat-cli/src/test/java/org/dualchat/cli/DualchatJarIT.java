@@ -18,10 +18,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dualchat.netty.testing.JarProcess;
 import org.dualchat.netty.testing.JarProcesses;
 import org.dualchat.netty.testing.Loopback;
@@ -32,6 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The shaded jar as a user runs it: {@code java -jar dualchat.jar}, real sockets, real signals. */
 @Timeout(60)
 class DualchatJarIT {
+
+    /** The greeting and the joiner's line (who is here, /help), all a client that only says one line hears. */
+    static final String GREETED = "Server connected\n\\* [^\n]*; /help lists the commands\n";
 
     private static final Duration WAIT = JarProcesses.WAIT;
 
@@ -44,9 +50,11 @@ class DualchatJarIT {
         try (Socket alice = new Socket("127.0.0.1", server.tcpPort())) {
             alice.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(alice.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(alice.getInputStream())).endsWith("/help lists the commands");
             Socket bob = new Socket("::1", server.tcpPort());
             bob.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(bob.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(bob.getInputStream())).endsWith("/help lists the commands");
             assertThat(readLine(alice.getInputStream())).isEqualTo("* [::1]:" + bob.getLocalPort() + " joined");
 
             bob.getOutputStream().write("hi alice\n".getBytes(UTF_8));
@@ -79,6 +87,7 @@ class DualchatJarIT {
         try (Socket tcp = new Socket("127.0.0.1", server.tcpPort())) {
             tcp.setSoTimeout((int) WAIT.toMillis());
             assertThat(readLine(tcp.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(tcp.getInputStream())).endsWith("/help lists the commands");
             OutputStream o = tcp.getOutputStream();
             o.write("hi\n".getBytes(UTF_8));
             server.awaitStdout(text -> text.contains("127.0.0.1 : hi\n"));
@@ -140,9 +149,9 @@ class DualchatJarIT {
         long started = System.nanoTime();
         String ncat = shell("printf 'hi\\n' | ncat 127.0.0.1 " + server.tcpPort());
         long ncatMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertThat(ncat).isEqualTo("Server connected\n");
+        assertThat(ncat).matches(GREETED);
         assertThat(ncatMillis).as("ncat returned after the server closed").isLessThan(5_000);
-        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + server.tcpPort())).isEqualTo("Server connected\n");
+        assertThat(shell("printf 'via socat' | socat - TCP:127.0.0.1:" + server.tcpPort())).matches(GREETED);
 
         String out = server.awaitStdout(text -> text.split("\n").length >= 4);
         assertThat(out.split("\n")).containsExactlyInAnyOrder(
@@ -177,6 +186,60 @@ class DualchatJarIT {
             } finally {
                 shell(tmux + " kill-server");
             }
+        }
+    }
+
+    @Test
+    void theServerConsoleOnATerminalEditsItsLineAboveIncomingMessagesAndShowsItOnce() throws Exception {
+        assumeTrue(has("tmux"), "tmux is not installed");
+        String tmux = "tmux -L dualchat-console-" + ProcessHandle.current().pid();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            shell(tmux + " new-session -d -s chat -x 140 -y 20 '" + java + " -jar " + jar()
+                    + " --udp-port 0 --tcp-port 0; echo exited $?; sleep 30'");
+            String started = awaitPane(tmux, p -> p.contains("Listening on UDP"));
+            Matcher tcpPort = Pattern.compile("and TCP \\S*:(\\d+) ").matcher(started);
+            assertThat(tcpPort.find()).as(started).isTrue();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(tcpPort.group(1)))) {
+                client.setSoTimeout((int) WAIT.toMillis());
+                assertThat(readLine(client.getInputStream())).isEqualTo("Server connected");
+                assertThat(readLine(client.getInputStream())).endsWith("/help lists the commands");
+                awaitPane(tmux, p -> p.lines().anyMatch(line -> line.strip().equals(">")));
+                shell(tmux + " send-keys -t chat 'half typed'");
+                awaitPane(tmux, p -> p.contains("> half typed"));
+
+                client.getOutputStream().write("arrives mid-typing\n".getBytes(UTF_8));
+                String pane = awaitPane(tmux, p -> p.contains("127.0.0.1 : arrives mid-typing"));
+                // Above the line being typed, which is left whole.
+                assertThat(pane).doesNotContain("half typed127.0.0.1").contains("> half typed");
+                assertThat(pane.indexOf("127.0.0.1 : arrives mid-typing")).isLessThan(pane.indexOf("> half typed"));
+
+                shell(tmux + " send-keys -t chat ' line' Enter");
+                assertThat(readLine(client.getInputStream())).isEqualTo("server : half typed line");
+                pane = awaitPane(tmux, p -> p.contains("server : half typed line"));
+                assertThat(pane).as("the typed line shown once, as server : ...").doesNotContain("> half typed line");
+
+                // Ctrl-C still stops the server, in order, with exit code 0.
+                shell(tmux + " send-keys -t chat C-c");
+                awaitPane(tmux, p -> p.contains("exited 0"));
+            }
+        } finally {
+            shell(tmux + " kill-server");
+        }
+    }
+
+    @Test
+    void peerOnATerminalSaysWhereItListensAndSendsRatherThanABarePrompt() throws Exception {
+        assumeTrue(has("tmux"), "tmux is not installed");
+        String tmux = "tmux -L dualchat-peer-" + ProcessHandle.current().pid();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        try (java.net.DatagramSocket other = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            shell(tmux + " new-session -d -s chat -x 160 -y 12 '" + java + " -jar " + jar()
+                    + " peer 127.0.0.1 --port 0 --peer-port " + other.getLocalPort() + "; sleep 30'");
+            String pane = awaitPane(tmux, p -> p.contains("Listening on UDP port"));
+            assertThat(pane).contains("sending to 127.0.0.1:" + other.getLocalPort()).contains("Bye");
+        } finally {
+            shell(tmux + " kill-server");
         }
     }
 
@@ -258,6 +321,7 @@ class DualchatJarIT {
             first.setSoTimeout((int) WAIT.toMillis());
             // Greeted before the second connects: the server accepts on several event loops, in no set order.
             assertThat(readLine(first.getInputStream())).isEqualTo("Server connected");
+            assertThat(readLine(first.getInputStream())).endsWith("/help lists the commands");
             try (Socket second = new Socket("127.0.0.1", server.tcpPort())) {
                 second.setSoTimeout((int) WAIT.toMillis());
                 assertThat(readLine(second.getInputStream()))

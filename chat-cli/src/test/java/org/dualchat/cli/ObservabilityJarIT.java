@@ -107,7 +107,7 @@ class ObservabilityJarIT {
         assertThat(tcp).containsEntry("text", "tcp line");
 
         String log = server.stderr();
-        assertThat(log).contains("Stats at shutdown: lines 2 (udp 1, tcp 1), datagrams 1,")
+        assertThat(log).contains("Stats at shutdown: lines 2 (udp 1, tcp 1), commands 0, datagrams 1,")
                 .contains("connections 0 open, 1 in all")
                 .containsPattern("DEBUG .*Server stopped");
     }

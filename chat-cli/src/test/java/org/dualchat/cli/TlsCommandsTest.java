@@ -101,7 +101,7 @@ class TlsCommandsTest {
         CliRun cli = CliRun.withInput("one\ntwo\n");
         assertThat(cli.run("send", "tcp", "127.0.0.1", "-p", port, "--insecure")).isZero();
         assertThat(cli.err()).hasLineCount(1).startsWith("dualchat: warning: --insecure: the server's certificate is not checked");
-        assertThat(cli.out()).isEqualTo("Server connected\n");
+        assertThat(cli.out()).isEqualTo("Server connected\n* you are the only one here; /help lists the commands\n");
         assertThat(printed()).isEqualTo("127.0.0.1 : one\n127.0.0.1 : two\n");
     }
 

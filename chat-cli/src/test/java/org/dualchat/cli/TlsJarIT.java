@@ -117,7 +117,7 @@ class TlsJarIT {
         assertThat(openssl.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("s_client ended").isTrue();
 
         assertThat(shell("printf 'via ncat --ssl\\n' | ncat --ssl 127.0.0.1 " + server.tlsPort()))
-                .isEqualTo("Server connected\n");
+                .matches(DualchatJarIT.GREETED);
         String printed = await(server.stdout(), text -> text.split("\n").length >= 3);
         assertThat(printed.split("\n")).containsExactlyInAnyOrder("127.0.0.1 : typed into openssl",
                 "127.0.0.1 : typed into a plain socket", "127.0.0.1 : via ncat --ssl");
@@ -136,11 +136,13 @@ class TlsJarIT {
 
         String[] insecure = send(List.of(), "127.0.0.1", "-p", port, "--insecure", "-m", "insecure but encrypted");
         assertThat(insecure[0]).isEqualTo("0");
-        assertThat(insecure[1]).isEqualTo("Server connected\n");
+        assertThat(insecure[1]).matches(DualchatJarIT.GREETED);
         assertThat(insecure[2]).startsWith("dualchat: warning: --insecure:").hasLineCount(1);
 
         String[] pinned = send(List.of(), "localhost", "-p", port, "--tls-fingerprint", server.fingerprint(), "-m", "pinned");
-        assertThat(pinned).containsExactly("0", "Server connected\n", "");
+        assertThat(pinned[0]).isEqualTo("0");
+        assertThat(pinned[1]).matches(DualchatJarIT.GREETED);
+        assertThat(pinned[2]).isEmpty();
 
         String[] refused = send(List.of(), "127.0.0.1", "-p", port, "--tls", "-m", "never sent");
         assertThat(refused[0]).isEqualTo("1");
@@ -212,8 +214,10 @@ class TlsJarIT {
         List<String> trustStore = List.of("-Djavax.net.ssl.trustStore=" + dir.resolve("trust.p12"),
                 "-Djavax.net.ssl.trustStorePassword=changeit");
 
-        assertThat(send(trustStore, "localhost", "-p", port, "--tls", "-m", "trusted, right name"))
-                .containsExactly("0", "Server connected\n", "");
+        String[] trusted = send(trustStore, "localhost", "-p", port, "--tls", "-m", "trusted, right name");
+        assertThat(trusted[0]).isEqualTo("0");
+        assertThat(trusted[1]).matches(DualchatJarIT.GREETED);
+        assertThat(trusted[2]).isEmpty();
         String[] wrongName = send(trustStore, "127.0.0.1", "-p", port, "--tls", "-m", "never sent");
         assertThat(wrongName[0]).isEqualTo("1");
         assertThat(wrongName[2]).hasLineCount(1).contains("the server's certificate was refused", "127.0.0.1",

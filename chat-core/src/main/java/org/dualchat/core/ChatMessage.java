@@ -26,8 +26,11 @@ import java.util.Objects;
  *     without it take the current time, and they run on the event loop as the message is decoded, so
  *     the time is the time of receipt, not the time of printing. It is not part of equality: two
  *     messages are equal when the same sender said the same thing.
+ * @param action whether it is an action ({@code /me waves}): {@code text} is what the sender does, shown as
+ *     {@code * SENDER TEXT} rather than {@code SENDER : TEXT}
  */
-public record ChatMessage(Protocol protocol, String ip, int port, String nick, String text, long receivedAt) {
+public record ChatMessage(
+        Protocol protocol, String ip, int port, String nick, String text, long receivedAt, boolean action) {
 
     /** The ip shown for lines typed on the server's console. */
     public static final String CONSOLE_IP = "server";
@@ -36,6 +39,11 @@ public record ChatMessage(Protocol protocol, String ip, int port, String nick, S
         requireNonNull(protocol, "protocol");
         requireNonNull(ip, "ip");
         requireNonNull(text, "text");
+    }
+
+    /** A message, not an action. */
+    public ChatMessage(Protocol protocol, String ip, int port, String nick, String text, long receivedAt) {
+        this(protocol, ip, port, nick, text, receivedAt, false);
     }
 
     /** A message received now. */
@@ -53,7 +61,12 @@ public record ChatMessage(Protocol protocol, String ip, int port, String nick, S
         return new ChatMessage(Protocol.CONSOLE, CONSOLE_IP, 0, null, text);
     }
 
-    /** Equal when protocol, ip, port, nick and text are: the time of receipt is left out. */
+    /** The same, as an action ({@code /me}). */
+    public ChatMessage asAction() {
+        return new ChatMessage(protocol, ip, port, nick, text, receivedAt, true);
+    }
+
+    /** Equal when protocol, ip, port, nick, text and being an action are: the time of receipt is left out. */
     @Override
     public boolean equals(Object o) {
         return o instanceof ChatMessage other
@@ -61,12 +74,13 @@ public record ChatMessage(Protocol protocol, String ip, int port, String nick, S
                 && port == other.port
                 && ip.equals(other.ip)
                 && Objects.equals(nick, other.nick)
-                && text.equals(other.text);
+                && text.equals(other.text)
+                && action == other.action;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(protocol, ip, port, nick, text);
+        return Objects.hash(protocol, ip, port, nick, text, action);
     }
 
     /**

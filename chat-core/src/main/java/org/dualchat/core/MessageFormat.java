@@ -9,15 +9,19 @@ public interface MessageFormat {
 
     /**
      * The seeds' shape, {@code ip : text}, or {@code nick@ip : text} once the sender has a nick; the
-     * nick and the text made safe for a terminal by {@link TextSafety}.
+     * nick and the text made safe for a terminal by {@link TextSafety}. An action ({@code /me waves}) is
+     * {@code * nick@ip waves}.
      */
     MessageFormat PLAIN = (message, out) -> {
+        if (message.action()) {
+            out.write("* ");
+        }
         if (message.nick() != null) {
             out.write(TextSafety.escape(message.nick()));
             out.write('@');
         }
         out.write(message.ip());
-        out.write(" : ");
+        out.write(message.action() ? " " : " : ");
         out.write(TextSafety.escape(message.text()));
         out.write('\n');
     };

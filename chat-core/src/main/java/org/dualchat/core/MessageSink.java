@@ -33,6 +33,15 @@ public interface MessageSink extends AutoCloseable {
      */
     void whenReady(Runnable task);
 
+    /**
+     * Runs {@code task} once every message accepted so far has been delivered, on an arbitrary thread: for a
+     * log line that must not overtake a message on a terminal (a client's leave after its last line). At
+     * once by default, for sinks that deliver as they accept. The task must be quick.
+     */
+    default void afterPrinted(Runnable task) {
+        task.run();
+    }
+
     /** Delivers every message already accepted, then releases the sink's resources. */
     @Override
     void close();

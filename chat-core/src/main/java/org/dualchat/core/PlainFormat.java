@@ -47,6 +47,10 @@ public final class PlainFormat implements MessageFormat {
             out.write(' ');
         }
         String colour = color ? colorOf(message.protocol()) : null;
+        if (message.action()) {
+            // An action (/me): "* alice@127.0.0.1 waves", as IRC clients show one.
+            out.write("* ");
+        }
         if (colour != null) {
             out.write(colour);
         }
@@ -58,7 +62,7 @@ public final class PlainFormat implements MessageFormat {
         if (colour != null) {
             out.write(RESET);
         }
-        out.write(" : ");
+        out.write(message.action() ? " " : " : ");
         out.write(TextSafety.escape(message.text()));
         out.write('\n');
     }

@@ -65,6 +65,10 @@ public final class PrintingSink implements MessageSink {
     private final LongAdder printed = new LongAdder();
     private final AtomicLong accepted = new AtomicLong();
     private volatile long flushed;
+    // Tasks waiting for the messages accepted before them to be flushed; in the order given.
+    private final ConcurrentLinkedQueue<AfterPrinted> afterPrinted = new ConcurrentLinkedQueue<>();
+
+    private record AfterPrinted(long accepted, Runnable task) {}
     private final Writer out;
     private final MessageFormat format;
     private final Thread writer;
@@ -134,6 +138,33 @@ public final class PrintingSink implements MessageSink {
         // it may have drained the queue between the caller's failed offer and this registration.
         if (hasRoom()) {
             releaseWaiters();
+        }
+    }
+
+    /** Runs {@code task} on the writer's thread once everything accepted so far is written and flushed. */
+    @Override
+    public void afterPrinted(Runnable task) {
+        requireNonNull(task, "task");
+        long target = accepted.get();
+        if (flushed >= target) {
+            task.run();
+            return;
+        }
+        afterPrinted.add(new AfterPrinted(target, task));
+        // The writer may have flushed between the check and the add.
+        runPrinted();
+    }
+
+    private void runPrinted() {
+        AfterPrinted next;
+        while ((next = afterPrinted.peek()) != null && next.accepted() <= flushed) {
+            if (afterPrinted.remove(next)) {
+                try {
+                    next.task().run();
+                } catch (RuntimeException e) {
+                    logger.warn("A task after printing failed", e);
+                }
+            }
         }
     }
 
@@ -283,6 +314,7 @@ public final class PrintingSink implements MessageSink {
             }
         }
         flushed = printed.sum();
+        runPrinted();
     }
 
     private void fail(IOException e) {

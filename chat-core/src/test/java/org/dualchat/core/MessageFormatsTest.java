@@ -34,6 +34,14 @@ class MessageFormatsTest {
     }
 
     @Test
+    void anActionIsStarSenderText() throws IOException {
+        ChatMessage waves = new ChatMessage(Protocol.TCP, "::1", 2, "alice", "waves", T).asAction();
+        assertThat(write(PlainFormat.of(false, false), waves, udp("x").asAction()))
+                .isEqualTo("* alice@::1 waves\n* 127.0.0.1 x\n");
+        assertThat(waves).isNotEqualTo(new ChatMessage(Protocol.TCP, "::1", 2, "alice", "waves", T));
+    }
+
+    @Test
     void timestampsPutTheTimeOfReceiptInFront() throws IOException {
         ChatMessage zeroMillis = new ChatMessage(Protocol.TCP, "::1", 2, "bob", "x", T - 12);
         assertThat(write(PlainFormat.of(true, false), udp("hello"), zeroMillis)).isEqualTo(

@@ -22,6 +22,50 @@ class PrintingSinkTest {
     }
 
     @Test
+    void aTaskAfterPrintedRunsOnlyOnceWhatWasAcceptedBeforeItIsWritten() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        StringBuilder order = new StringBuilder();
+        OutputStream terminal = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    open.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                synchronized (order) {
+                    order.append(new String(b, off, len, StandardCharsets.UTF_8));
+                }
+            }
+        };
+        CountDownLatch ran = new CountDownLatch(1);
+        try (PrintingSink sink = new PrintingSink(terminal, MessageFormat.PLAIN)) {
+            assertThat(sink.offer(new ChatMessage(Protocol.TCP, "127.0.0.1", 1, "last line"))).isTrue();
+            sink.afterPrinted(() -> {
+                synchronized (order) {
+                    order.append("[left]\n");
+                }
+                ran.countDown();
+            });
+            assertThat(ran.await(200, TimeUnit.MILLISECONDS)).as("not before the line is written").isFalse();
+            open.countDown();
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            synchronized (order) {
+                assertThat(order.toString()).isEqualTo("127.0.0.1 : last line\n[left]\n");
+            }
+            // With nothing waiting, at once.
+            CountDownLatch now = new CountDownLatch(1);
+            sink.afterPrinted(now::countDown);
+            assertThat(now.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void printsEachMessageAsIpColonText() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN)) {

@@ -128,6 +128,9 @@ public final class ChatServer implements AutoCloseable {
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
         this.stop = new GracefulStop(config.listenOptions().shutdownGrace());
+        if (room != null) {
+            room.logLeavesThrough(sink::afterPrinted);
+        }
     }
 
     /**
@@ -151,12 +154,15 @@ public final class ChatServer implements AutoCloseable {
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, listen.udpPort()));
             ServerTls serverTls = config.tls();
-            TlsStage tls = serverTls == null ? null : new TlsStage(serverTls, tlsFailures);
+            TlsStage tls = new TlsStage(serverTls, tlsFailures);
             OptionalInt tlsPort = config.tlsOptions().port();
-            tcpChannel = bind("TCP", tcpBootstrap(transport, tlsPort.isPresent() ? null : tls),
+            // With a certificate and a TLS port, the plain TCP port takes TLS too (told by the first bytes);
+            // without a TLS port, the TCP port takes TLS only, as the operator asked.
+            tcpChannel = bind("TCP", tcpBootstrap(transport, tls, serverTls != null && tlsPort.isEmpty()),
                     new InetSocketAddress(host, listen.tcpPort()));
-            if (tls != null && tlsPort.isPresent()) {
-                tlsChannel = bind("TLS", tcpBootstrap(transport, tls), new InetSocketAddress(host, tlsPort.getAsInt()));
+            if (serverTls != null && tlsPort.isPresent()) {
+                tlsChannel = bind("TLS", tcpBootstrap(transport, tls, true),
+                        new InetSocketAddress(host, tlsPort.getAsInt()));
             }
             ObservabilityOptions observability = config.observabilityOptions();
             if (observability.metricsPort().isPresent()) {
@@ -170,10 +176,11 @@ public final class ChatServer implements AutoCloseable {
             if (webOptions.port().isPresent()) {
                 byte[] greeting = TcpChannelInitializer.greetingBytes(config.framingOptions());
                 WebServer web = new WebServer(webOptions, config.maxLineLength(), config.relayOptions().clientBuffer(),
-                        config.limitOptions().idleTimeout(), sink, clients, stats, limits, tls, room != null,
+                        config.limitOptions().idleTimeout(), sink, clients, stats, limits,
+                        serverTls == null ? null : tls, room != null,
                         wsSink -> new TcpMessageHandler(wsSink, greeting, held, room));
                 InetAddress webHost = webOptions.bindAddress() != null ? webOptions.bindAddress() : host;
-                httpChannel = bind(tls == null ? "HTTP" : "HTTPS", web.bootstrap(group, transport.serverChannel()),
+                httpChannel = bind(serverTls == null ? "HTTP" : "HTTPS", web.bootstrap(group, transport.serverChannel()),
                         new InetSocketAddress(webHost, webOptions.port().getAsInt()));
             }
         } catch (IOException | RuntimeException e) {
@@ -198,7 +205,8 @@ public final class ChatServer implements AutoCloseable {
         }
         if (serverTls != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
-                    tlsChannel == null ? " (this port takes TLS clients only)" : "",
+                    tlsChannel == null ? " (this port takes TLS clients only)"
+                            : " (the plain TCP port takes TLS clients too)",
                     serverTls.certificate().getSubjectX500Principal().getName(),
                     serverTls.isSelfSigned() ? " (self-signed)" : "", serverTls.fingerprint());
         }
@@ -373,10 +381,10 @@ public final class ChatServer implements AutoCloseable {
         tlsFailures.report();
     }
 
-    /** @param tls the TLS in front of every client of this port, or {@code null} for plain TCP */
-    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls) {
+    /** @param tlsOnly whether this port takes TLS clients only, rather than plain ones (and TLS with a certificate) */
+    private ServerBootstrap tcpBootstrap(Transport transport, TlsStage tls, boolean tlsOnly) {
         int clientBuffer = config.relayOptions().clientBuffer();
-        return new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
@@ -388,7 +396,9 @@ public final class ChatServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(clientBuffer / 2, clientBuffer))
                 .childHandler(new TcpChannelInitializer(
-                        config.framingOptions(), sink, clients, held, stats, limits, tls, room));
+                        config.framingOptions(), sink, clients, held, stats, limits, tls, tlsOnly, room));
+        // A client that only reads is never idle to us; one that is gone is found by keepalive.
+        return TcpKeepAlive.apply(bootstrap, transport, config.listenOptions().keepAlive());
     }
 
     private void awaitQueuedTasks() {

@@ -344,6 +344,12 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link ListenOptions.Builder#keepAlive}. */
+        public Builder keepAlive(Duration keepAlive) {
+            listen.keepAlive(keepAlive);
+            return this;
+        }
+
         /** See {@link ListenOptions.Builder#shutdownGrace}. */
         public Builder shutdownGrace(Duration shutdownGrace) {
             listen.shutdownGrace(shutdownGrace);

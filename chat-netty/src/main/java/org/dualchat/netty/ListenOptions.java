@@ -35,6 +35,19 @@ public final class ListenOptions {
     /** The longest shutdown grace. */
     public static final Duration MAX_SHUTDOWN_GRACE = Duration.ofHours(1);
 
+    /**
+     * How long a TCP connection may be silent before the kernel probes it with keepalive, in seconds; a peer
+     * that answers none of the probes (sent every {@code min(this, 10 s)}, {@value #KEEP_ALIVE_PROBES} of
+     * them) is dead and closed, which is how a client that only reads is told from one that is gone.
+     */
+    public static final int DEFAULT_KEEP_ALIVE_SECONDS = 60;
+    /** {@link #DEFAULT_KEEP_ALIVE_SECONDS} as a duration. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(DEFAULT_KEEP_ALIVE_SECONDS);
+    /** The longest keepalive idle time the kernel takes. */
+    public static final Duration MAX_KEEP_ALIVE = Duration.ofSeconds(32767);
+    /** Unanswered keepalive probes after which a peer is given up. */
+    public static final int KEEP_ALIVE_PROBES = 4;
+
     private static final ListenOptions DEFAULTS = builder().build();
 
     private final @Nullable InetAddress bindAddress;
@@ -44,6 +57,7 @@ public final class ListenOptions {
     private final int ioThreads;
     private final int udpReceiveBuffer;
     private final Duration shutdownGrace;
+    private final Duration keepAlive;
 
     private ListenOptions(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -53,6 +67,7 @@ public final class ListenOptions {
         this.ioThreads = b.ioThreads;
         this.udpReceiveBuffer = b.udpReceiveBuffer;
         this.shutdownGrace = b.shutdownGrace;
+        this.keepAlive = b.keepAlive;
     }
 
     public static Builder builder() {
@@ -67,7 +82,8 @@ public final class ListenOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().bindAddress(bindAddress).udpPort(udpPort).tcpPort(tcpPort).transport(transport)
-                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).shutdownGrace(shutdownGrace);
+                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).shutdownGrace(shutdownGrace)
+                .keepAlive(keepAlive);
     }
 
     /** The local address to listen on, or {@code null} for all interfaces, IPv4 and IPv6. */
@@ -96,6 +112,11 @@ public final class ListenOptions {
         return udpReceiveBuffer;
     }
 
+    /** How long a TCP connection is silent before keepalive probes start; {@link Duration#ZERO} for no keepalive. */
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
     /** How long {@link ChatServer#close()} may keep reading what clients sent before it; zero to close at once. */
     public Duration shutdownGrace() {
         return shutdownGrace;
@@ -111,6 +132,7 @@ public final class ListenOptions {
         private int ioThreads;
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
 
         private Builder() {}
 
@@ -155,6 +177,16 @@ public final class ListenOptions {
          */
         public Builder shutdownGrace(Duration shutdownGrace) {
             this.shutdownGrace = Checks.range("shutdownGrace", shutdownGrace, Duration.ZERO, MAX_SHUTDOWN_GRACE);
+            return this;
+        }
+
+        /** How long a TCP connection is silent before keepalive probes start, in whole seconds; zero for none. */
+        public Builder keepAlive(Duration keepAlive) {
+            Checks.range("keepAlive", keepAlive, Duration.ZERO, MAX_KEEP_ALIVE);
+            if (keepAlive.toNanos() % 1_000_000_000L != 0) {
+                throw new IllegalArgumentException("keepAlive: " + keepAlive + " (expected: whole seconds, 0-32767)");
+            }
+            this.keepAlive = keepAlive;
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
 import org.dualchat.core.TextSafety;
+import org.dualchat.netty.codec.TelnetFilter;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.Failures;
 import org.dualchat.netty.common.HeldMessages;
@@ -21,6 +23,7 @@ import org.dualchat.netty.common.SinkFeeder;
 import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.room.Member;
+import org.dualchat.netty.tls.PlainStart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,31 +41,57 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private final byte[] greeting;
     private final HeldMessages held;
     private final ChatRoom room;
+    private final boolean awaitStart;
+    private boolean started;
     private SinkFeeder feeder;
     private Member member;
     private String quitReason;
     private String ip;
     private int port;
 
-    /** @param room the room to take part in, or {@code null} for a receive-only server */
+    /** A handler whose client's session starts when it connects. */
     public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, ChatRoom room) {
+        this(sink, greeting, held, room, false);
+    }
+
+    /**
+     * @param room the room to take part in, or {@code null} for a receive-only server
+     * @param awaitStart whether the session (greeting, joining the room) waits for the client to be found
+     *     plain ({@link PlainStart}) or to finish its TLS handshake, rather than starting when it connects
+     */
+    public TcpMessageHandler(MessageSink sink, byte[] greeting, HeldMessages held, ChatRoom room, boolean awaitStart) {
         this.sink = sink;
         this.greeting = greeting;
         this.held = held;
         this.room = room;
+        this.awaitStart = awaitStart;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         feeder = room == null
                 ? new SinkFeeder(ctx, sink, held)
-                : new SinkFeeder(ctx, sink, held, message -> room.relay(message, member, null), room.gate());
+                // An action (/me) goes to everyone, its sender included, as on IRC.
+                : new SinkFeeder(ctx, sink, held,
+                        message -> room.relay(message, message.action() ? null : member, null), room.gate());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ip = Addresses.printable(ctx.channel().remoteAddress());
         port = Addresses.port(ctx.channel().remoteAddress());
+        if (!awaitStart) {
+            start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    /** Greets the client and lets it join: at once for plain TCP, after the handshake for TLS. */
+    private void start(ChannelHandlerContext ctx) {
+        if (started) {
+            return;
+        }
+        started = true;
         // Join before the greeting: a client that has read its greeting is surely in the room, and
         // relays queued for it meanwhile come after the greeting, as tasks on this loop.
         if (room != null) {
@@ -71,20 +100,28 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
             logger.info("{} connected", ctx.channel());
         }
         if (greeting.length > 0) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
+            ctx.write(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
         }
-        ctx.fireChannelActive();
+        if (member != null) {
+            // After the greeting, which the seed programs read as it is.
+            ctx.write(line(ctx, ChatCommands.joinLine(room.who(), member.label())), ctx.voidPromise());
+        }
+        ctx.flush();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         String text = (String) msg;
+        if (!started) {
+            start(ctx);
+        }
         if (text.isEmpty()) {
             return;
         }
         if (room == null) {
             feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, text));
         } else if (ChatCommands.isCommand(text)) {
+            room.commandTaken();
             command(ctx, text);
         } else {
             feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
@@ -99,22 +136,45 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
                 reply(ctx, problem == null ? List.of("* you are now " + member.label()) : List.of("* " + problem));
             }
             case "who" -> reply(ctx, who());
+            case "msg" -> reply(ctx, List.of(privately(argument)));
             case "me" -> {
                 if (argument.isEmpty()) {
                     reply(ctx, List.of("* usage: /me ACTION"));
                 } else {
-                    String name = member.nick() != null ? member.nick() : ip;
-                    feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), "* " + name + " " + argument));
+                    feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), argument).asAction());
                 }
             }
-            case "quit" -> {
-                quitReason = argument;
-                ctx.writeAndFlush(line(ctx, "* bye")).addListener(ChannelFutureListener.CLOSE);
-            }
+            case "quit" -> quit(ctx, argument);
             case "help" -> reply(ctx, ChatCommands.HELP);
             default -> reply(ctx, List.of("* unknown command " + TextSafety.escape(line.split(" ", 2)[0])
                     + ": /help lists the commands; start a line with // to send it as text"));
         }
+    }
+
+    /**
+     * {@code /msg NICK TEXT}: the text to that member alone, as {@code [private] SENDER : TEXT}. It is not
+     * printed on stdout nor logged (a private word is not the operator's to read), and it is counted as a
+     * command. What the sender is told.
+     */
+    private String privately(String argument) {
+        int space = argument.indexOf(' ');
+        String text = space < 0 ? "" : argument.substring(space + 1).trim();
+        if (text.isEmpty()) {
+            return "* usage: /msg NICK TEXT";
+        }
+        String nick = argument.substring(0, space);
+        Member to = room.byNick(nick);
+        String from = new ChatMessage(Protocol.TCP, ip, port, member.nick(), text).sender();
+        if (to == null || !to.tell("[private] " + from + " : " + TextSafety.escape(text))) {
+            return "* no one here is called " + TextSafety.escape(nick) + " (/who lists who is)";
+        }
+        return "* to " + to.label() + ": " + TextSafety.escape(text);
+    }
+
+    /** Says bye and closes, once the bye is written; the others hear {@code reason}. */
+    private void quit(ChannelHandlerContext ctx, String reason) {
+        quitReason = reason;
+        ctx.writeAndFlush(line(ctx, "* bye")).addListener(ChannelFutureListener.CLOSE);
     }
 
     private List<String> who() {
@@ -161,7 +221,19 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt == PlainStart.INSTANCE
+                || evt instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) evt).isSuccess()) {
+            if (ctx.channel().isActive()) {
+                start(ctx);
+            }
+        } else if (evt == TelnetFilter.INTERRUPT) {
+            // telnet's Ctrl-C: the person wants out, as with /quit.
+            if (member != null) {
+                quit(ctx, null);
+            } else {
+                ctx.close();
+            }
+        } else if (evt instanceof ChannelInputShutdownEvent) {
             // The framer has already delivered the last partial line; the client has nothing more to say.
             logger.debug("{} half-closed by the client, closing", ctx.channel());
             ctx.close();
@@ -173,7 +245,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (member != null) {
             room.leave(member, quitReason);
-        } else {
+        } else if (started) {
             logger.info("{} disconnected", ctx.channel());
         }
         ctx.fireChannelInactive();

@@ -153,7 +153,9 @@ class PipelineCountingTest {
             new TcpChannelInitializer(config.framingOptions(), ControlledSink.unbounded(),
                     new io.netty.channel.group.DefaultChannelGroup(
                             io.netty.util.concurrent.GlobalEventExecutor.INSTANCE),
-                    new org.dualchat.netty.common.HeldMessages(), stats, limits, null, null).initChannel(tcp);
+                    new org.dualchat.netty.common.HeldMessages(), stats, limits,
+                    new org.dualchat.netty.tls.TlsStage(null, new org.dualchat.netty.tls.HandshakeFailures(stats)),
+                    false, null).initChannel(tcp);
             assertThat(udp.pipeline().names()).startsWith("counter", "acl", "rate");
             assertThat(tcp.pipeline().names()).startsWith("counter", "acl", "limits");
         } finally {

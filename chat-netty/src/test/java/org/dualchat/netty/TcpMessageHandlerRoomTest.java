@@ -51,6 +51,10 @@ class TcpMessageHandlerRoomTest {
             }
         };
         channels.add(ch);
+        // The first line a joiner gets (after the greeting, empty here): who is here, and /help.
+        ByteBuf first = ch.readOutbound();
+        assertThat(first.toString(UTF_8)).startsWith("* ").endsWith("; /help lists the commands\n");
+        first.release();
         return ch;
     }
 
@@ -163,14 +167,56 @@ class TcpMessageHandlerRoomTest {
     }
 
     @Test
-    void meIsAnActionPrintedAndRelayed() {
+    void meIsAnActionEveryoneSeesTheSenderIncludedMarkedAsSuch() {
         EmbeddedChannel alice = client("127.0.0.1", 40001);
         EmbeddedChannel bob = client("127.0.0.1", 40002);
         alice.writeInbound("/nick alice");
         received(bob);
+        received(alice);
         alice.writeInbound("/me waves");
-        assertThat(received(bob)).containsExactly("alice@127.0.0.1 : * alice waves");
-        assertThat(sink.texts()).containsExactly("* alice waves");
+        assertThat(received(bob)).containsExactly("* alice@127.0.0.1 waves");
+        assertThat(received(alice)).as("the sender sees it too").containsExactly("* alice@127.0.0.1 waves");
+        assertThat(sink.texts()).containsExactly("waves");
+        // Told from someone typing "* waves" by its mark, not by its text.
+        bob.writeInbound("* waves");
+        assertThat(received(alice)).containsExactly("127.0.0.1 : * waves");
+        assertThat(sink.messages()).extracting(ChatMessage::action).containsExactly(true, false);
+    }
+
+    @Test
+    void msgSendsToOneMemberAloneAndPrintsNothing() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        EmbeddedChannel carol = client("127.0.0.1", 40003);
+        bob.writeInbound("/nick Bob");
+        alice.writeInbound("/nick alice");
+        received(alice);
+        received(bob);
+        received(carol);
+
+        alice.writeInbound("/msg bob psst, é");
+        assertThat(received(bob)).containsExactly("[private] alice@127.0.0.1 : psst, é");
+        assertThat(received(alice)).containsExactly("* to Bob@127.0.0.1:40002: psst, é");
+        assertThat(received(carol)).isEmpty();
+        assertThat(sink.texts()).as("not the operator's to read").isEmpty();
+
+        alice.writeInbound("/msg nobody hi", "/msg bob");
+        assertThat(received(alice)).containsExactly(
+                "* no one here is called nobody (/who lists who is)", "* usage: /msg NICK TEXT");
+        assertThat(received(bob)).isEmpty();
+    }
+
+    @Test
+    void commandsAreCountedAsCommandsNotAsMessages() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        stats.tcpLineReceived(); // what the decoder counts for each line, before the handler sees it
+        alice.writeInbound("/who");
+        stats.tcpLineReceived();
+        alice.writeInbound("/nick alice");
+        stats.tcpLineReceived();
+        alice.writeInbound("hello");
+        assertThat(stats.commands()).isEqualTo(2);
+        assertThat(stats.tcpLines()).isEqualTo(1);
     }
 
     @Test
@@ -268,5 +314,35 @@ class TcpMessageHandlerRoomTest {
         ch.writeInbound("/nick alice");
         assertThat(sink.texts()).containsExactly("/nick alice");
         assertThat((Object) ch.readOutbound()).isNull();
+    }
+
+    @Test
+    void aJoinerIsToldWhoIsHereInOneLineAndThatHelpExists() {
+        assertThat(ChatCommands.joinLine(List.of("127.0.0.1:40001"), "127.0.0.1:40001"))
+                .isEqualTo("* you are the only one here; /help lists the commands");
+        assertThat(ChatCommands.joinLine(List.of("127.0.0.1:40001", "alice@10.0.0.1:5"), "127.0.0.1:40001"))
+                .isEqualTo("* 1 other here: alice@10.0.0.1:5; /help lists the commands");
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            many.add("u" + i + "@127.0.0.1:" + (40000 + i));
+        }
+        assertThat(ChatCommands.joinLine(many, "u0@127.0.0.1:40000")).isEqualTo("* 8 others here: "
+                + "u1@127.0.0.1:40001, u2@127.0.0.1:40002, u3@127.0.0.1:40003, u4@127.0.0.1:40004, u5@127.0.0.1:40005"
+                + " and 3 more; /help lists the commands");
+
+        // Over the handler: a third client hears of the first two, after its greeting.
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        alice.writeInbound("/nick alice");
+        client("127.0.0.1", 40002);
+        EmbeddedChannel carol = new EmbeddedChannel(
+                new TcpMessageHandler(sink, "Server connected\n".getBytes(UTF_8), held, room)) {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return new InetSocketAddress("127.0.0.1", 40003);
+            }
+        };
+        channels.add(carol);
+        assertThat(received(carol)).containsExactly("Server connected",
+                "* 2 others here: 127.0.0.1:40002, alice@127.0.0.1:40001; /help lists the commands");
     }
 }

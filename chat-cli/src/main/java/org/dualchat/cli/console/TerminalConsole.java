@@ -28,28 +28,37 @@ final class TerminalConsole implements ChatConsole {
     private final LineReader reader;
     private final int maxLineBytes;
     private final OutputStream output = new PrintAboveStream();
+    private final OutputStream logOutput = new PrintAboveStream();
     private long number;
     private volatile Thread readingThread;
+    private volatile boolean interrupted;
 
-    private TerminalConsole(Terminal terminal, int maxLineBytes) {
+    private TerminalConsole(Terminal terminal, int maxLineBytes, boolean eraseTyped) {
         this.terminal = terminal;
         this.maxLineBytes = maxLineBytes;
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 // "!" and "^" are ordinary characters in a chat, not history commands.
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                // The server's console: the typed line comes back printed as "server : ...", shown once.
+                .option(LineReader.Option.ERASE_LINE_ON_FINISH, eraseTyped)
                 .build();
     }
 
     /** The system terminal, or {@code null} if JLine cannot drive it (the caller then reads plain lines). */
     static TerminalConsole open(int maxLineBytes) {
+        return open(maxLineBytes, false);
+    }
+
+    /** @param eraseTyped whether a line is erased once entered, for one that comes back printed */
+    static TerminalConsole open(int maxLineBytes, boolean eraseTyped) {
         try {
             Terminal terminal = TerminalBuilder.builder()
                     .system(true)
                     .encoding(StandardCharsets.UTF_8)
                     .dumb(false)
                     .build();
-            return new TerminalConsole(terminal, maxLineBytes);
+            return new TerminalConsole(terminal, maxLineBytes, eraseTyped);
         } catch (IOException | IllegalStateException e) {
             logger.debug("No terminal line editing, reading plain lines: {}", e.toString());
             return null;
@@ -62,7 +71,10 @@ final class TerminalConsole implements ChatConsole {
         readingThread = Thread.currentThread();
         try {
             line = reader.readLine(PROMPT);
-        } catch (EndOfFileException | UserInterruptException e) {
+        } catch (EndOfFileException e) {
+            return null;
+        } catch (UserInterruptException e) {
+            interrupted = true;
             return null;
         } finally {
             readingThread = null;
@@ -80,6 +92,21 @@ final class TerminalConsole implements ChatConsole {
     @Override
     public void error(String message) {
         reader.printAbove(new AttributedString("dualchat: " + message));
+    }
+
+    @Override
+    public boolean interrupted() {
+        return interrupted;
+    }
+
+    @Override
+    public OutputStream logOutput() {
+        return logOutput;
+    }
+
+    @Override
+    public void hint(String message) {
+        reader.printAbove(new AttributedString(message));
     }
 
     @Override
@@ -116,7 +143,7 @@ final class TerminalConsole implements ChatConsole {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
 
         @Override
-        public void write(int b) {
+        public synchronized void write(int b) {
             if (b == '\n') {
                 printLine();
             } else {
@@ -125,7 +152,7 @@ final class TerminalConsole implements ChatConsole {
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
+        public synchronized void write(byte[] b, int off, int len) {
             int start = off;
             for (int i = off; i < off + len; i++) {
                 if (b[i] == '\n') {

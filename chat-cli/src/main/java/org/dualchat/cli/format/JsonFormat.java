@@ -29,6 +29,8 @@ import org.dualchat.core.TextSafety;
  *       {@code console};</li>
  *   <li>{@code ip} and {@code port}: the sender ({@code "server"} and 0 for the console);</li>
  *   <li>{@code nick}: only when the sender has one (jq's {@code .nick} gives {@code null} otherwise);</li>
+ *   <li>{@code action}: {@code true} for an action ({@code /me waves}: the text is {@code waves}), absent
+ *       for an ordinary message, so that a line typed as {@code * waves} is told from one;</li>
  *   <li>{@code text}: exactly what was received, JSON-escaped.</li>
  * </ul>
  *
@@ -55,6 +57,7 @@ public final class JsonFormat implements MessageFormat {
     private static final SerializableString PORT = new SerializedString("port");
     private static final SerializableString NICK = new SerializedString("nick");
     private static final SerializableString TEXT = new SerializedString("text");
+    private static final SerializableString ACTION = new SerializedString("action");
     private static final SerializableString[] PROTOCOL_NAMES = protocolNames();
 
     private final IsoTime isoTime = new IsoTime();
@@ -81,6 +84,10 @@ public final class JsonFormat implements MessageFormat {
             }
             g.writeFieldName(TEXT);
             g.writeString(message.text());
+            if (message.action()) {
+                g.writeFieldName(ACTION);
+                g.writeBoolean(true);
+            }
             g.writeEndObject();
             g.writeRaw('\n');
             // Hands the generator's buffer to the writer, whose own flushing the sink decides.

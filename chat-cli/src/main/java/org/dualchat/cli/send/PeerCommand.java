@@ -14,6 +14,7 @@ import org.dualchat.cli.format.ReceivedFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.client.PeerChat;
 import org.dualchat.netty.client.UdpSender;
+import org.dualchat.netty.common.Addresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,6 +70,10 @@ public final class PeerCommand implements Callable<Integer> {
             boolean colored = color.enabled(console.isTerminal(), System.getenv());
             PrintingSink shown = new PrintingSink(console.output(), ReceivedFormat.peer(colored, console.isTerminal()));
             try (PeerChat chat = open(shown)) {
+                // Rather than a bare prompt: where this peer listens and sends, and how to end.
+                console.hint("Listening on UDP port " + chat.localAddress().getPort() + ", sending to "
+                        + Addresses.withPort(chat.peer()) + ": type a line and Enter to send it; "
+                        + PeerChat.BYE + " (sent or received) ends the chat");
                 CompletableFuture<Boolean> input = ClientSession.onInputThread(() -> ClientSession.pump(
                         console, UdpSender.MAX_PAYLOAD, "one datagram", chat::send, PeerChat.BYE::equals));
                 ClientSession.awaitEither(input, chat.ended());

@@ -8,6 +8,8 @@ import org.dualchat.cli.DualchatCli;
 import org.dualchat.cli.LoggingOptions;
 import org.dualchat.cli.Ports;
 import org.dualchat.cli.console.ChatConsole;
+import org.dualchat.cli.format.ReceivedFormat;
+import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.client.LineTooLongException;
 import org.dualchat.netty.client.UdpSender;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
             "Send each line of stdin to HOST as one UDP datagram.",
             "A line longer than one datagram holds (" + UdpSender.MAX_PAYLOAD + " bytes of UTF-8) is reported"
                     + " on stderr and skipped; the others are sent, and the exit code is 1.",
-            "UDP does not say whether anyone listens: sending to a port nobody listens on is not an error."
+            "UDP does not say whether anyone listens: sending to a port nobody listens on is not an error.",
+            "Lines the server relays back (when it runs with --udp-relay) are printed as they come."
         })
 final class SendUdpCommand implements Callable<Integer> {
 
@@ -52,30 +55,49 @@ final class SendUdpCommand implements Callable<Integer> {
         Ports.check(spec, "--port", port, 1);
         logging.apply();
         DualchatCli cli = parent.cli;
-        UdpSender sender;
+        if (send.message != null) {
+            UdpSender sender = open(null);
+            try {
+                sendOne(sender);
+            } catch (IOException e) {
+                throw ClientSession.failure(e);
+            } finally {
+                sender.close();
+            }
+            return checked(sender, true);
+        }
+        boolean allSent;
+        UdpSender sender = null;
+        try (ChatConsole console = ChatConsole.open(cli, UdpSender.MAX_PAYLOAD)) {
+            // What the server relays back (with --udp-relay) is shown as send tcp shows the room.
+            PrintingSink shown = new PrintingSink(console.output(), ReceivedFormat.text(console.isTerminal()));
+            try {
+                sender = open(shown);
+                allSent = ClientSession.pump(
+                        console, UdpSender.MAX_PAYLOAD, "one datagram", sender::send, line -> false);
+            } finally {
+                if (sender != null) {
+                    sender.close();
+                }
+                shown.close();
+            }
+        } catch (IOException e) {
+            throw ClientSession.failure(e);
+        }
+        return checked(sender, allSent);
+    }
+
+    private UdpSender open(PrintingSink shown) {
         try {
-            sender = UdpSender.open(send.host, port);
+            return UdpSender.open(send.host, port, shown);
         } catch (UnknownHostException e) {
             throw new CommandFailure("unknown host '" + send.host + "'", e);
         } catch (IOException e) {
             throw new CommandFailure(e.getMessage(), e);
         }
-        boolean allSent;
-        try {
-            if (send.message != null) {
-                sendOne(sender);
-                allSent = true;
-            } else {
-                try (ChatConsole console = ChatConsole.open(cli, UdpSender.MAX_PAYLOAD)) {
-                    allSent = ClientSession.pump(
-                            console, UdpSender.MAX_PAYLOAD, "one datagram", sender::send, line -> false);
-                }
-            }
-        } catch (IOException e) {
-            throw ClientSession.failure(e);
-        } finally {
-            sender.close();
-        }
+    }
+
+    private static int checked(UdpSender sender, boolean allSent) {
         if (sender.failed() > 0) {
             throw new CommandFailure(sender.failed() + " datagrams could not be sent", null);
         }

@@ -1,8 +1,12 @@
 package org.dualchat.cli.server;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import org.dualchat.cli.CommandFailure;
 import org.dualchat.cli.DualchatCli;
 import org.dualchat.cli.LoggingOptions;
 import org.dualchat.cli.TransportConverter;
+import org.dualchat.cli.console.ChatConsole;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
@@ -135,8 +140,13 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "" + LimitOptions.DEFAULT_IDLE_TIMEOUT_SECONDS,
             description = "Close a TCP client that has sent no message (a whole line, not a byte) for this long;"
-                    + " 0 never does (default: ${DEFAULT-VALUE}).")
+                    + " 0 never does: a client that only reads may stay (default: ${DEFAULT-VALUE}).")
     private long idleTimeoutSeconds;
+
+    @Option(names = "--keepalive", paramLabel = "SECONDS", defaultValue = "" + ListenOptions.DEFAULT_KEEP_ALIVE_SECONDS,
+            description = "Probe a TCP connection silent this long with TCP keepalive and close it if the peer is"
+                    + " gone (4 probes, at most 10 s apart); 0 turns keepalive off (default: ${DEFAULT-VALUE}).")
+    private long keepAliveSeconds;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_RATE,
             description = "Messages per second per source IP, UDP and TCP together: excess datagrams are dropped,"
@@ -177,24 +187,51 @@ public final class ServerCommand implements Callable<Integer> {
         logging.apply();
         ChatServerConfig config = toConfig();
         MessageFormat format = output.messageFormat(cli.terminal, System.getenv());
-        ChatServer server = new ChatServer(config, new PrintingSink(cli.out, format));
+        // On a terminal the console edits its line at a prompt, and messages are printed above it.
+        ChatConsole terminal = ChatConsole.serverTerminal(cli, config.maxLineLength());
+        ChatConsole console = terminal != null ? terminal : ChatConsole.open(cli, config.maxLineLength());
+        PrintStream stderr = System.err;
+        if (terminal != null && stderrIsTheTerminal()) {
+            // Logback's console appender writes to whatever System.err is: log lines go above the prompt too.
+            // Not when the operator sent stderr elsewhere (2>log): the log stays where it was sent.
+            System.setErr(new PrintStream(terminal.logOutput(), true, StandardCharsets.UTF_8));
+        }
+        ChatServer server = new ChatServer(config,
+                new PrintingSink(terminal != null ? terminal.output() : cli.out, format));
         // Before any port listens: from the first connection on, a signal stops the server in order.
         ShutdownSignal signal = ShutdownSignal.install(server::closeNow);
         try {
             server.start();
         } catch (IOException e) {
             server.close();
+            closeConsole(console, stderr);
             throw new CommandFailure("cannot listen on " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             server.close();
+            closeConsole(console, stderr);
             throw new CommandFailure(e.getMessage(), e);
         }
         // Where the JVM keeps the signals to itself, the hook still drains; otherwise close() is a no-op there.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dualchat-shutdown"));
-        ServerConsole.start(cli.in, config.maxLineLength(), server);
+        ServerConsole.start(console, config.maxLineLength(), server, signal::interruptedAtConsole);
         signal.await();
         server.close();
+        closeConsole(console, stderr);
         return signal.exitCode();
+    }
+
+    /** Whether stderr goes where stdout does (the terminal); false where the system cannot say (no /proc). */
+    private static boolean stderrIsTheTerminal() {
+        try {
+            return Files.isSameFile(Paths.get("/proc/self/fd/2"), Paths.get("/proc/self/fd/1"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void closeConsole(ChatConsole console, PrintStream stderr) {
+        console.close();
+        System.setErr(stderr);
     }
 
     // Package-private for tests: the options as a config, without starting anything.
@@ -217,6 +254,8 @@ public final class ServerCommand implements Callable<Integer> {
                 () -> config.maxConnectionsPerIp(maxConnectionsPerIp));
         values.set("--idle-timeout", idleTimeoutSeconds, ChronoUnit.SECONDS,
                 () -> config.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds)));
+        values.set("--keepalive", keepAliveSeconds, ChronoUnit.SECONDS,
+                () -> config.keepAlive(Duration.ofSeconds(keepAliveSeconds)));
         values.set("--rate", rate, () -> config.rate(rate));
         values.set("--limit-loopback", limitLoopback, () -> config.limitLoopback(limitLoopback));
         values.set("--shutdown-grace", shutdownGraceSeconds, ChronoUnit.SECONDS,
@@ -224,6 +263,10 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--relay-budget", relayBudget, () -> config.relayBudget(relayBudget));
         if (burst != null) {
             values.set("--burst", burst, () -> config.burst(burst));
+            if (rate == 0) {
+                // As --metrics-bind without --metrics-port: an option that would do nothing is a mistake.
+                throw new ParameterException(spec.commandLine(), "--burst needs --rate: without a rate there is no limit");
+            }
         }
         allow.forEach(block -> values.set("--allow", block, () -> config.allow(block)));
         deny.forEach(block -> values.set("--deny", block, () -> config.deny(block)));

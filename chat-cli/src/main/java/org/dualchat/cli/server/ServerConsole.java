@@ -1,8 +1,7 @@
 package org.dualchat.cli.server;
 
 import java.io.IOException;
-import java.io.InputStream;
-import org.dualchat.cli.console.BoundedLineReader;
+import org.dualchat.cli.console.ChatConsole;
 import org.dualchat.cli.console.InputLine;
 import org.dualchat.netty.ChatServer;
 import org.slf4j.Logger;
@@ -17,19 +16,21 @@ final class ServerConsole implements Runnable {
 
     private static final Logger logger = LoggerFactory.getLogger(ServerConsole.class);
 
-    private final BoundedLineReader lines;
+    private final ChatConsole lines;
     private final int maxLineBytes;
     private final ChatServer server;
+    private final Runnable onInterrupt;
 
-    ServerConsole(InputStream in, int maxLineBytes, ChatServer server) {
-        this.lines = new BoundedLineReader(in, maxLineBytes);
+    ServerConsole(ChatConsole lines, int maxLineBytes, ChatServer server, Runnable onInterrupt) {
+        this.lines = lines;
         this.maxLineBytes = maxLineBytes;
         this.server = server;
+        this.onInterrupt = onInterrupt;
     }
 
-    /** Starts reading on a daemon thread. */
-    static void start(InputStream in, int maxLineBytes, ChatServer server) {
-        Thread thread = new Thread(new ServerConsole(in, maxLineBytes, server), "dualchat-console");
+    /** Starts reading {@code console} (a terminal with line editing, or plain stdin) on a daemon thread. */
+    static void start(ChatConsole console, int maxLineBytes, ChatServer server, Runnable onInterrupt) {
+        Thread thread = new Thread(new ServerConsole(console, maxLineBytes, server, onInterrupt), "dualchat-console");
         thread.setDaemon(true);
         thread.start();
     }
@@ -38,13 +39,18 @@ final class ServerConsole implements Runnable {
     public void run() {
         try {
             InputLine line;
-            while ((line = lines.next()) != null) {
+            while ((line = lines.readLine()) != null) {
                 if (line.tooLong()) {
                     logger.warn("Console line {} not sent: its {} bytes are over the --max-line of {}",
                             line.number(), line.length(), maxLineBytes);
                 } else if (!line.text().isEmpty() && !server.console(line.text())) {
                     return;
                 }
+            }
+            if (lines.interrupted()) {
+                // Ctrl-C at the line editor, which keeps the key from the terminal's SIGINT: stop as for it.
+                onInterrupt.run();
+                return;
             }
             logger.debug("Console input ended; still serving");
         } catch (IOException e) {

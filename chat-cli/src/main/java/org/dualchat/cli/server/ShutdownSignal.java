@@ -75,6 +75,11 @@ final class ShutdownSignal {
         }
     }
 
+    /** Ctrl-C at the console's line editor, which takes the key itself rather than raising SIGINT. */
+    void interruptedAtConsole() {
+        onSignal("INT", 2);
+    }
+
     void await() throws InterruptedException {
         requested.await();
     }

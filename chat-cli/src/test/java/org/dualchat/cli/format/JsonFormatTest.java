@@ -57,6 +57,17 @@ class JsonFormatTest {
     }
 
     @Test
+    void anActionIsMarkedSoThatItIsToldFromTextThatLooksLikeOne() throws IOException {
+        ChatMessage waves = new ChatMessage(Protocol.TCP, "::1", 2222, "alice", "waves", T).asAction();
+        ChatMessage typed = new ChatMessage(Protocol.TCP, "::1", 2222, "alice", "* alice waves", T);
+        assertThat(write(new JsonFormat(), waves, typed)).isEqualTo(
+                "{\"time\":\"2025-01-02T10:41:07.012Z\",\"protocol\":\"tcp\",\"ip\":\"::1\",\"port\":2222,"
+                        + "\"nick\":\"alice\",\"text\":\"waves\",\"action\":true}\n"
+                        + "{\"time\":\"2025-01-02T10:41:07.012Z\",\"protocol\":\"tcp\",\"ip\":\"::1\",\"port\":2222,"
+                        + "\"nick\":\"alice\",\"text\":\"* alice waves\"}\n");
+    }
+
+    @Test
     void jsonEscapesWhatWouldDriveATerminalAndAReaderGetsTheTextBack() throws IOException {
         String nasty = "q\"b\\s/\t\n\r\u0000\u0007\u001b[2J\u007f\u009b\u202e\u2028é€😀";
         String out = write(new JsonFormat(), new ChatMessage(Protocol.TCP, "::1", 1, "n\u001bck", nasty, T));

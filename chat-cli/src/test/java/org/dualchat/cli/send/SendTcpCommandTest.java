@@ -47,7 +47,7 @@ class SendTcpCommandTest {
         }
         assertThat(cli.err()).isEmpty();
         assertThat(exit).isZero();
-        assertThat(cli.out()).isEqualTo("Server connected\n");
+        assertThat(cli.out()).isEqualTo("Server connected\n* you are the only one here; /help lists the commands\n");
         assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(input.toString());
     }
 

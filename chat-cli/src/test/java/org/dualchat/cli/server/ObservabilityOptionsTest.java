@@ -83,6 +83,10 @@ class ObservabilityOptionsTest {
         assertUsageError(new String[] {"--metrics-port", "70000"},
                 "Invalid value for option '--metrics-port': 70000 (expected: 0-65535)");
         assertUsageError(new String[] {"--metrics-bind", "127.0.0.1"}, "--metrics-bind needs --metrics-port");
+        // Alike: an option that would do nothing alone is a mistake, said so.
+        assertUsageError(new String[] {"--burst", "50"}, "--burst needs --rate: without a rate there is no limit");
+        assertUsageError(new String[] {"--keepalive", "40000"},
+                "Invalid value for option '--keepalive': 40000 (expected: 0-32767)");
         assertUsageError(new String[] {"--metrics-port", "0", "--metrics-bind", "no-such-host.invalid"},
                 "unknown host 'no-such-host.invalid'");
         assertUsageError(new String[] {"--stats-interval", "-1"},

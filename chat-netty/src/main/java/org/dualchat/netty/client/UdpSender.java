@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Reasons;
 
 /**
@@ -47,6 +49,17 @@ public final class UdpSender implements AutoCloseable {
      * @throws IOException if no local UDP socket can be opened
      */
     public static UdpSender open(String host, int port) throws IOException {
+        return open(host, port, null);
+    }
+
+    /**
+     * Opens a sender that also hands what the server sends back (its relays, with {@code --udp-relay})
+     * to {@code received}: datagrams from the server's port only, split into lines; a line the full sink
+     * cannot take is dropped, as UDP cannot slow the server down.
+     *
+     * @param received where the server's lines go, called on the event loop; {@code null} to ignore them
+     */
+    public static UdpSender open(String host, int port, MessageSink received) throws IOException {
         requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
@@ -57,7 +70,8 @@ public final class UdpSender implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(ClientLoop.TRANSPORT.datagramChannel())
-                .handler(new UdpClientInitializer(gate, null));
+                .handler(new UdpClientInitializer(gate, received == null ? null
+                        : new PeerDatagramHandler(fromPort(port, received), () -> { })));
         DatagramOut.configure(bootstrap);
         ChannelFuture bind = bootstrap.bind(new InetSocketAddress(0)).awaitUninterruptibly();
         if (!bind.isSuccess()) {
@@ -65,6 +79,26 @@ public final class UdpSender implements AutoCloseable {
             throw new IOException("cannot open a UDP socket: " + Reasons.of(bind.cause()), bind.cause());
         }
         return new UdpSender(group, new DatagramOut(bind.channel(), gate, target));
+    }
+
+    /** {@code sink}, for the datagrams that come from {@code port}: others are not the server's. */
+    private static MessageSink fromPort(int port, MessageSink sink) {
+        return new MessageSink() {
+            @Override
+            public boolean offer(ChatMessage message) {
+                return message.port() != port || sink.offer(message);
+            }
+
+            @Override
+            public void whenReady(Runnable task) {
+                sink.whenReady(task);
+            }
+
+            @Override
+            public void close() {
+                sink.close();
+            }
+        };
     }
 
     /** Where the datagrams go. */

@@ -22,8 +22,11 @@ public final class LimitOptions {
     public static final int DEFAULT_MAX_CONNECTIONS = 4096;
     /** The most TCP connections open at once from one source IP. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 64;
-    /** How long a TCP client may send no message, in seconds, before it is closed. */
-    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+    /**
+     * How long a TCP client may send no message before it is closed, in seconds: 0, never. A client that only
+     * reads the room is welcome to stay; dead peers are found by TCP keepalive ({@code ListenOptions}).
+     */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 0;
     /** {@link #DEFAULT_IDLE_TIMEOUT_SECONDS} as a duration. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
     /** The longest idle timeout. */

@@ -20,7 +20,8 @@ import org.dualchat.netty.stats.StatsView;
  *
  * <ul>
  *   <li>{@code dualchat_datagrams_received_total}</li>
- *   <li>{@code dualchat_lines_received_total{protocol="udp|tcp"}}</li>
+ *   <li>{@code dualchat_lines_received_total{protocol="udp|tcp"}}: messages; commands are not among them</li>
+ *   <li>{@code dualchat_commands_received_total}: the room's commands ({@code /who}, {@code /nick}...)</li>
  *   <li>{@code dualchat_received_bytes_total{protocol="udp|tcp"}}</li>
  *   <li>{@code dualchat_lines_split_total}, {@code dualchat_decode_errors_total}</li>
  *   <li>{@code dualchat_connections_total} (opened), {@code dualchat_connections_current}</li>
@@ -78,6 +79,8 @@ final class ServerMetrics implements MeterBinder {
                     .baseUnit(BaseUnits.BYTES)
                     .tag("protocol", count == Count.UDP_BYTES ? "udp" : "tcp")
                     .register(registry);
+            case COMMANDS -> counter(registry, count, "dualchat.commands.received",
+                    "Commands the room answered (/who, /nick...): not messages");
             case LINES_SPLIT -> counter(registry, count, "dualchat.lines.split",
                     "Lines longer than the maximum, delivered in pieces");
             case DECODE_ERRORS -> counter(registry, count, "dualchat.decode.errors",

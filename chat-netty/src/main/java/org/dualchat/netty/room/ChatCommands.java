@@ -19,12 +19,46 @@ public final class ChatCommands {
             "*   /nick NAME     take a name: others see NAME@ip (letters, digits, _ - . [ ] ^; up to "
                     + Nicks.MAX_LENGTH + ")",
             "*   /who           list who is here",
-            "*   /me ACTION     say what you do: * NAME ACTION",
+            "*   /msg NICK TEXT send TEXT to NICK alone (not printed by the server)",
+            "*   /me ACTION     say what you do: everyone, you too, sees * NAME ACTION",
             "*   /quit [REASON] leave",
             "*   /help          this list",
             "* a line starting with // is sent as text, without its first slash");
 
+    /** How the line a joiner gets after the greeting ends. */
+    public static final String JOIN_LINE_END = "; /help lists the commands";
+
+    /** Names a joiner is told of, at most; the rest are a count. */
+    public static final int MAX_JOIN_NAMES = 5;
+
     private ChatCommands() {}
+
+    /**
+     * The one line a client gets after the greeting: who else is here (the first few, sorted, and a
+     * count) and that {@code /help} exists. {@code labels} are everyone's, {@code me} among them.
+     */
+    public static String joinLine(List<String> labels, String me) {
+        StringBuilder line = new StringBuilder("* ");
+        int others = labels.size() - (labels.contains(me) ? 1 : 0);
+        if (others == 0) {
+            line.append("you are the only one here");
+        } else {
+            line.append(others).append(others == 1 ? " other here: " : " others here: ");
+            int shown = 0;
+            for (String label : labels) {
+                if (label.equals(me)) {
+                    continue;
+                }
+                if (shown == MAX_JOIN_NAMES) {
+                    line.append(" and ").append(others - shown).append(" more");
+                    break;
+                }
+                line.append(shown == 0 ? "" : ", ").append(label);
+                shown++;
+            }
+        }
+        return line.append(JOIN_LINE_END).toString();
+    }
 
     /** Whether {@code line} is a command rather than text. */
     public static boolean isCommand(String line) {

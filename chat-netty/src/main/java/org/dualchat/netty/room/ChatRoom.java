@@ -3,6 +3,7 @@ package org.dualchat.netty.room;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.netty.common.RelayGate;
 
@@ -33,6 +34,18 @@ public interface ChatRoom {
 
     /** The labels of everyone in the room, sorted. */
     List<String> who();
+
+    /** The member whose nick is {@code nick} (ignoring case), or {@code null}. */
+    Member byNick(String nick);
+
+    /** Counts a line a member sent as a command, not as a message. */
+    void commandTaken();
+
+    /**
+     * Where the log line of a leave runs: through the sink's {@code afterPrinted}, so that on a terminal a
+     * client's leave is not logged before its last message is printed.
+     */
+    void logLeavesThrough(Executor executor);
 
     /** How many TCP clients are in the room. */
     int size();

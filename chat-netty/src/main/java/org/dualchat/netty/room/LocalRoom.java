@@ -1,8 +1,6 @@
 package org.dualchat.netty.room;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
 import org.dualchat.core.TextSafety;
-import org.dualchat.netty.common.Failures;
 import org.dualchat.netty.common.RelayGate;
 import org.dualchat.netty.stats.ServerStats;
 import org.slf4j.Logger;
@@ -66,6 +64,7 @@ public final class LocalRoom implements ChatRoom {
     final LongAdder flushes = new LongAdder();
     final LongAdder noticesWritten = new LongAdder();
     private final RelayBudget budget;
+    private final UdpRelay udpRelay;
     private final RecentSources udpSources;
     private final int presenceThreshold;
     private final Duration presenceInterval;
@@ -79,6 +78,7 @@ public final class LocalRoom implements ChatRoom {
     private final AtomicBoolean stuckCheckQueued = new AtomicBoolean();
     private final RelayGate gate;
     private volatile Channel udpChannel;
+    private volatile Executor leaveLogs = Runnable::run;
 
     /**
      * @param budget the most relay bytes that may wait at once
@@ -92,6 +92,7 @@ public final class LocalRoom implements ChatRoom {
             Duration presenceInterval) {
         this.stats = stats;
         this.budget = new RelayBudget(budget);
+        this.udpRelay = new UdpRelay(stats, this.budget);
         this.udpSources = udpSources;
         this.presenceThreshold = presenceThreshold;
         this.presenceInterval = presenceInterval;
@@ -179,7 +180,8 @@ public final class LocalRoom implements ChatRoom {
             nicks.remove(nick.toLowerCase(Locale.ROOT), member);
         }
         String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
-        logger.info("{} left{} ({} here)", member.label(), why, size);
+        String label = member.label();
+        leaveLogs.execute(() -> logger.info("{} left{} ({} here)", label, why, size));
         if (size >= presenceThreshold) {
             leftSince.incrementAndGet();
             scheduleSummary(member.share);
@@ -221,6 +223,21 @@ public final class LocalRoom implements ChatRoom {
     }
 
     @Override
+    public Member byNick(String nick) {
+        return nicks.get(nick.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public void commandTaken() {
+        stats.commandReceived();
+    }
+
+    @Override
+    public void logLeavesThrough(Executor executor) {
+        this.leaveLogs = executor;
+    }
+
+    @Override
     public void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
                 ? List.of() : udpSources.current(udpSender);
@@ -236,11 +253,19 @@ public final class LocalRoom implements ChatRoom {
         String text = TextSafety.escape(message.text());
         // UDP first: its task is queued before any TCP receiver can see the line and answer it, so that
         // an answer never reaches a UDP source ahead of what it answers.
+        String nick = message.nick();
+        String ip = message.ip();
+        if (message.action()) {
+            // "* alice@127.0.0.1 waves": the sender's name starts the line, as on IRC.
+            text = "* " + (nick != null ? nick + "@" : "") + ip + " " + text;
+            nick = null;
+            ip = null;
+        }
         if (!udpTargets.isEmpty()) {
-            relayOverUdp(message, text, udpTargets);
+            udpRelay.send(udpChannel, nick, ip, text, udpTargets);
         }
         if (others) {
-            add(message.nick(), message.ip(), text, sender, true);
+            add(nick, ip, text, sender, true);
         }
     }
 
@@ -300,36 +325,6 @@ public final class LocalRoom implements ChatRoom {
             }
         } finally {
             batch.release();
-        }
-    }
-
-    private void relayOverUdp(ChatMessage message, String text, List<InetSocketAddress> targets) {
-        Channel channel = udpChannel;
-        Outbox single = new Outbox(budget);
-        single.add(message.nick(), message.ip(), text, null, true);
-        RelayBatch batch = single.take();
-        // One datagram is one message: no line terminator.
-        ByteBuf payload = batch.datagram();
-        batch.release();
-        Runnable send = () -> {
-            try {
-                for (InetSocketAddress target : targets) {
-                    if (channel.isWritable()) {
-                        channel.write(new DatagramPacket(payload.retainedDuplicate(), target), channel.voidPromise());
-                        stats.relaySent();
-                    } else {
-                        stats.relayDropped();
-                    }
-                }
-                channel.flush();
-            } finally {
-                payload.release();
-            }
-        };
-        try {
-            channel.eventLoop().execute(send);
-        } catch (RejectedExecutionException shuttingDown) {
-            payload.release();
         }
     }
 
@@ -393,16 +388,6 @@ public final class LocalRoom implements ChatRoom {
     void closeStuck(Member member) {
         logger.warn("{} closed: it has read nothing for {} s while the room's relay budget ({} bytes) is spent",
                 member.channel, STUCK_STRIKES * STUCK_CHECK_MILLIS / 1000, budget.limit());
-        member.channel.close();
-    }
-
-    /** An unexpected error while writing to {@code member}: logged once, and the member's channel closed. */
-    void failed(Member member, Throwable cause) {
-        if (Failures.isFatal(cause)) {
-            Failures.escalate(cause);
-            return;
-        }
-        logger.warn("{} unexpected error while relaying to it, closing", member.channel, cause);
         member.channel.close();
     }
 }

@@ -5,12 +5,17 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import org.dualchat.netty.common.Failures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The room's part on one event loop: the members whose channels live there, and the outbox that collects
  * what this loop relays in one round. Touched only on that loop, but for {@link #size}.
  */
 final class LoopShare {
+
+    private static final Logger logger = LoggerFactory.getLogger(LoopShare.class);
 
     final EventExecutor loop;
     final Outbox outbox;
@@ -75,7 +80,7 @@ final class LoopShare {
                 try {
                     deliver(batch, member);
                 } catch (RuntimeException | Error e) {
-                    room.failed(member, e);
+                    failed(member, e);
                 }
             }
         } finally {
@@ -129,5 +134,15 @@ final class LoopShare {
             members.get(i).stuckChecks = 0;
             members.get(i).lastPending = 0;
         }
+    }
+
+    /** An unexpected error while writing to {@code member}: logged once, and the member's channel closed. */
+    private static void failed(Member member, Throwable cause) {
+        if (Failures.isFatal(cause)) {
+            Failures.escalate(cause);
+            return;
+        }
+        logger.warn("{} unexpected error while relaying to it, closing", member.channel, cause);
+        member.channel.close();
     }
 }

@@ -1,5 +1,7 @@
 package org.dualchat.netty.room;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import org.dualchat.netty.common.Addresses;
@@ -41,6 +43,30 @@ public final class Member {
         String address = ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
         String name = nick;
         return name == null ? address : name + "@" + address;
+    }
+
+    /**
+     * Sends this client one line of its own ({@code /msg}), from any thread; missed and counted, as a relay
+     * is, if the client is over its outbound limit.
+     *
+     * @return whether it was sent
+     */
+    public boolean tell(String text) {
+        if (!channel.isActive()) {
+            return false;
+        }
+        ByteBuf line = channel.alloc().buffer(text.length() + 1);
+        ByteBufUtil.writeUtf8(line, text);
+        line.writeByte('\n');
+        channel.eventLoop().execute(() -> {
+            if (channel.isWritable()) {
+                channel.writeAndFlush(line, channel.voidPromise());
+            } else {
+                line.release();
+                missed++;
+            }
+        });
+        return true;
     }
 
     /**

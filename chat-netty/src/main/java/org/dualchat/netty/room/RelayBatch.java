@@ -113,9 +113,9 @@ final class RelayBatch {
         return this;
     }
 
-    /** The first line without its newline, retained: one datagram for UDP relays. */
+    /** The first line with its newline, retained: one datagram for UDP relays. */
     ByteBuf datagram() {
-        return lines.retainedSlice(0, ends[0] - 1);
+        return lines.retainedSlice(0, ends[0]);
     }
 
     void release() {

@@ -22,6 +22,8 @@ public final class ServerStats implements StatsView {
         UDP_LINES,
         /** TCP lines delivered. */
         TCP_LINES,
+        /** Commands the room answered ({@code /who}, {@code /nick}...): not messages, and not among the lines. */
+        COMMANDS,
         /** UDP bytes read, before the access list and the rate limit. */
         UDP_BYTES,
         /** TCP bytes read, before the access list, the limits, TLS and framing. */
@@ -96,6 +98,15 @@ public final class ServerStats implements StatsView {
 
     public void tcpLineReceived() {
         counts[Count.TCP_LINES.ordinal()].increment();
+    }
+
+    /**
+     * A TCP line the room took as a command ({@code /who}, {@code /nick}): counted as a command, and no
+     * longer as a message (the decoder counted it as a line before anyone knew).
+     */
+    public void commandReceived() {
+        counts[Count.COMMANDS.ordinal()].increment();
+        counts[Count.TCP_LINES.ordinal()].decrement();
     }
 
     /** A line over the maximum length was delivered in pieces. */

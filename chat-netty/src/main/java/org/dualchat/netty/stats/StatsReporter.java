@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * it; the reasons of refusals and drops, and TLS handshake failures, once there is one.
  *
  * <pre>
- * Stats: lines 1204 (+200 in the last 10 s; udp 1000, tcp 204), datagrams 1000, bytes 65432 (udp 60000,
+ * Stats: lines 1204 (+200 in the last 10 s; udp 1000, tcp 204), commands 0, datagrams 1000, bytes 65432 (udp 60000,
  *     tcp 5432), connections 3 open, 10 in all, 0 refused, drops 5 (queue_full 5), relays 0 sent, 0 dropped,
  *     lines split 0, decode errors 0
  * </pre>
@@ -57,6 +57,7 @@ public final class StatsReporter {
         line.append("lines ").append(lines())
                 .append(" (").append(recent)
                 .append("udp ").append(stats.udpLines()).append(", tcp ").append(stats.tcpLines()).append(')')
+                .append(", commands ").append(stats.commands())
                 .append(", datagrams ").append(stats.datagrams())
                 .append(", bytes ").append(stats.udpBytes() + stats.tcpBytes())
                 .append(" (udp ").append(stats.udpBytes()).append(", tcp ").append(stats.tcpBytes()).append(')')

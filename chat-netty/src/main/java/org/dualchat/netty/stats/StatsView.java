@@ -69,6 +69,11 @@ public interface StatsView {
         return get(Count.RELAYS_DROPPED);
     }
 
+    /** Commands taken by the room; they are not among {@link #tcpLines()}. */
+    default long commands() {
+        return get(Count.COMMANDS);
+    }
+
     default long relaysShed() {
         return get(Count.RELAYS_SHED);
     }

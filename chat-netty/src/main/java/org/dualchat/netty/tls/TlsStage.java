@@ -2,19 +2,44 @@ package org.dualchat.netty.tls;
 
 import io.netty.channel.ChannelPipeline;
 
-/** Puts TLS in front of a TCP client's pipeline: the {@code SslHandler} first, then its {@link TlsEventHandler}. */
+/**
+ * Puts what tells TLS from plain text in front of a TCP client's pipeline, and TLS itself once a client
+ * speaks it: the {@code SslHandler}, then its {@link TlsEventHandler}.
+ */
 public final class TlsStage {
 
     private final ServerTls tls;
     private final HandshakeFailures failures;
 
+    /** @param tls the server's certificate, or {@code null} if it has none */
     public TlsStage(ServerTls tls, HandshakeFailures failures) {
         this.tls = tls;
         this.failures = failures;
     }
 
-    public void addTo(ChannelPipeline pipeline) {
+    /**
+     * Adds the detector for a port that takes TLS only ({@code tlsOnly}) or, with a certificate, both; a
+     * server without a certificate gets one that refuses a TLS hello in plain words.
+     *
+     * @return whether the client's session waits for a start event ({@link PlainStart} or a successful
+     *     handshake) rather than starting when it connects
+     */
+    public boolean addTo(ChannelPipeline pipeline, boolean tlsOnly) {
+        TlsDetector.Mode mode = tls == null ? TlsDetector.Mode.PLAIN
+                : tlsOnly ? TlsDetector.Mode.TLS : TlsDetector.Mode.EITHER;
+        pipeline.addLast("detect", new TlsDetector(mode, this, failures));
+        return mode != TlsDetector.Mode.PLAIN;
+    }
+
+    /** Adds TLS itself at the end of {@code pipeline}, for a port that speaks nothing else (HTTPS). */
+    public void addTlsTo(ChannelPipeline pipeline) {
         pipeline.addLast("tls", tls.newHandler(pipeline.channel().alloc()))
                 .addLast("tls-events", new TlsEventHandler(failures));
+    }
+
+    /** Adds TLS after {@code name}: the client's first bytes were a TLS hello. */
+    void addAfter(ChannelPipeline pipeline, String name) {
+        pipeline.addAfter(name, "tls", tls.newHandler(pipeline.channel().alloc()))
+                .addAfter("tls", "tls-events", new TlsEventHandler(failures));
     }
 }

@@ -57,7 +57,7 @@ final class WebChannelInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast("refusal", new HttpRefusal());
         pipeline.addLast("limits", limits.newConnectionLimiter());
         if (tls != null) {
-            tls.addTo(pipeline);
+            tls.addTlsTo(pipeline);
         }
         pipeline.addLast(HTTP_IDLE, new IdleStateHandler(0, 0, httpIdleMillis, TimeUnit.MILLISECONDS))
                 // Netty's defaults bound the request line (4 KB) and the headers (8 KB).

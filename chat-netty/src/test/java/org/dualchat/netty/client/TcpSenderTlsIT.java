@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TcpSenderTlsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** The line a joiner gets after the greeting, alone in the room. */
+    private static final String ONLY_ONE_HERE = "* you are the only one here; /help lists the commands";
 
     private static ServerTls selfSigned;
 
@@ -79,7 +81,7 @@ class TcpSenderTlsIT {
     @Test
     void insecureTakesItAndChats() throws Exception {
         int port = start(selfSigned);
-        assertThat(chat("127.0.0.1", port, ClientTls.insecure(), "hello over tls")).containsExactly("Server connected");
+        assertThat(chat("127.0.0.1", port, ClientTls.insecure(), "hello over tls")).containsExactly("Server connected", ONLY_ONE_HERE);
         assertThat(atServer.take(WAIT)).extracting(ChatMessage::text).isEqualTo("hello over tls");
     }
 
@@ -88,8 +90,8 @@ class TcpSenderTlsIT {
         int port = start(selfSigned);
         String colons = selfSigned.fingerprint();
         String bare = colons.replace(":", "").toLowerCase(java.util.Locale.ROOT);
-        assertThat(chat("127.0.0.1", port, ClientTls.pinned(colons), "pinned")).containsExactly("Server connected");
-        assertThat(chat("localhost", port, ClientTls.pinned(bare), "pinned again")).containsExactly("Server connected");
+        assertThat(chat("127.0.0.1", port, ClientTls.pinned(colons), "pinned")).containsExactly("Server connected", ONLY_ONE_HERE);
+        assertThat(chat("localhost", port, ClientTls.pinned(bare), "pinned again")).containsExactly("Server connected", ONLY_ONE_HERE);
 
         String other = ServerTls.selfSigned().fingerprint();
         assertThatThrownBy(() -> TcpSender.connect("127.0.0.1", port, new CollectingSink(), ClientTls.pinned(other)))
@@ -104,7 +106,7 @@ class TcpSenderTlsIT {
         int port = start(ServerTls.fromPemFiles(TestPki.pem(dir.resolve("cert.pem"), cert),
                 TestPki.pem(dir.resolve("key.pem"), new JcaPKCS8Generator(keys.getPrivate(), null))));
 
-        assertThat(chat("localhost", port, ClientTls.trusting(cert), "right name")).containsExactly("Server connected");
+        assertThat(chat("localhost", port, ClientTls.trusting(cert), "right name")).containsExactly("Server connected", ONLY_ONE_HERE);
         assertThatThrownBy(() -> TcpSender.connect("127.0.0.1", port, new CollectingSink(), ClientTls.trusting(cert)))
                 .hasMessageStartingWith("TLS handshake with 127.0.0.1:" + port + " failed: the server's certificate was refused: ")
                 .hasMessageContaining("127.0.0.1");

@@ -118,7 +118,7 @@ class LimitsIT {
         ChatServer server = servers.start(config -> config.idleTimeout(Duration.ofSeconds(1)));
         Socket silent = servers.connectGreeted("127.0.0.1", server);
         InputStream in = silent.getInputStream();
-        assertThat(readLine(in)).isEqualTo("Idle timeout: no message in 1 second, closing");
+        assertThat(Loopback.readServerLine(in)).isEqualTo("Idle timeout: no message in 1 second, closing");
         assertThat(in.read()).isEqualTo(-1);
         assertThat(Loopback.await(() -> server.limits().connections().total() == 0, WAIT)).isTrue();
     }

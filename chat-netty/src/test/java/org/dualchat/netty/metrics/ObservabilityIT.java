@@ -314,7 +314,7 @@ class ObservabilityIT {
         while (statsLines().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(statsLines()).containsExactly("Stats: lines 1 (+1 in the last 100 ms; udp 1, tcp 0), datagrams 1,"
+        assertThat(statsLines()).containsExactly("Stats: lines 1 (+1 in the last 100 ms; udp 1, tcp 0), commands 0, datagrams 1,"
                 + " bytes 6 (udp 6, tcp 0), connections 0 open, 0 in all, 0 refused, drops 0, relays 0 sent,"
                 + " 0 dropped, lines split 0, decode errors 0");
         Thread.sleep(500);
@@ -325,7 +325,7 @@ class ObservabilityIT {
         out.awaitCount(2, WAIT);
         server.close();
         List<String> lines = statsLines();
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("Stats at shutdown: lines 2 (udp 1, tcp 1), datagrams 1,"
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("Stats at shutdown: lines 2 (udp 1, tcp 1), commands 0, datagrams 1,"
                 + " bytes 10 (udp 6, tcp 4), connections 0 open, 1 in all, 0 refused, drops 0, relays 0 sent,"
                 + " 0 dropped, lines split 0, decode errors 0");
         assertThat(lines.stream().filter(l -> l.startsWith("Stats at shutdown"))).hasSize(1);

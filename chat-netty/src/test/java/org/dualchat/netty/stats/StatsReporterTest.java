@@ -65,10 +65,10 @@ class StatsReporterTest {
         reporter.reportIfChanged();
 
         assertThat(lines()).containsExactly(
-                "Stats: lines 2 (+2 in the last 10 s; udp 2, tcp 0), datagrams 1, bytes 6 (udp 6, tcp 0),"
+                "Stats: lines 2 (+2 in the last 10 s; udp 2, tcp 0), commands 0, datagrams 1, bytes 6 (udp 6, tcp 0),"
                         + " connections 0 open, 0 in all, 0 refused, drops 0, relays 0 sent, 0 dropped,"
                         + " lines split 0, decode errors 0",
-                "Stats: lines 3 (+1 in the last 10 s; udp 2, tcp 1), datagrams 1, bytes 9 (udp 6, tcp 3),"
+                "Stats: lines 3 (+1 in the last 10 s; udp 2, tcp 1), commands 0, datagrams 1, bytes 9 (udp 6, tcp 3),"
                         + " connections 1 open, 1 in all, 0 refused, drops 0, relays 0 sent, 0 dropped,"
                         + " lines split 0, decode errors 0");
     }
@@ -88,9 +88,9 @@ class StatsReporterTest {
         reporter.reportFinal();
 
         assertThat(lines()).containsExactly(
-                "Stats at shutdown: lines 0 (udp 0, tcp 0), datagrams 0, bytes 0 (udp 0, tcp 0), connections 0 open,"
+                "Stats at shutdown: lines 0 (udp 0, tcp 0), commands 0, datagrams 0, bytes 0 (udp 0, tcp 0), connections 0 open,"
                         + " 0 in all, 0 refused, drops 0, relays 0 sent, 0 dropped, lines split 0, decode errors 0",
-                "Stats at shutdown: lines 0 (udp 0, tcp 0), datagrams 0, bytes 0 (udp 0, tcp 0), connections 0 open,"
+                "Stats at shutdown: lines 0 (udp 0, tcp 0), commands 0, datagrams 0, bytes 0 (udp 0, tcp 0), connections 0 open,"
                         + " 0 in all, 1 refused (per_ip_limit 1), drops 3 (queue_full 2, denied 1),"
                         + " relays 1 sent, 1 dropped, lines split 1, decode errors 1");
     }

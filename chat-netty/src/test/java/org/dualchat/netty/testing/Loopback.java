@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.dualchat.netty.ChatServer;
+import org.dualchat.netty.room.ChatCommands;
 
 /**
  * Clients for the integration tests that come from a chosen loopback address: on Linux all of
@@ -96,7 +97,8 @@ public final class Loopback {
     }
 
     private static boolean isRoomTraffic(String line) {
-        return line.contains(" : ") || line.startsWith("* ") && (line.endsWith(" joined") || line.contains(" left"));
+        return line.contains(" : ") || line.startsWith("* ") && (line.endsWith(" joined") || line.contains(" left")
+                || line.endsWith(ChatCommands.JOIN_LINE_END));
     }
 
     /** Waits until {@code condition} holds or {@code timeout} passes; returns whether it held. */

@@ -51,12 +51,12 @@ class TlsEventHandlerTest {
         ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                new TlsStage(tls, failures).addTo(ch.pipeline());
+                boolean awaitStart = new TlsStage(tls, failures).addTo(ch.pipeline(), true);
                 ch.pipeline()
                         .addLast("framer", new LineFramer(64, 0))
                         .addLast("decoder", new StringDecoder(UTF_8))
                         .addLast("handler", new TcpMessageHandler(
-                                sink, "Server connected\n".getBytes(UTF_8), new HeldMessages(), null));
+                                sink, "Server connected\n".getBytes(UTF_8), new HeldMessages(), null, awaitStart));
             }
         };
         return new EmbeddedChannel(pipeline) {
@@ -164,6 +164,11 @@ class TlsEventHandlerTest {
             EmbeddedChannel server = server();
             server.writeInbound(Unpooled.copiedBuffer("hello in plain text\n", UTF_8));
             server.runPendingTasks();
+            // Told so in one plain line, not with TLS alert bytes, and closed.
+            ByteBuf told = server.readOutbound();
+            assertThat(told.toString(UTF_8)).isEqualTo(new String(TlsDetector.TLS_ONLY, UTF_8));
+            told.release();
+            assertThat((Object) server.readOutbound()).isNull();
             assertThat(server.isOpen()).isFalse();
             assertThat(sink.texts()).isEmpty();
             assertThat(failures.total()).isEqualTo(1);

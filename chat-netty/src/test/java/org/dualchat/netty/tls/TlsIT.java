@@ -112,7 +112,9 @@ class TlsIT {
             ChatServer server = servers.start(config -> config.tls(tls).tlsPort(0), out);
             Socket wrong = plain(server.tlsAddress());
             wrong.getOutputStream().write("hello in plain text\n".getBytes(UTF_8));
-            assertThat(closedByServer(wrong)).as("closed by the server").isTrue();
+            // A courteous plain line, not TLS alert bytes, then the end.
+            assertThat(readLine(wrong.getInputStream())).startsWith("This port speaks TLS only");
+            assertThat(wrong.getInputStream().read()).isEqualTo(-1);
 
             Socket silent = plain(server.tlsAddress());
             silent.close(); // a port scanner: connects, says nothing, leaves
@@ -155,6 +157,7 @@ class TlsIT {
         ChatServer server = servers.start(config -> config.tls(tls), out);
         SSLSocket secure = tlsClient(server.tlsAddress());
         assertThat(readLine(secure.getInputStream())).isEqualTo("Server connected");
+        assertThat(readLine(secure.getInputStream())).endsWith("/help lists the commands");
         OutputStream o = secure.getOutputStream();
         o.write("whole\nno newline".getBytes(UTF_8));
         o.flush();
