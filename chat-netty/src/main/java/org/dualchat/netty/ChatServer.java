@@ -287,6 +287,11 @@ public final class ChatServer implements AutoCloseable {
         return true;
     }
 
+    /** What this server was told: its option groups, immutable. */
+    public ChatServerConfig config() {
+        return config;
+    }
+
     /** The server's running counts, read-only; live, readable from any thread. */
     public StatsView stats() {
         return stats.view();

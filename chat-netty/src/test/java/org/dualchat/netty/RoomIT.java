@@ -21,9 +21,10 @@ import org.dualchat.netty.RelayIT.LineCounter;
 import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.room.RelayBudget;
 import org.dualchat.netty.room.RelayOptions;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The room's costs over real loopback sockets, counted rather than timed: no work for a room of one,
@@ -35,28 +36,21 @@ class RoomIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
     private final LineCounter printed = new LineCounter();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).maxConnectionsPerIp(2000).build(),
+        return servers.start(config.udpPort(0).tcpPort(0).maxConnectionsPerIp(2000).build(),
                 new PrintingSink(printed, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
     }
 
     private Client join(ChatServer server) throws IOException {
         Client client = new Client(server);
-        toClose.add(client);
+        servers.closeAfterEach(client);
         assertThat(client.readLine()).isEqualTo("Server connected");
+        client.skipJoinLine();
         return client;
     }
 

@@ -20,7 +20,7 @@ final class WebSocketSink implements MessageSink {
     @Override
     public boolean offer(ChatMessage m) {
         return sink.offer(m.protocol() != Protocol.TCP ? m
-                : new ChatMessage(Protocol.WS, m.ip(), m.port(), m.nick(), m.text(), m.receivedAt()));
+                : new ChatMessage(Protocol.WS, m.ip(), m.port(), m.nick(), m.text(), m.receivedAt(), m.action()));
     }
 
     @Override

@@ -313,10 +313,8 @@
       return;
     }
     const name = text.slice(1).split(' ', 1)[0].toLowerCase();
-    const argument = text.slice(name.length + 1).trim();
-    if (name === 'me' && argument !== '') {
-      addMessage(ownSender(), asOthersSeeIt('* ' + ownName() + ' ' + argument), true);
-    } else if (name === 'quit') {
+    // An action (/me) comes back from the server like everyone else's, so it is not shown here.
+    if (name === 'quit') {
       stopped = 'quit';
     }
   }

@@ -18,9 +18,10 @@ import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.stats.ServerStats.Refusal;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.Loopback;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients on the server's own machine, over real loopback sockets: not held to the per-address limit unless
@@ -29,26 +30,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class LocalClientsIT {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
     private final LineCollector out = LineCollector.open();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
+        return servers.start(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
     }
 
     private Socket connect(ChatServer server) throws IOException {
         Socket socket = Loopback.connect("127.0.0.1", server);
-        toClose.add(socket);
+        servers.closeAfterEach(socket);
         return socket;
     }
 
@@ -97,8 +90,7 @@ class LocalClientsIT {
 
     @Test
     void theTotalLimitStillHoldsForLocalClients() throws Exception {
-        start(ChatServerConfig.builder().maxConnections(3).maxConnectionsPerIp(1));
-        ChatServer server = (ChatServer) toClose.get(0);
+        ChatServer server = start(ChatServerConfig.builder().maxConnections(3).maxConnectionsPerIp(1));
         for (int c = 0; c < 3; c++) {
             assertThat(readLine(connect(server).getInputStream())).isEqualTo("Server connected");
         }

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,38 +17,35 @@ import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
+import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.LogCapture;
 import org.dualchat.netty.testing.Loopback;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ChatServer#close()} over real loopback sockets: what clients sent before it is printed, within the grace. */
 @Timeout(60)
 class GracefulStopIT {
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
     private final LineCollector out = LineCollector.open();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
+        return servers.start(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
     }
 
     private Socket connectGreeted(ChatServer server) throws IOException {
         Socket socket = Loopback.connect("127.0.0.1", server);
-        toClose.add(socket);
+        servers.closeAfterEach(socket);
         assertThat(readLine(socket.getInputStream())).isEqualTo("Server connected");
+        if (server.config().relay()) {
+            assertThat(readLine(socket.getInputStream())).endsWith(ChatCommands.JOIN_LINE_END);
+        }
         return socket;
     }
 

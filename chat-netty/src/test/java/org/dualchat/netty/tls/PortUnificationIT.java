@@ -22,10 +22,11 @@ import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.Loopback;
-import org.junit.jupiter.api.AfterEach;
+import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TLS clients join only after their handshake; the plain TCP port takes TLS too when the server has a
@@ -40,7 +41,8 @@ class PortUnificationIT {
 
     private static ServerTls tls;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
     private final LineCollector out = LineCollector.open();
 
     @BeforeAll
@@ -48,24 +50,15 @@ class PortUnificationIT {
         tls = ServerTls.selfSigned();
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
-        toClose.add(server);
-        server.start();
-        return server;
+        return servers.start(config.udpPort(0).tcpPort(0).build(), new PrintingSink(out, MessageFormat.PLAIN));
     }
 
     private Socket plain(InetSocketAddress address) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), address.getPort());
         socket.setSoTimeout((int) WAIT.toMillis());
-        toClose.add(socket);
+        servers.closeAfterEach(socket);
         return socket;
     }
 
@@ -79,7 +72,7 @@ class PortUnificationIT {
         context.init(null, trust.getTrustManagers(), null);
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", address.getPort());
         socket.setSoTimeout((int) WAIT.toMillis());
-        toClose.add(socket);
+        servers.closeAfterEach(socket);
         socket.startHandshake();
         return socket;
     }

@@ -21,6 +21,7 @@ import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.room.ChatCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,7 @@ class WebPageBrowserIT {
         server = start(0);
         try (WebSocketIT.Tcp tcp = new WebSocketIT.Tcp(server); DatagramSocket udp = new DatagramSocket()) {
             assertThat(tcp.readLine()).isEqualTo("Server connected");
+            assertThat(tcp.readLine()).endsWith(ChatCommands.JOIN_LINE_END);
             browser.get("http://127.0.0.1:" + server.httpAddress().getPort() + "/");
             awaitStatus("connected");
             String joined = tcp.readLine();
@@ -144,7 +146,7 @@ class WebPageBrowserIT {
             tcp.send("welcome, alice: this room has nc, a UDP sender and you");
             awaitMessage("bob@127.0.0.1", "welcome, alice: this room has nc, a UDP sender and you");
             type("/me waves");
-            assertThat(tcp.readLine()).isEqualTo("alice@127.0.0.1 : * alice waves");
+            assertThat(tcp.readLine()).isEqualTo("* alice@127.0.0.1 waves");
             assertThat(out.awaitCount(5, WAIT)).contains("alice@127.0.0.1 : hello from chromium",
                     "127.0.0.1 : a datagram from nc -u", "bob@127.0.0.1 : " + injection);
 
@@ -168,6 +170,7 @@ class WebPageBrowserIT {
         awaitText(By.id("log"), "reconnected");
         try (WebSocketIT.Tcp tcp = new WebSocketIT.Tcp(server)) {
             assertThat(tcp.readLine()).isEqualTo("Server connected");
+            assertThat(tcp.readLine()).endsWith(ChatCommands.JOIN_LINE_END);
             type("back again");
             assertThat(tcp.readLine()).isEqualTo("127.0.0.1 : back again");
         }

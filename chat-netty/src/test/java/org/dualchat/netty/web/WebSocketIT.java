@@ -23,7 +23,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.dualchat.core.MessageFormat;
@@ -31,11 +30,13 @@ import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.testing.ServerExtension;
 import org.dualchat.netty.tls.ServerTls;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WebSocket clients in the room over real loopback sockets, beside TCP and UDP senders, under the same rules. */
 @Timeout(60)
@@ -44,37 +45,34 @@ class WebSocketIT {
     private static final Duration WAIT = WsClient.WAIT;
     /** Prints the protocol in front of each message, to see that WebSocket messages say so. */
     private static final MessageFormat WITH_PROTOCOL = (message, out) ->
-            out.write(message.protocol().name().toLowerCase() + " " + message.sender() + " : " + message.text() + "\n");
+            out.write(message.protocol().name().toLowerCase() + " " + (message.action()
+                    ? "* " + message.sender() + " " + message.text() : message.sender() + " : " + message.text()) + "\n");
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
     private final LineCollector out = LineCollector.open();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
 
     private ChatServer start(ChatServerConfig.Builder config) throws IOException {
-        ChatServer server = new ChatServer(config.udpPort(0).tcpPort(0).httpPort(0).build(),
+        return servers.start(config.udpPort(0).tcpPort(0).httpPort(0).build(),
                 new PrintingSink(out, WITH_PROTOCOL));
-        toClose.add(server);
-        server.start();
-        return server;
     }
 
     private WsClient ws(ChatServer server) throws Exception {
         WsClient client = WsClient.connect(server.httpAddress(), false, null);
-        toClose.add(client);
+        servers.closeAfterEach(client);
         assertThat(client.next()).as("the greeting, as a TCP client gets it").isEqualTo("Server connected");
+        if (server.config().relay()) {
+            assertThat(client.next()).as("who is here, as a TCP client is told").endsWith(ChatCommands.JOIN_LINE_END);
+        }
         return client;
     }
 
     private Tcp tcp(ChatServer server) throws IOException {
         Tcp client = new Tcp(server);
-        toClose.add(client);
+        servers.closeAfterEach(client);
         assertThat(client.readLine()).isEqualTo("Server connected");
+        assertThat(client.readLine()).endsWith(ChatCommands.JOIN_LINE_END);
         return client;
     }
 
@@ -117,7 +115,8 @@ class WebSocketIT {
         assertThat(List.of(browser.next(), browser.next(), browser.next())).containsExactly(
                 "* 2 here:", "*   127.0.0.1:" + tcp.port() + "", "*   webby@" + address + " (you)");
         browser.send("/me waves");
-        assertThat(tcp.readLine()).isEqualTo("webby@127.0.0.1 : * webby waves");
+        assertThat(tcp.readLine()).isEqualTo("* webby@127.0.0.1 waves");
+        assertThat(browser.next()).as("an action reaches its sender too").isEqualTo("* webby@127.0.0.1 waves");
         // One frame holding two lines is two messages, as two lines over TCP are.
         browser.send("first\r\nsecond");
         assertThat(tcp.readLine()).isEqualTo("webby@127.0.0.1 : first");
@@ -130,7 +129,7 @@ class WebSocketIT {
         assertThat(browser.next()).isEqualTo("* bye");
         assertThat(browser.closeCode()).isEqualTo(1000);
         assertThat(tcp.readLine()).isEqualTo("* webby@" + address + " left (gone for lunch)");
-        assertThat(out.awaitCount(4, WAIT)).containsExactly("ws webby@127.0.0.1 : * webby waves",
+        assertThat(out.awaitCount(4, WAIT)).containsExactly("ws * webby@127.0.0.1 waves",
                 "ws webby@127.0.0.1 : first", "ws webby@127.0.0.1 : second",
                 "tcp 127.0.0.1 : <img src=x onerror=alert(1)>");
     }
@@ -159,8 +158,9 @@ class WebSocketIT {
     void aBrowserThatReadsTooSlowlyMissesRelaysCountedAndIsToldHowMany() throws Exception {
         ChatServer server = start(ChatServerConfig.builder().clientBuffer(4096));
         WsClient slow = WsClient.connect(server.httpAddress(), false, null, 4096);
-        toClose.add(slow);
+        servers.closeAfterEach(slow);
         assertThat(slow.next()).isEqualTo("Server connected");
+        assertThat(slow.next()).endsWith(ChatCommands.JOIN_LINE_END);
         slow.pause();
         Tcp sender = tcp(server);
         String pad = " " + "x".repeat(200);
@@ -193,7 +193,7 @@ class WebSocketIT {
                 .as("another port is another origin").startsWith("403");
         for (String origin : new String[] {"http://127.0.0.1:" + port, "https://chat.example.org", null}) {
             WsClient client = WsClient.connect(server.httpAddress(), false, origin);
-            toClose.add(client);
+            servers.closeAfterEach(client);
             assertThat(client.next()).as(origin).isEqualTo("Server connected");
         }
     }
@@ -268,7 +268,7 @@ class WebSocketIT {
         ChatServer server = start(ChatServerConfig.builder().tls(ServerTls.selfSigned()));
         int port = server.httpAddress().getPort();
         WsClient browser = WsClient.connect(server.httpAddress(), true, "https://127.0.0.1:" + port);
-        toClose.add(browser);
+        servers.closeAfterEach(browser);
         assertThat(browser.next()).isEqualTo("Server connected");
         browser.send("over wss");
         assertThat(out.awaitCount(1, WAIT)).containsExactly("ws 127.0.0.1 : over wss");
