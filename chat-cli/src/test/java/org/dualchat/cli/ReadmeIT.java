@@ -65,14 +65,21 @@ class ReadmeIT {
         }
         assumeTrue(free(1234, 2222), "the default ports are taken on this machine");
 
-        String build = command(blocks.get(0).get(0));
-        assertThat(build).startsWith("mvn ").contains("package");
-        assertThat(blocks.get(0).get(0)).contains("chat-cli/target/dualchat.jar");
+        // The first command builds, then runs: the build is this one's, so only the run is run here.
+        String[] buildAndRun = command(blocks.get(0).get(0)).split(" && ");
+        assertThat(buildAndRun).hasSize(2);
+        assertThat(buildAndRun[0]).startsWith("mvn ").contains("package");
+        assertThat(buildAndRun[1]).contains("chat-cli/target/dualchat.jar");
         assertThat(ROOT.resolve("chat-cli/target/dualchat.jar")).as("what the build command makes").exists();
+        // The second runs all the tests, as CI does: the same command as .ci/run's.
+        String tests = command(blocks.get(0).get(1));
+        assertThat(tests).startsWith("mvn ").contains("verify");
+        assertThat(Files.readString(ROOT.resolve(".ci/run"), UTF_8).lines().map(String::strip))
+                .as(".ci/run runs the README's test command").contains(tests);
 
         Path out = Files.createTempFile("readme-server", ".out");
         Path err = Files.createTempFile("readme-server", ".err");
-        Process server = new ProcessBuilder("bash", "-c", "exec " + command(blocks.get(0).get(1)))
+        Process server = new ProcessBuilder("bash", "-c", "exec " + buildAndRun[1])
                 .directory(ROOT.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
