@@ -82,11 +82,8 @@ class GracefulStopIT {
         assertThat(readLine(client.getInputStream())).isEqualTo("* server shutting down");
     }
 
-    @Test
-    void aClientThatNeverGoesQuietIsClosedWhenTheGraceRunsOut() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().relay(false).shutdownGrace(Duration.ofSeconds(2)));
-        Socket client = connectGreeted(server);
-        AtomicBoolean stop = new AtomicBoolean();
+    /** A thread that writes a line to {@code client} every 10 ms until {@code stop} or the server closes it. */
+    private static Thread neverQuiet(Socket client, AtomicBoolean stop) {
         Thread sender = new Thread(() -> {
             try {
                 for (int i = 0; !stop.get(); i++) {
@@ -98,6 +95,15 @@ class GracefulStopIT {
             }
         });
         sender.start();
+        return sender;
+    }
+
+    @Test
+    void aClientThatNeverGoesQuietIsClosedWhenTheGraceRunsOut() throws Exception {
+        ChatServer server = start(ChatServerConfig.builder().relay(false).shutdownGrace(Duration.ofSeconds(2)));
+        Socket client = connectGreeted(server);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sender = neverQuiet(client, stop);
         try (LogCapture log = LogCapture.start()) {
             out.awaitCount(5, WAIT);
             long started = System.nanoTime();
@@ -117,17 +123,7 @@ class GracefulStopIT {
         ChatServer server = start(ChatServerConfig.builder().relay(false).shutdownGrace(Duration.ofSeconds(60)));
         Socket client = connectGreeted(server);
         AtomicBoolean stop = new AtomicBoolean();
-        Thread sender = new Thread(() -> {
-            try {
-                for (int i = 0; !stop.get(); i++) {
-                    client.getOutputStream().write(("busy " + i + "\n").getBytes(UTF_8));
-                    Thread.sleep(10);
-                }
-            } catch (IOException | InterruptedException e) {
-                // closed by the server
-            }
-        });
-        sender.start();
+        Thread sender = neverQuiet(client, stop);
         Thread closing = new Thread(server::close);
         try {
             out.awaitCount(5, WAIT);
