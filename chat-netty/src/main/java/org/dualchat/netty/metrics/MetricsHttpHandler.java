@@ -3,10 +3,7 @@ package org.dualchat.netty.metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -16,11 +13,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import org.dualchat.netty.common.HttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +25,11 @@ import org.slf4j.LoggerFactory;
  * for, Prometheus text by default), {@code GET /health} ({@code ok}), 404 for any other path, 405 for any
  * other method on these two. One per connection.
  */
-final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class MetricsHttpHandler extends HttpEndpoint {
 
     private static final Logger logger = LoggerFactory.getLogger(MetricsHttpHandler.class);
 
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
-    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final PrometheusMeterRegistry registry;
 
@@ -78,45 +73,7 @@ final class MetricsHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
+        HttpUtil.setContentLength(response, body.readableBytes());
         return response;
-    }
-
-    private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT);
-        return response;
-    }
-
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
-            boolean close) {
-        response.setProtocolVersion(request.protocolVersion());
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        if (close) {
-            HttpUtil.setKeepAlive(response, false);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            // HttpServerKeepAliveHandler closes after the response if the client did not ask for keep-alive.
-            ctx.writeAndFlush(response);
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            logger.debug("{} I/O error, closing: {}", ctx.channel(), cause.toString());
-        } else {
-            logger.warn("{} unexpected error, closing", ctx.channel(), cause);
-        }
-        ctx.close();
     }
 }

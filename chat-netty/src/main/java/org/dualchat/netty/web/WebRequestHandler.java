@@ -1,9 +1,7 @@
 package org.dualchat.netty.web;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,9 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.timeout.IdleStateEvent;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import org.dualchat.netty.common.HttpEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * the page runs only its own script, loads nothing from elsewhere, connects only back to this server,
  * and (Trusted Types) cannot hand a string to {@code innerHTML} even by mistake. One per connection.
  */
-final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class WebRequestHandler extends HttpEndpoint {
 
     private static final Logger logger = LoggerFactory.getLogger(WebRequestHandler.class);
 
@@ -126,47 +122,14 @@ final class WebRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         return response;
     }
 
-    private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        return response;
-    }
-
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
+    @Override
+    protected void respond(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response,
             boolean close) {
         response.headers()
                 .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
                 .set("X-Content-Type-Options", "nosniff")
                 .set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY")
                 .set("Referrer-Policy", "no-referrer");
-        boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // A kept-alive connection with no request: it holds a connection slot for nothing.
-            ctx.close();
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            logger.debug("{} I/O error, closing: {}", ctx.channel(), cause.toString());
-        } else {
-            logger.warn("{} unexpected error, closing", ctx.channel(), cause);
-        }
-        ctx.close();
+        super.respond(ctx, request, response, close);
     }
 }
