@@ -45,6 +45,7 @@ import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.shutdown.GracefulStop;
 import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.UdpKernelDrops;
 import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.tls.HandshakeFailures;
@@ -189,6 +190,7 @@ public final class ChatServer implements AutoCloseable {
         }
         serving = true;
         UdpReceiveOptions.checkGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
+        stats.udpKernelDrops(UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress()));
         if (room != null) {
             room.udpChannel(udpChannel);
         }
@@ -256,6 +258,11 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("no TLS configured");
         }
         return tlsChannel != null ? (InetSocketAddress) tlsChannel.localAddress() : tcpAddress();
+    }
+
+    /** The UDP channel, for tests that pause its reads. */
+    Channel udpChannel() {
+        return boundChannel(udpChannel);
     }
 
     /** UDP messages dropped so far because the sink was full. */
