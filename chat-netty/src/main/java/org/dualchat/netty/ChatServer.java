@@ -189,7 +189,7 @@ public final class ChatServer implements AutoCloseable {
             throw e;
         }
         serving = true;
-        UdpReceiveOptions.checkGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
+        UdpReceiveOptions.ensureGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
         stats.udpKernelDrops(UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress()));
         if (room != null) {
             room.udpChannel(udpChannel);
