@@ -349,6 +349,8 @@ public final class ChatServer implements AutoCloseable {
                 // framer delivers the last partial line: let every event loop get through its queue first.
                 awaitQueuedTasks();
             }
+            // The kernel forgets a socket's drops when it closes: read them while it is open, for the last stats.
+            stats.get(ServerStats.Count.UDP_KERNEL_DROPS);
             closeAndWait(udpChannel);
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
                 logger.warn("{} TCP messages could not be delivered within {} s",
