@@ -259,7 +259,7 @@ echo "compare: runs=$RUNS quick=$QUICK peers=$PEERS; $(nproc) cores; loadavg bef
 
 for ((run = 1; run <= RUNS; run++)); do
     for NAME in $PEERS; do
-        echo "  run $run: $NAME" >&2
+        echo "  run $run: $NAME (at $((SECONDS - T0)) s)" >&2
         if [[ $NAME == sender ]]; then RECV_PIDS=(); sender_rates; continue; fi
         PEAK_KB=0
         start_receiver "$NAME"; RESULT=$IDLE_MB; record idle_mb
