@@ -3,8 +3,8 @@
 # machine, over 127.0.0.1 only. Stops by itself; every process it starts is stopped by its PID.
 #
 # Usage (from anywhere in the repository):
-#   bash bench/compare.sh            3 runs of every load, about 10 minutes on 2 cores
-#   bash bench/compare.sh --quick    1 run of smaller loads, about 3 minutes: a smoke test, not figures
+#   bash bench/compare.sh            3 runs of every load, about 12-15 minutes on 2 cores
+#   bash bench/compare.sh --quick    1 run of smaller loads, about 4 minutes: a smoke test, not figures
 #   options: --runs N (default 3, quick 1),
 #            --peers "c rsyslog dualchat dualchat-norelay sender" (default: all)
 #   env: DUALCHAT="java -jar chat-cli/target/dualchat.jar" how to start dualchat (then: server OPTIONS)
