@@ -1,47 +1,49 @@
 #!/usr/bin/env bash
-# dualchat against the receivers a user would pick instead, on the same loads, in the same run, on one
-# machine, over loopback only. Stops by itself; every process it starts is stopped by its PID.
+# dualchat beside a C receiver (the limit line) and rsyslog, on the same loads, in one run, on one
+# machine, over 127.0.0.1 only. Stops by itself; every process it starts is stopped by its PID.
 #
 # Usage (from anywhere in the repository):
-#   bash bench/compare.sh            3 runs of every load, about 10-15 minutes on 2 cores
-#   bash bench/compare.sh --quick    1 run of smaller loads, about 3 minutes: a smoke test, not figures
-#   options: --runs N (default 3, quick 1), --peers "dualchat rsyslog socat ncat python" (default: all)
+#   bash bench/compare.sh            3 runs of every load, about 12-15 minutes on 2 cores
+#   bash bench/compare.sh --quick    1 run of smaller loads, about 4 minutes: a smoke test, not figures
+#   options: --runs N (default 3, quick 1),
+#            --peers "c rsyslog dualchat dualchat-norelay sender" (default: all)
+#   env: DUALCHAT="java -jar chat-cli/target/dualchat.jar" how to start dualchat (then: server OPTIONS)
 #
-# Receivers, each writing what it receives to a file of its own:
-#   dualchat  java -jar chat-cli/target/dualchat.jar server --no-relay --max-connections-per-ip 1000
-#             (stdout to the file; relay off, since no peer relays: the relay is measured by
-#             `dualchat bench relay`; the per-source limit raised, since every load comes from 127.0.0.1)
-#   rsyslog   rsyslogd -n with a config of its own in a temp dir (imudp with a 4 MB receive buffer,
-#             imtcp, omfile with the template "%fromhost-ip% : %rawmsg%\n"), never the system service
-#   socat     socat -u UDP4-RECV (4 MB receive buffer) and socat -u TCP4-LISTEN,fork, both to the file
-#   ncat      ncat -u -l --recv-only (restarted for each UDP step: ncat's UDP listener serves the first
-#             sender only) and ncat -l -k --recv-only for TCP
-#   python    bench/seed_receiver.py: a UDP loop and a thread per TCP connection, like the seeds
-# Missing tools are installed from Debian packages (rsyslog, socat, ncat, python3), with services kept
-# from starting.
-#
-# Loads, all sent by `dualchat bench` (the jar) to 127.0.0.1, each bounded by count and duration:
-#   udp64, udp512  the highest UDP rate with zero loss, 64- and 512-byte messages: after a warm-up load,
-#                  a stepped search up a ladder of rates (1 s of sending per step, 0.5 s with --quick);
-#                  the first step with any loss ends the search. The figure is the highest rate the
-#                  sender actually reached in a step without loss; '+' marks a receiver that lost nothing
-#                  even at the sender's full speed (the last step), so its limit is above the figure.
-#   tcp1, tcp100   lines/s printed with 1 and with 100 connections (64-byte lines written in 64 KB
-#                  batches), after a warm-up load; lines/s = lines in the file / (first send -> last
-#                  growth of the file). A TCP run that lost lines is marked with '!'.
-#   rss            the receiver's peak resident memory (VmHWM from /proc) over all its loads, in MB;
-#                  for two-process peers (socat, ncat) the sum of their listeners' peaks (socat's
-#                  per-connection children are not counted).
-# Each receiver runs all loads, then the next receiver: receivers are interleaved run by run, so drift
-# of a shared machine touches all of them. The table gives the median of the runs [min-max] and each
-# peer's median as a ratio to dualchat's.
+# The C programs in bench/c are built with `cc -O2` into the run's temp dir (nothing is committed built):
+#   udp_send  one native sender: sendmmsg, 64 datagrams a call, as fast as the kernel takes them;
+#             it then counts the lines that reached the receiver's file and reports the loss
+#   tcp_gen   N connections, 64-byte lines in 4 KB writes; reads the greeting, half-closes, reads to the end
+#   udp_recv  recvmmsg, "ip : text" per line, one write per 1 MB (4 MB receive buffer, as rsyslog's)
+#   tcp_recv  one epoll thread, greets, "ip : text" per line, one write per 1 MB
+# Receivers, each printing to a file of its own:
+#   c                 udp_recv and tcp_recv: the limit line
+#   rsyslog           rsyslogd -n with its own config and temp dir (imudp with a 4 MB receive buffer, imtcp,
+#                     omfile "%fromhost-ip% : %rawmsg%"), never the system service
+#   dualchat          $DUALCHAT server --bind 127.0.0.1 -u U -t T --max-connections-per-ip 1000 -q: the
+#                     defaults (relay on), stdout to the file; the per-source limit (64) raised because
+#                     the 100-connection load comes from one address
+#   dualchat-norelay  the same with --no-relay
+#   sender            not a receiver: udp_send against `dualchat bench udp` (1 and 2 sockets), both to a
+#                     socket that is bound and never read (`udp_recv ... hold`), 64 bytes
+# Loads, each bounded by count and time. Every receiver process is fresh where the load says so:
+#   udp64 cold      a fresh receiver, one native sender at full speed, no warm-up: % lost
+#   udp512 cold     the same, 512-byte datagrams, another fresh receiver
+#   udp64, udp512   after a warm-up of 200,000 datagrams at full speed: % lost
+#   udp64 x2        two native senders at once (after the above): % lost of both together
+#   tcp1, tcp100    lines/s printed with 1 and 100 connections (tcp_gen), after a warm-up: lines in the file
+#                   / (first write -> last growth of the file); '!' marks lines lost
+#   idle rss        resident memory 3 s after a fresh receiver listens (MB)
+#   peak rss        the highest VmHWM of the receiver's processes over all its loads (MB; c: both summed)
+# Receivers are interleaved run by run, so drift of a shared machine touches all of them. The table gives
+# medians [min-max] and then ratios; the kernel's UDP receive-buffer drops (/proc/net/snmp RcvbufErrors)
+# of each UDP load go to stderr beside its loss.
 
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUICK=0
 RUNS=
-PEERS="dualchat rsyslog socat ncat python"
+PEERS="c rsyslog dualchat dualchat-norelay sender"
 while (($#)); do
     case $1 in
         --quick) QUICK=1 ;;
@@ -53,21 +55,22 @@ while (($#)); do
     shift
 done
 if ((QUICK)); then
-    RUNS=${RUNS:-1}; STEP_S=0.5; TCP_LINES=300000; WARM_LINES=50000
-    LADDER="10000 50000 100000 200000 300000 0"
+    RUNS=${RUNS:-1}; UDP_N=400000; TCP_LINES=1000000; TCP_WARM=200000; SEND_N=1000000
 else
-    RUNS=${RUNS:-3}; STEP_S=1; TCP_LINES=2000000; WARM_LINES=300000
-    LADDER="10000 25000 50000 100000 150000 200000 250000 300000 350000 400000 500000 0"
+    RUNS=${RUNS:-3}; UDP_N=1000000; TCP_LINES=4000000; TCP_WARM=500000; SEND_N=3000000
 fi
+UDP_WARM=200000
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs must be a positive number" >&2; exit 2; }
+for p in $PEERS; do
+    [[ $p =~ ^(c|rsyslog|dualchat|dualchat-norelay|sender)$ ]] || { echo "compare.sh: unknown peer $p" >&2; exit 2; }
+done
 JAR=chat-cli/target/dualchat.jar
+DUALCHAT=${DUALCHAT:-java -jar $JAR}
 
 # --- tools -------------------------------------------------------------------------------------------
+command -v cc >/dev/null || { echo "compare.sh: needs a C compiler (cc)" >&2; exit 1; }
 need=()
-command -v rsyslogd >/dev/null || need+=(rsyslog)
-command -v socat >/dev/null || need+=(socat)
-command -v ncat >/dev/null || need+=(ncat)
-command -v python3 >/dev/null || need+=(python3)
+[[ " $PEERS " == *" rsyslog "* ]] && ! command -v rsyslogd >/dev/null && need+=(rsyslog)
 command -v ss >/dev/null || need+=(iproute2)
 if ((${#need[@]})); then
     echo "installing ${need[*]} ..." >&2
@@ -110,51 +113,53 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+C=$WORK/c
+mkdir -p "$C"
+for prog in udp_send udp_recv tcp_gen tcp_recv; do
+    cc -O2 -o "$C/$prog" "bench/c/$prog.c" || { echo "compare.sh: cannot build bench/c/$prog.c" >&2; exit 1; }
+done
+
 free_port() {  # a port nobody listens on, TCP and UDP both
     local p i
     for ((i = 0; i < 100; i++)); do
         p=$((20000 + RANDOM % 30000))
-        [[ -z $(ss -Htuln "sport = :$p") ]] && { echo "$p"; return; }
+        [[ -z $(ss -Htuan "sport = :$p") ]] && { echo "$p"; return; }
     done
     echo "compare.sh: no free port" >&2; return 1
 }
 
 wait_listening() {  # wait_listening udp|tcp PORT PID
     local flag=$([[ $1 == tcp ]] && echo -Hltn || echo -Hlun) i
-    for ((i = 0; i < 200; i++)); do
+    for ((i = 0; i < 400; i++)); do
         [[ -n $(ss $flag "sport = :$2") ]] && return 0
-        kill -0 "$3" 2>/dev/null || { echo "compare.sh: receiver $3 exited early" >&2; return 1; }
+        kill -0 "$3" 2>/dev/null || { echo "compare.sh: receiver $3 exited early: $(tail -2 "$WORK/receiver.err")" >&2; return 1; }
         sleep 0.05
     done
     echo "compare.sh: receiver $3 is not listening on $1 $2" >&2; return 1
 }
 
-peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 
-declare -A PEAK   # role -> highest VmHWM in kB seen for this receiver
-note_peak() {     # note_peak ROLE PID
-    local kb; kb=$(peak_kb "$2"); kb=${kb:-0}
-    ((kb > ${PEAK[$1]:-0})) && PEAK[$1]=$kb
-    return 0
-}
-
-RECV_PIDS=()      # "role:pid" of the receiver now running
-spawn() {         # spawn ROLE OUTFILE CMD...: run CMD in the background, stdout appended to OUTFILE
-    local role=$1 out=$2; shift 2
+RECV_PIDS=()      # the PIDs of the receiver now running
+PEAK_KB=0         # the receiver's highest VmHWM (summed over its processes) over its fresh starts
+spawn() {         # spawn OUTFILE CMD...: run CMD in the background, stdout appended to OUTFILE
+    local out=$1; shift
     "$@" </dev/null >>"$out" 2>>"$WORK/receiver.err" &
-    STARTED+=($!); RECV_PIDS+=("$role:$!"); LAST_PID=$!
+    STARTED+=($!); RECV_PIDS+=($!); LAST_PID=$!
 }
 
-start_receiver() {  # start_receiver NAME: sets UDP TCP OUT
-    local name=$1 conf
+start_receiver() {  # start_receiver NAME: sets UDP TCP OUT; IDLE_MB = resident memory 3 s after listening
+    local name=$1 conf pid kb=0
     UDP=$(free_port); TCP=$(free_port); OUT=$WORK/$name.out
-    : >"$OUT"; RECV_PIDS=(); PEAK=()
+    : >"$OUT"; RECV_PIDS=()
     case $name in
-        dualchat)
-            # The per-source connection limit (64 by default) would refuse part of the 100-connection load,
-            # all from 127.0.0.1; no peer has such a limit.
-            spawn all "$OUT" java -jar "$JAR" server --bind 127.0.0.1 -u "$UDP" -t "$TCP" --no-relay \
-                --max-connections-per-ip 1000 -q
+        c)
+            spawn "$OUT" "$C/udp_recv" "$UDP" 900; wait_listening udp "$UDP" "$LAST_PID"
+            spawn "$OUT" "$C/tcp_recv" "$TCP" 900; wait_listening tcp "$TCP" "$LAST_PID" ;;
+        dualchat|dualchat-norelay)
+            # shellcheck disable=SC2086
+            spawn "$OUT" $DUALCHAT server --bind 127.0.0.1 -u "$UDP" -t "$TCP" --max-connections-per-ip 1000 -q \
+                $([[ $name == dualchat-norelay ]] && echo --no-relay)
             wait_listening udp "$UDP" "$LAST_PID"; wait_listening tcp "$TCP" "$LAST_PID" ;;
         rsyslog)
             mkdir -p "$WORK/rsyslog"; conf=$WORK/rsyslog/rsyslog.conf
@@ -167,83 +172,82 @@ input(type="imudp" address="127.0.0.1" port="$UDP" rcvbufSize="4m" ruleset="out"
 input(type="imtcp" address="127.0.0.1" port="$TCP" ruleset="out")
 ruleset(name="out") { action(type="omfile" file="$OUT" template="plain" ioBufferSize="64k" flushOnTXEnd="on") }
 EOF
-            spawn all /dev/null rsyslogd -n -f "$conf" -i "$WORK/rsyslog/pid"
-            wait_listening udp "$UDP" "$LAST_PID"; wait_listening tcp "$TCP" "$LAST_PID" ;;
-        socat)
-            spawn udp "$OUT" socat -u "UDP4-RECV:$UDP,bind=127.0.0.1,rcvbuf=4194304" STDOUT
-            wait_listening udp "$UDP" "$LAST_PID"
-            spawn tcp "$OUT" socat -u "TCP4-LISTEN:$TCP,bind=127.0.0.1,reuseaddr,fork,backlog=1024" STDOUT
-            wait_listening tcp "$TCP" "$LAST_PID" ;;
-        ncat)
-            spawn tcp "$OUT" ncat -l 127.0.0.1 "$TCP" -k -m 2000 --recv-only
-            wait_listening tcp "$TCP" "$LAST_PID" ;;   # its UDP listener starts with each UDP step
-        python)
-            spawn all "$OUT" python3 bench/seed_receiver.py "$UDP" "$TCP"
+            spawn /dev/null rsyslogd -n -f "$conf" -i "$WORK/rsyslog/pid"
             wait_listening udp "$UDP" "$LAST_PID"; wait_listening tcp "$TCP" "$LAST_PID" ;;
     esac
+    sleep 3
+    for pid in "${RECV_PIDS[@]}"; do kb=$((kb + $(proc_kb "$pid" VmRSS))); done
+    IDLE_MB=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }')
 }
 
-stop_receiver() {   # notes the peaks, stops every process of the receiver; RESULT = the peak in MB
-    local entry role pid total=0
-    for entry in "${RECV_PIDS[@]}"; do
-        role=${entry%%:*}; pid=${entry#*:}
-        note_peak "$role" "$pid"
-        stop_pid "$pid"
-    done
-    for role in "${!PEAK[@]}"; do total=$((total + PEAK[$role])); done
+stop_receiver() {   # stops every process of the receiver, keeping the highest peak in PEAK_KB
+    local pid kb=0
+    for pid in "${RECV_PIDS[@]}"; do kb=$((kb + $(proc_kb "$pid" VmHWM))); done
+    ((kb > PEAK_KB)) && PEAK_KB=$kb
+    for pid in "${RECV_PIDS[@]}"; do stop_pid "$pid"; done
     rm -f "$OUT"
-    RESULT=$(awk -v kb="$total" 'BEGIN { printf "%.1f", kb / 1024 }')
 }
 
-bench() {   # bench ARGS...: one `dualchat bench ... --kv` run; sets KV
-    java -jar "$JAR" bench "$@" --kv >"$WORK/bench.out" 2>>"$WORK/bench.err" &
-    local pid=$!
-    STARTED+=("$pid")
-    wait "$pid" || { echo "compare.sh: dualchat bench $* failed: $(tail -1 "$WORK/bench.err")" >&2; return 1; }
-    KV=$(cat "$WORK/bench.out")
+run_bg() {   # run_bg OUTFILE CMD...: a bounded load in the background, its PID noted; sets LAST_PID
+    local out=$1; shift
+    "$@" >"$out" 2>>"$WORK/load.err" &
+    STARTED+=($!); LAST_PID=$!
 }
 
-kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$KV"; }
+kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
+rcvbuf_errors() { awk '/^Udp:/ { if (h) { print $(i); exit } for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") break; h = 1 }' /proc/net/snmp; }
 
-# Results come back in RESULT, not on stdout: a $(...) subshell would lose the PIDs it started.
-udp_step() {     # udp_step NAME RATE COUNT SIZE: one bounded UDP load; sets KV
-    local ncat_pid
-    if [[ $1 == ncat ]]; then
-        spawn udp "$OUT" ncat -u -l 127.0.0.1 "$UDP" --recv-only; ncat_pid=$LAST_PID
-        wait_listening udp "$UDP" "$ncat_pid"
+udp_load() {   # udp_load SIZE COUNT [SENDERS]: sets RESULT = % lost
+    local size=$1 count=$2 senders=${3:-1} k pids=() before lines sent=0 got drops out
+    before=$(rcvbuf_errors)
+    if ((senders == 1)); then
+        run_bg "$WORK/send.out" "$C/udp_send" "$UDP" "$size" "$count" 20 "$OUT" 500
+        wait "$LAST_PID" || { echo "compare.sh: udp_send failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
+        out=$(cat "$WORK/send.out"); RESULT=$(kv lost_pct "$out")
+    else
+        lines=$(wc -l <"$OUT")
+        for ((k = 0; k < senders; k++)); do run_bg "$WORK/send$k.out" "$C/udp_send" "$UDP" "$size" "$count" 20; pids+=($LAST_PID); done
+        for ((k = 0; k < senders; k++)); do
+            wait "${pids[$k]}" || { echo "compare.sh: udp_send failed" >&2; return 1; }
+            sent=$((sent + $(kv sent "$(cat "$WORK/send$k.out")")))
+        done
+        # Until the file shows them all or has not grown for 0.5 s (at most 30 s).
+        local last=-1 now i
+        for ((i = 0; i < 120; i++)); do
+            now=$(wc -l <"$OUT"); ((now - lines >= sent || now == last)) && break; last=$now; sleep 0.25
+        done
+        got=$((now - lines))
+        RESULT=$(awk -v s="$sent" -v g="$got" 'BEGIN { printf "%.2f", s ? 100 * (s - g) / s : 0 }')
+        out="senders=$senders sent=$sent received=$got"
     fi
-    bench udp 127.0.0.1 -p "$UDP" -r "$2" -n "$3" -s "$4" --count-file "$OUT" --duration 10 --wait 5 --quiet-ms 500
-    if [[ $1 == ncat ]]; then
-        note_peak udp "$ncat_pid"; stop_pid "$ncat_pid"
-    fi
+    drops=$(($(rcvbuf_errors) - before))
+    echo "    $NAME udp$size x$senders: $out; kernel RcvbufErrors +$drops" >&2
 }
 
-udp_search() {   # udp_search NAME SIZE: RESULT = the highest rate sent with zero loss, '+' at full speed
-    local name=$1 size=$2 best=0 rate count sent_rate lost
-    # Warm-up, not counted: the JIT of the JVM receivers (and of the sender) gets going.
-    udp_step "$name" 20000 "$(awk -v s="$STEP_S" 'BEGIN { printf "%d", 20000 * s }')" "$size"
-    for rate in $LADDER; do
-        # A step sends for STEP_S seconds at its rate; the full-speed step sends 500,000 a second's worth.
-        count=$(awk -v r="$rate" -v s="$STEP_S" 'BEGIN { printf "%d", (r == 0 ? 500000 : r) * s }')
-        udp_step "$name" "$rate" "$count" "$size"
-        lost=$(kv lost); sent_rate=$(kv sent_per_s)
-        echo "    $name udp$size rate=${rate/#0/max} sent/s=$sent_rate lost=$lost" >&2
-        ((lost == 0)) || break
-        # What the sender reached, which on a busy machine may be less than the step asked for.
-        ((sent_rate > best)) && best=$sent_rate
-        if ((rate == 0)); then
-            RESULT="${best}+"; return
-        fi
+tcp_load() {   # tcp_load CONNS LINES: sets RESULT = lines/s printed, '!' if lines were lost
+    local greet=$([[ $NAME == rsyslog ]] && echo 0 || echo 1) out
+    run_bg "$WORK/tcp.out" "$C/tcp_gen" "$TCP" "$1" "$2" 64 60 "$greet" "$OUT" 3000
+    wait "$LAST_PID" || { echo "compare.sh: tcp_gen failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
+    out=$(cat "$WORK/tcp.out")
+    echo "    $NAME tcp x$1: $out" >&2
+    RESULT=$(kv received_per_s "$out")
+    if (($(kv lost "$out") > 0)); then RESULT="$RESULT!"; fi
+}
+
+sender_rates() {   # the native sender against dualchat bench udp, to a socket nobody reads
+    local out
+    UDP=$(free_port)
+    spawn /dev/null "$C/udp_recv" "$UDP" 120 4194304 hold; wait_listening udp "$UDP" "$LAST_PID"
+    run_bg "$WORK/send.out" "$C/udp_send" "$UDP" 64 "$SEND_N" 20; wait "$LAST_PID"
+    out=$(cat "$WORK/send.out"); RESULT=$(kv sent_per_s "$out"); record send_native
+    echo "    udp_send: $out" >&2
+    for k in 1 2; do
+        run_bg "$WORK/bench.out" $DUALCHAT bench udp 127.0.0.1 -p "$UDP" -r 0 -n "$SEND_N" -s 64 -c "$k" -d 20 --kv
+        wait "$LAST_PID" || { echo "compare.sh: dualchat bench udp failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
+        out=$(cat "$WORK/bench.out"); RESULT=$(kv sent_per_s "$out"); record "send_bench$k"
+        echo "    dualchat bench udp -c $k: $out" >&2
     done
-    RESULT=$best
-}
-
-tcp_rate() {     # tcp_rate CONNS: RESULT = lines/s, '!' if lines were lost
-    bench tcp 127.0.0.1 -p "$TCP" -c "$1" -n "$TCP_LINES" --count-file "$OUT" --duration 60 --wait 20 \
-        --quiet-ms 3000
-    echo "    $NAME tcp$1 received/s=$(kv received_per_s) lost=$(kv lost)" >&2
-    RESULT=$(kv received_per_s)
-    if (($(kv lost) > 0)); then RESULT="$RESULT!"; fi
+    for pid in "${RECV_PIDS[@]}"; do stop_pid "$pid"; done
 }
 
 RESULTS=$WORK/results.tsv   # receiver run metric value
@@ -255,45 +259,84 @@ echo "compare: runs=$RUNS quick=$QUICK peers=$PEERS; $(nproc) cores; loadavg bef
 
 for ((run = 1; run <= RUNS; run++)); do
     for NAME in $PEERS; do
-        echo "  run $run: $NAME" >&2
+        echo "  run $run: $NAME (at $((SECONDS - T0)) s)" >&2
+        if [[ $NAME == sender ]]; then RECV_PIDS=(); sender_rates; continue; fi
+        PEAK_KB=0
+        start_receiver "$NAME"; RESULT=$IDLE_MB; record idle_mb
+        udp_load 64 "$UDP_N"; record udp64_cold
+        udp_load 64 "$UDP_WARM"   # warm-up, not counted
+        udp_load 64 "$UDP_N"; record udp64
+        udp_load 512 "$UDP_N"; record udp512
+        udp_load 64 "$UDP_N" 2; record udp64_x2
+        stop_receiver
         start_receiver "$NAME"
-        udp_search "$NAME" 64; record udp64
-        udp_search "$NAME" 512; record udp512
-        bench tcp 127.0.0.1 -p "$TCP" -c 10 -n "$WARM_LINES" --count-file "$OUT" --duration 30   # warm-up
-        tcp_rate 1; record tcp1
-        tcp_rate 100; record tcp100
-        stop_receiver; record rss_mb
+        udp_load 512 "$UDP_N"; record udp512_cold
+        stop_receiver
+        start_receiver "$NAME"
+        tcp_load 10 "$TCP_WARM" >/dev/null   # warm-up, not counted
+        tcp_load 1 "$TCP_LINES"; record tcp1
+        tcp_load 100 "$TCP_LINES"; record tcp100
+        stop_receiver
+        RESULT=$(awk -v kb="$PEAK_KB" 'BEGIN { printf "%.1f", kb / 1024 }'); record peak_mb
     done
 done
 LOAD_AFTER=$(cat /proc/loadavg)
 
 echo
 echo "dualchat compare: $RUNS run(s)$( ((QUICK)) && echo ', --quick: smoke test only'), $(nproc) cores,"\
-    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r), $(java -version 2>&1 | head -1)"
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r),"\
+    "$(java -version 2>&1 | head -1), net.core.rmem_max $(cat /proc/sys/net/core/rmem_max)"
 echo "loadavg before: $LOAD_BEFORE; after: $LOAD_AFTER; took $((SECONDS - T0)) s"
-echo "median [min-max] of the runs; ratio = peer median / dualchat median (for rss, lower is better)."
-echo "udp: highest rate (msgs/s) with zero loss ('+': the sender's full speed, not lost either); tcp: lines/s ('!': lines lost)."
+echo "median [min-max] of the runs. udp: % of datagrams lost (one native sender at full speed, $UDP_N a load);"
+echo "tcp: lines/s printed ('!': lines lost in a run); rss in MB; send: datagrams/s sent, 64 B, to a socket nobody reads."
 awk -F'\t' -v peers="$PEERS" '
 function sortnum(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t } }
-function fmt(x, m) { x += 0; return m == "rss_mb" ? sprintf("%.0f", x) : (x >= 1e6 ? sprintf("%.2fM", x / 1e6) : sprintf("%.0fk", x / 1e3)) }
-{ key = $1 SUBSEP $3; n = ++cnt[key]; v = $4; flag = v; gsub(/[0-9.]/, "", flag); sub(/[+!]$/, "", v)
-  val[key, n] = v; if (flag != "") flags[key] = flags[key] flag }
+function fmt(x, m) { x += 0; if (m ~ /^udp/) return sprintf("%.1f%%", x); if (m ~ /_mb$/) return sprintf("%.0f", x)
+                     return x >= 1e6 ? sprintf("%.2fM", x / 1e6) : sprintf("%.0fk", x / 1e3) }
+function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k <= n; k++) a[k] = val[key, k]; sortnum(a, n)
+                                  lo[key] = a[1]; hi[key] = a[n]; return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+{ key = $1 SUBSEP $3; n = ++cnt[key]; v = $4; if (v ~ /!$/) { lost[key] = 1; sub(/!$/, "", v) } val[key, n] = v }
 END {
-    np = split(peers, p, " ")
-    split("udp64 udp512 tcp1 tcp100 rss_mb", metrics, " ")
-    printf "%-8s", "load"; for (i = 1; i <= np; i++) printf " | %-24s", p[i]; printf "\n"
-    for (m = 1; m <= 5; m++) {
-        printf "%-8s", metrics[m]
-        for (i = 1; i <= np; i++) {
-            key = p[i] SUBSEP metrics[m]; n = cnt[key]
-            if (!n) { printf " | %-24s", "-"; continue }
-            for (k = 1; k <= n; k++) a[k] = val[key, k]
-            sortnum(a, n); med[i] = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-            cellv = fmt(med[i], metrics[m]) (flags[key] != "" ? substr(flags[key], 1, 1) : "")
-            if (n > 1) cellv = cellv " [" fmt(a[1], metrics[m]) "-" fmt(a[n], metrics[m]) "]"
-            if (i > 1 && med[1] > 0) cellv = cellv sprintf(" %.2fx", med[i] / med[1])
-            printf " | %-24s", cellv
+    np = split(peers, p, " "); nr = 0
+    for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
+    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100 idle_mb peak_mb", metrics, " ")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|idle RSS MB|peak RSS MB", label, "|")
+    if (nr) {
+        printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
+        for (m = 1; m <= nm; m++) {
+            printf "%-30s", label[m]
+            for (i = 1; i <= nr; i++) {
+                key = r[i] SUBSEP metrics[m]; md = median(key)
+                if (md == "") { printf " | %-22s", "-"; continue }
+                med[r[i], metrics[m]] = md
+                cell = fmt(md, metrics[m]) (lost[key] ? "!" : "")
+                if (cnt[key] > 1) cell = cell " [" fmt(lo[key], metrics[m]) "-" fmt(hi[key], metrics[m]) "]"
+                printf " | %-22s", cell
+            }
+            printf "\n"
         }
+        print ""
+        for (d = 1; d <= 2; d++) {
+            dc = d == 1 ? "dualchat" : "dualchat-norelay"
+            for (m = 1; m <= nm; m++) {
+                x = med[dc, metrics[m]]; if (x == "") continue
+                line = ""
+                for (i = 1; i <= nr; i++) {
+                    if (r[i] !~ /^(c|rsyslog)$/ || med[r[i], metrics[m]] == "") continue
+                    y = med[r[i], metrics[m]]
+                    if (metrics[m] ~ /^udp/) line = line sprintf("  %+.1f points lost against %s", x - y, r[i])
+                    else if (y > 0) line = line sprintf("  %.2fx %s", x / y, r[i])
+                }
+                if (line != "") printf "%-17s %-30s%s\n", dc, label[m], line
+            }
+        }
+    }
+    bn = median("sender" SUBSEP "send_native")
+    if (bn != "") {
+        print ""
+        printf "sender, 64 B: native sendmmsg %s", fmt(bn, "send")
+        for (k = 1; k <= 2; k++) { b = median("sender" SUBSEP "send_bench" k)
+            if (b != "") printf "; dualchat bench udp -c %d %s (%.2fx)", k, fmt(b, "send"), b / bn }
         printf "\n"
     }
 }' "$RESULTS"

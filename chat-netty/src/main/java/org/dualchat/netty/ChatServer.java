@@ -45,6 +45,7 @@ import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.shutdown.GracefulStop;
 import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.UdpKernelDrops;
 import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.tls.HandshakeFailures;
@@ -188,7 +189,8 @@ public final class ChatServer implements AutoCloseable {
             throw e;
         }
         serving = true;
-        UdpReceiveOptions.checkGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
+        UdpReceiveOptions.ensureGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
+        stats.udpKernelDrops(UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress()));
         if (room != null) {
             room.udpChannel(udpChannel);
         }
@@ -256,6 +258,11 @@ public final class ChatServer implements AutoCloseable {
             throw new IllegalStateException("no TLS configured");
         }
         return tlsChannel != null ? (InetSocketAddress) tlsChannel.localAddress() : tcpAddress();
+    }
+
+    /** The UDP channel, for tests that pause its reads. */
+    Channel udpChannel() {
+        return boundChannel(udpChannel);
     }
 
     /** UDP messages dropped so far because the sink was full. */
@@ -342,6 +349,8 @@ public final class ChatServer implements AutoCloseable {
                 // framer delivers the last partial line: let every event loop get through its queue first.
                 awaitQueuedTasks();
             }
+            // The kernel forgets a socket's drops when it closes: read them while it is open, for the last stats.
+            stats.get(ServerStats.Count.UDP_KERNEL_DROPS);
             closeAndWait(udpChannel);
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
                 logger.warn("{} TCP messages could not be delivered within {} s",

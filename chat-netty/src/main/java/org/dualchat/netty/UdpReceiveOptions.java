@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import org.dualchat.netty.common.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,9 @@ final class UdpReceiveOptions {
     /** Datagrams (NIO) or recvmmsg calls' worth of datagrams (epoll) read per wake-up, before other work. */
     static final int MESSAGES_PER_READ = 64;
 
+    /** {@code setsockopt(SOL_SOCKET, SO_RCVBUFFORCE)}: Linux's constants, which Netty does not name. */
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+
     private UdpReceiveOptions() {}
 
     static Bootstrap apply(Bootstrap bootstrap, Transport transport) {
@@ -47,13 +51,45 @@ final class UdpReceiveOptions {
                 .option(ChannelOption.RECVBUF_ALLOCATOR, slots);
     }
 
-    /** A small UDP receive buffer is the first cause of lost datagrams under load: say so at start. */
-    static void checkGranted(Channel udp, int asked) {
-        Integer granted = udp.config().getOption(ChannelOption.SO_RCVBUF);
-        // Linux reports twice what was set, for its own bookkeeping, and caps it at net.core.rmem_max.
-        if (granted != null && granted < asked) {
-            logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
-                    + "raise net.core.rmem_max to let bursts through", granted, asked);
+    /**
+     * A small UDP receive buffer is the first cause of lost datagrams under load. The kernel caps
+     * {@code SO_RCVBUF} at {@code net.core.rmem_max}; a process allowed to ({@code CAP_NET_ADMIN}, as rsyslog
+     * run as root is) may pass the cap with {@code SO_RCVBUFFORCE}, which is what rsyslog does too. Tries that
+     * on epoll when the cap cut the buffer short, and says at start what the buffer is.
+     *
+     * @return the buffer granted, as the kernel reports it (twice what was set, for its own bookkeeping)
+     */
+    static int ensureGranted(Channel udp, int asked) {
+        int granted = granted(udp);
+        if (!(udp instanceof EpollDatagramChannel)) {
+            if (granted < asked) {
+                logger.info("UDP receive buffer is {} bytes, less than the {} asked for; "
+                        + "raise net.core.rmem_max to let bursts through", granted, asked);
+            }
+            return granted;
         }
+        // Linux reports twice what was set, and caps what is set at net.core.rmem_max.
+        if (granted >= 2L * asked) {
+            return granted;
+        }
+        try {
+            udp.config().setOption(SO_RCVBUFFORCE, asked);
+        } catch (RuntimeException e) {
+            logger.debug("SO_RCVBUFFORCE refused: {}", e.toString());
+        }
+        int forced = granted(udp);
+        if (forced >= 2L * asked) {
+            logger.info("UDP receive buffer set to {} bytes past net.core.rmem_max, which allowed {}", asked, granted);
+        } else {
+            logger.info("UDP receive buffer is {} bytes, less than the {} asked for: net.core.rmem_max caps it, "
+                    + "and this process may not pass the cap (CAP_NET_ADMIN); raise net.core.rmem_max to let "
+                    + "bursts through", forced, asked);
+        }
+        return forced;
+    }
+
+    private static int granted(Channel udp) {
+        Integer granted = udp.config().getOption(ChannelOption.SO_RCVBUF);
+        return granted == null ? 0 : granted;
     }
 }

@@ -37,7 +37,7 @@ class UdpBatchedReceiveIT {
         List<String> sent = new ArrayList<>();
         ChatServer server = servers.start(config -> config.transport(transport));
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            // 40 datagrams, 10 of the largest size: about 700 KB, well inside the 4 MB receive buffer, sent
+            // 40 datagrams, 10 of the largest size: about 700 KB, well inside the default receive buffer, sent
             // back to back so that the server finds many waiting at once.
             int[] sizes = {5, 65_507, 1_000, 64};
             for (int i = 0; i < 40; i++) {

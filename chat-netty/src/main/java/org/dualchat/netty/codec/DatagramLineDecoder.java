@@ -1,9 +1,13 @@
 package org.dualchat.netty.codec;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.dualchat.core.ChatMessage;
@@ -32,28 +36,63 @@ public final class DatagramLineDecoder extends MessageToMessageDecoder<DatagramP
 
     @Override
     protected void decode(ChannelHandlerContext ctx, DatagramPacket packet, List<Object> out) {
-        if (!packet.content().isReadable()) {
+        ByteBuf content = packet.content();
+        if (!content.isReadable()) {
             return;
         }
-        // LF never occurs inside a multi-byte UTF-8 sequence, so decoding first and splitting after is safe.
-        String text = packet.content().toString(StandardCharsets.UTF_8);
-        if (stats != null && Utf8Check.hadInvalidInput(packet.content(), text)) {
-            stats.decodeError();
-        }
-        String ip = Addresses.printable(packet.sender());
-        int port = packet.sender().getPort();
-        int start = 0;
-        while (start < text.length()) {
-            int lf = text.indexOf('\n', start);
-            int end = lf < 0 ? text.length() : lf;
-            int trimmed = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+        InetSocketAddress sender = packet.sender();
+        String ip = SENDERS.get().printable(sender);
+        int port = sender.getPort();
+        // Each line is decoded straight from the datagram's bytes: one String per line and no copy of the whole
+        // text first. LF never occurs inside a multi-byte UTF-8 sequence, so cutting at LF bytes is safe.
+        boolean invalid = false;
+        int start = content.readerIndex();
+        int end = content.writerIndex();
+        while (start < end) {
+            int lf = content.indexOf(start, end, (byte) '\n');
+            int lineEnd = lf < 0 ? end : lf;
+            int trimmed = lineEnd > start && content.getByte(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
             if (trimmed > start) {
-                out.add(new ChatMessage(Protocol.UDP, ip, port, text.substring(start, trimmed)));
+                String text = content.toString(start, trimmed - start, StandardCharsets.UTF_8);
+                invalid |= stats != null && Utf8Check.hadInvalidInput(content, start, trimmed, text);
+                out.add(new ChatMessage(Protocol.UDP, ip, port, text));
                 if (stats != null) {
                     stats.udpLineReceived();
                 }
             }
-            start = end + 1;
+            start = lineEnd + 1;
+        }
+        if (invalid) {
+            stats.decodeError();
+        }
+    }
+
+    /**
+     * The last sender's printable address, per event loop thread: a stream of datagrams mostly comes from
+     * one sender, and its address is then turned into text once rather than once a datagram.
+     */
+    private static final FastThreadLocal<LastSender> SENDERS = new FastThreadLocal<>() {
+        @Override
+        protected LastSender initialValue() {
+            return new LastSender();
+        }
+    };
+
+    /** One sender's address and its text. */
+    private static final class LastSender {
+        private InetAddress address;
+        private String printable;
+
+        String printable(InetSocketAddress sender) {
+            InetAddress now = sender.getAddress();
+            if (now == null) {
+                return Addresses.printable(sender);
+            }
+            if (!now.equals(address)) {
+                printable = Addresses.printable(sender);
+                address = now;
+            }
+            return printable;
         }
     }
 }

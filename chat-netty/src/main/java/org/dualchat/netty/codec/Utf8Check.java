@@ -16,6 +16,11 @@ public final class Utf8Check {
 
     /** Whether {@code text}, decoded from the readable bytes of {@code bytes}, met invalid UTF-8. */
     public static boolean hadInvalidInput(ByteBuf bytes, String text) {
+        return hadInvalidInput(bytes, bytes.readerIndex(), bytes.writerIndex(), text);
+    }
+
+    /** Whether {@code text}, decoded from the bytes of {@code bytes} from {@code from} to {@code to}, met invalid UTF-8. */
+    public static boolean hadInvalidInput(ByteBuf bytes, int from, int to, String text) {
         int first = text.indexOf('\uFFFD');
         if (first < 0) {
             return false;
@@ -27,8 +32,8 @@ public final class Utf8Check {
             }
         }
         int inBytes = 0;
-        int end = bytes.writerIndex() - 2;
-        for (int i = bytes.readerIndex(); i < end; i++) {
+        int end = to - 2;
+        for (int i = from; i < end; i++) {
             if (bytes.getByte(i) == (byte) 0xEF && bytes.getByte(i + 1) == (byte) 0xBF
                     && bytes.getByte(i + 2) == (byte) 0xBD) {
                 inBytes++;

@@ -98,6 +98,8 @@ final class ServerMetrics implements MeterBinder {
                     "UDP messages printed but not relayed: the relay budget was spent");
             case TLS_HANDSHAKE_FAILURES -> counter(registry, count, "dualchat.tls.handshake.failures",
                     "TLS clients that did not complete the handshake: not TLS, a refused certificate, a timeout");
+            case UDP_KERNEL_DROPS -> counter(registry, count, "dualchat.udp.kernel.drops",
+                    "UDP datagrams the kernel dropped before the server read them: its receive buffer was full");
         };
     }
 

@@ -3,6 +3,7 @@ package org.dualchat.netty.stats;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The server's running counts: what came in, who connected, what was relayed and what was dropped, and
@@ -43,7 +44,12 @@ public final class ServerStats implements StatsView {
         /** UDP messages printed but not relayed at all, because the room's relay budget was spent. */
         RELAYS_SHED,
         /** TLS clients that did not complete their handshake: not TLS, a refused certificate, a timeout. */
-        TLS_HANDSHAKE_FAILURES
+        TLS_HANDSHAKE_FAILURES,
+        /**
+         * UDP datagrams the kernel dropped before the server read them, its receive buffer full: never among
+         * {@link #DATAGRAMS}. Read from the kernel's count for the server's sockets ({@link UdpKernelDrops}).
+         */
+        UDP_KERNEL_DROPS
     }
 
     /** Why a received message was not delivered. */
@@ -71,6 +77,7 @@ public final class ServerStats implements StatsView {
     private final Map<Drop, LongAdder> drops = counters(Drop.class);
     private final Map<Refusal, LongAdder> refusals = counters(Refusal.class);
     private final StatsView view = new ReadOnly();
+    private volatile LongSupplier kernelDrops = () -> 0;
 
     public ServerStats() {
         for (int i = 0; i < counts.length; i++) {
@@ -165,8 +172,16 @@ public final class ServerStats implements StatsView {
         counts[Count.TLS_HANDSHAKE_FAILURES.ordinal()].increment();
     }
 
+    /** Where {@link Count#UDP_KERNEL_DROPS} is read from: the kernel keeps that count, not the handlers. */
+    public void udpKernelDrops(LongSupplier source) {
+        this.kernelDrops = source;
+    }
+
     @Override
     public long get(Count count) {
+        if (count == Count.UDP_KERNEL_DROPS) {
+            return kernelDrops.getAsLong();
+        }
         if (count == Count.CONNECTIONS_OPEN) {
             return counts[Count.CONNECTIONS_OPENED.ordinal()].sum() - connectionsClosed.sum();
         }

@@ -99,6 +99,10 @@ public final class StatsReporter {
         if (stats.tlsHandshakeFailures() > 0) {
             line.append(", tls handshake failures ").append(stats.tlsHandshakeFailures());
         }
+        long kernelDrops = stats.udpKernelDrops();
+        if (kernelDrops > 0) {
+            line.append(", udp kernel drops ").append(kernelDrops);
+        }
         return line.toString();
     }
 

@@ -81,4 +81,8 @@ public interface StatsView {
     default long tlsHandshakeFailures() {
         return get(Count.TLS_HANDSHAKE_FAILURES);
     }
+
+    default long udpKernelDrops() {
+        return get(Count.UDP_KERNEL_DROPS);
+    }
 }

@@ -94,4 +94,30 @@ class DatagramLineDecoderTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("::1", 5000),
                         org.assertj.core.groups.Tuple.tuple("10.0.0.7", 6000));
     }
+
+    @Test
+    void sendersThatTakeTurnsEachKeepTheirOwnAddress() {
+        InetSocketAddress other = new InetSocketAddress("10.1.2.3", 7000);
+        assertThat(decode(packet(Unpooled.copiedBuffer("a", UTF_8), SENDER),
+                        packet(Unpooled.copiedBuffer("b", UTF_8), other),
+                        packet(Unpooled.copiedBuffer("c", UTF_8), SENDER)))
+                .extracting(ChatMessage::ip, ChatMessage::port, ChatMessage::text)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("127.0.0.1", 40000, "a"),
+                        org.assertj.core.groups.Tuple.tuple("10.1.2.3", 7000, "b"),
+                        org.assertj.core.groups.Tuple.tuple("127.0.0.1", 40000, "c"));
+    }
+
+    @Test
+    void readsOnlyTheReadableBytesOfTheDatagram() {
+        ByteBuf content = Unpooled.copiedBuffer("skip\nfirst\nsecond\r\ntail", UTF_8);
+        content.readerIndex("skip\n".length());
+        content.writerIndex(content.writerIndex() - "tail".length());
+        assertThat(decode(packet(content, SENDER))).extracting(ChatMessage::text).containsExactly("first", "second");
+    }
+
+    @Test
+    void aLineOfInvalidBytesDoesNotSpoilTheNextLine() {
+        ByteBuf bytes = Unpooled.wrappedBuffer(new byte[] {(byte) 0xE2, (byte) 0x82, '\n', 'o', 'k', (byte) 0xC3, (byte) 0xA9});
+        assertThat(decode(packet(bytes, SENDER))).extracting(ChatMessage::text).containsExactly("\uFFFD", "oké");
+    }
 }
