@@ -104,7 +104,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         }
         if (member != null) {
             // After the greeting, which the seed programs read as it is.
-            ctx.write(line(ctx, ChatCommands.joinLine(room.who(), member.label())), ctx.voidPromise());
+            ctx.write(line(ctx, room.joinLine(member)), ctx.voidPromise());
         }
         ctx.flush();
     }

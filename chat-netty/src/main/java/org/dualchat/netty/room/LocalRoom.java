@@ -227,6 +227,13 @@ public final class LocalRoom implements ChatRoom {
         return labels;
     }
 
+    /** Above the presence threshold, the count alone: listing and sorting the room for each join would cost its square. */
+    @Override
+    public String joinLine(Member member) {
+        int size = memberCount.get();
+        return size > presenceThreshold ? ChatCommands.crowdLine(size - 1) : ChatCommands.joinLine(who(), member.label());
+    }
+
     @Override
     public Member byNick(String nick) {
         return nicks.get(nick.toLowerCase(Locale.ROOT));
