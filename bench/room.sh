@@ -9,8 +9,11 @@
 #
 # Rows (the server: `java -jar JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip
 # 10000`, stdout to a file, relay on unless the row says --no-relay):
-#   latency    bench relay -R 100 -r 1000 -n 10000: p50 and p99 relay latency, ms
-#   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together
+#   latency    bench relay -R 100 -r 1000 -n 10000: p50 and p99 relay latency, ms; the GC pauses of the
+#              server and of the load generator (-Xlog:gc), how many and the longest
+#   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together;
+#              the % of relays the receivers missed; CPU seconds used by the server and by the load
+#              generator (if the generator used most, the figure measures its receivers)
 #   idle       bench idle -c 10000: seconds to connect them all; how many greeted within 10 s, and the
 #              slowest greeting; KB of server memory each ((VmHWM after - VmRSS before) / 10,000)
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
@@ -64,14 +67,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bench() { timeout 300 java -jar "$AFTER" bench "$@"; }
+bench() { timeout 300 java ${GEN_JVM:-} -jar "$AFTER" bench "$@"; }
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
 
 # start_server JAR [ARGS...]: sets SERVER_PID, TCP_PORT, UDP_PORT; stdout to $WORK/out.txt.
 start_server() {
     local jar=$1; shift
     : >"$WORK/out.txt"
-    java -jar "$jar" server -t 0 -u 0 -b 127.0.0.1 --max-connections 10000 --max-connections-per-ip 10000 "$@" \
+    java ${SERVER_JVM:-} -jar "$jar" server -t 0 -u 0 -b 127.0.0.1 --max-connections 10000 --max-connections-per-ip 10000 "$@" \
         >"$WORK/out.txt" 2>"$WORK/err.txt" &
     SERVER_PID=$!
     echo "$SERVER_PID" >"$WORK/server.pid"
@@ -95,6 +98,15 @@ stop_server() {
     rm -f "$WORK/server.pid"
 }
 
+# CPU seconds (user + system) a process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# GC pauses in a -Xlog:gc file: how many, and the longest in ms.
+gc_pauses() {
+    { grep 'Pause' "$1" 2>/dev/null || true; } | grep -o '[0-9.]*ms$' | tr -d 'ms' \
+        | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d:%.1f", n, m }'
+}
+
 proc_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 
 # One figure per call, on stdout; the raw output goes to $WORK/log.
@@ -103,15 +115,23 @@ row() {
     trap stop_server EXIT
     case $name in
         latency)
-            start_server "$jar"
-            r=$(bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 1000 -n "$LAT_N" --kv | tail -1)
+            # Both JVMs log their GC pauses: how much of the tail they can explain.
+            rm -f "$WORK/server-gc.log" "$WORK/gen-gc.log"
+            SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log" start_server "$jar"
+            r=$(GEN_JVM="-Xlog:gc:file=$WORK/gen-gc.log" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 1000 -n "$LAT_N" --kv | tail -1)
             stop_server
-            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" 'BEGIN{printf "%.2f/%.1f", a/1000, b/1000}')" ;;
+            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" 'BEGIN{printf "%.2f/%.1f", a/1000, b/1000}')/$(gc_pauses "$WORK/server-gc.log")/$(gc_pauses "$WORK/gen-gc.log")" ;;
         fanout)
+            # The CPU each side used: if the load generator's receivers took most of it, the figure
+            # measures them rather than the server.
             start_server "$jar"
+            # The load generator's CPU: what this subshell's finished children used (cutime + cstime).
+            local me=$BASHPID s0 t0 t1; s0=$(cpu_s "$SERVER_PID"); t0=$(awk '{ print $16 + $17 }' "/proc/$me/stat")
             r=$(bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 0 -n "$FAN_N" --wait 30 --kv | tail -1)
+            local s1; s1=$(cpu_s "$SERVER_PID")
+            t1=$(awk '{ print $16 + $17 }' "/proc/$me/stat")
             stop_server
-            kv "$r" received_per_s ;;
+            echo "$(kv "$r" received_per_s)/$(kv "$r" lost_pct)%/$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.1f", b - a}')s/$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) / hz}')s" ;;
         idle)
             start_server "$jar"
             local before; before=$(proc_kb "$SERVER_PID" VmRSS)
@@ -181,8 +201,8 @@ echo
 echo "Raw bench lines: $LOG"
 echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER"
 declare -A WHAT=(
-    [latency]="relay -R 100 -r 1000: p50 / p99 ms"
-    [fanout]="relay -R 100 -r 0: relayed lines read/s"
+    [latency]="relay -R 100 -r 1000: p50 / p99 ms / GC pauses:longest ms, server / generator"
+    [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
     [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio"
