@@ -27,6 +27,9 @@ final class LoopShare {
     // The private lines of this round, by the loop of the members they are for: at most one entry per loop.
     private final Map<LoopShare, Privates> privates = new IdentityHashMap<>();
     private boolean privatesPending;
+    // Members written to since the last flush: flushed once, after every batch already queued for this loop.
+    private final List<Member> unflushed = new ArrayList<>();
+    private boolean flushQueued;
     private volatile int size;
     private boolean dispatchQueued;
 
@@ -130,12 +133,11 @@ final class LoopShare {
     }
 
     /**
-     * Writes each private line to its member, one flush per member, and releases the batch. A member over
+     * Writes each private line to its member, one flush per member (see {@link #flushLater}), and releases the batch. A member over
      * its own buffer misses the line, counted and told as for relays.
      */
     void deliverPrivates(Privates.Batch batch) {
         room.privateDeliveries.increment();
-        List<Member> written = new ArrayList<>(1);
         try {
             Member[] targets = batch.targets();
             for (int i = 0; i < targets.length; i++) {
@@ -149,13 +151,7 @@ final class LoopShare {
                     failed(member, e);
                     continue;
                 }
-                if (written.isEmpty() || written.get(written.size() - 1) != member && !written.contains(member)) {
-                    written.add(member);
-                }
-            }
-            for (Member member : written) {
-                member.channel.flush();
-                room.flushes.increment();
+                flushLater(member);
             }
         } finally {
             batch.lines().release();
@@ -163,7 +159,8 @@ final class LoopShare {
     }
 
     /**
-     * Writes what {@code batch} holds for each member here, one write and one flush per member, and
+     * Writes what {@code batch} holds for each member here, one write per member and at most one flush (see
+     * {@link #flushLater}), and
      * releases this loop's reference to it. A member over its own buffer misses the batch (counted).
      */
     void deliver(RelayBatch batch) {
@@ -200,10 +197,42 @@ final class LoopShare {
             return;
         }
         member.channel.write(part, member.channel.voidPromise());
-        member.channel.flush();
-        room.flushes.increment();
+        flushLater(member);
         room.stats.relaysSent(relays);
         room.noticesWritten.add(lines - relays);
+    }
+
+    /**
+     * Flushes {@code member} once this loop has run the tasks already queued for it: batches that queued
+     * up while the loop was busy go out in one system call per member rather than one each.
+     */
+    private void flushLater(Member member) {
+        if (member.unflushed) {
+            return;
+        }
+        member.unflushed = true;
+        unflushed.add(member);
+        if (!flushQueued) {
+            flushQueued = true;
+            try {
+                loop.execute(this::flushAll);
+            } catch (RejectedExecutionException shuttingDown) {
+                flushAll();
+            }
+        }
+    }
+
+    private void flushAll() {
+        flushQueued = false;
+        for (int i = 0; i < unflushed.size(); i++) {
+            Member member = unflushed.get(i);
+            member.unflushed = false;
+            if (member.channel.isActive()) {
+                member.channel.flush();
+                room.flushes.increment();
+            }
+        }
+        unflushed.clear();
     }
 
     /**

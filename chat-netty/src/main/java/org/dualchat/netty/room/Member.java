@@ -18,6 +18,7 @@ public final class Member {
     // Event-loop-only state.
     public long missed;
     int stuckChecks;
+    boolean unflushed;
     long lastPending;
     LoopShare share;
 
