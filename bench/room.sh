@@ -74,13 +74,15 @@ kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
 start_server() {
     local jar=$1; shift
     : >"$WORK/out.txt"
+    # Gone before the launch: the background redirection may truncate it only after the wait below reads.
+    rm -f "$WORK/err.txt"
     java ${SERVER_JVM:-} -jar "$jar" server -t 0 -u 0 -b 127.0.0.1 --max-connections 10000 --max-connections-per-ip 10000 "$@" \
         >"$WORK/out.txt" 2>"$WORK/err.txt" &
     SERVER_PID=$!
     echo "$SERVER_PID" >"$WORK/server.pid"
     local line=
     for _ in $(seq 300); do
-        line=$(grep -m1 'Listening on UDP' "$WORK/err.txt" || true)
+        line=$(grep -m1 'Listening on UDP' "$WORK/err.txt" 2>/dev/null || true)
         [[ -n $line ]] && break
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/err.txt" >&2; echo "room.sh: the server did not start" >&2; exit 1; }
         sleep 0.1
@@ -141,7 +143,7 @@ row() {
             echo "$(kv "$r" connect_seconds)s/$(kv "$r" greeted)/$(kv "$r" slowest_greeting_ms)ms/$(( (hwm - before) * 1024 / IDLE_N / 1000 ))KB" ;;
         onewrite)
             start_server "$jar"
-            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" -c 1000 --batch 1 -n "$ONE_N" -d 120 --wait 60 --quiet-ms 5000 \
+            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" -c 1000 --batch 1 -n "$ONE_N" -d 300 --wait 60 --quiet-ms 5000 \
                 --count-file "$WORK/out.txt" --kv | tail -1)
             local hwm; hwm=$(proc_kb "$SERVER_PID" VmHWM)
             stop_server
