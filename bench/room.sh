@@ -67,7 +67,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bench() { timeout 300 java ${GEN_JVM:-} -jar "$AFTER" bench "$@"; }
+bench() { timeout 300 java ${GEN_JVM:-} -jar "$AFTER" bench "$@" | tee -a "$LOG"; }
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
 
 # start_server JAR [ARGS...]: sets SERVER_PID, TCP_PORT, UDP_PORT; stdout to $WORK/out.txt.
@@ -169,7 +169,6 @@ row() {
             echo "$on%/$off%" ;;
         *) echo "room.sh: unknown row $name" >&2; exit 2 ;;
     esac
-    echo "$name $jar: $r" >>"$LOG"
 }
 
 # median [min-max] of each '/'-separated field of the figures, numbers only.
@@ -193,7 +192,7 @@ for ((run = 1; run <= RUNS; run++)); do
     for name in $ROWS; do
         for which in before after; do
             jar=$BEFORE; [[ $which == after ]] && jar=$AFTER
-            echo "run $run/$RUNS: $name, $which ($(uptime | sed 's/.*load average/load average/'))" >&2
+            echo "run $run/$RUNS: $name, $which ($(uptime | sed 's/.*load average/load average/'))" | tee -a "$LOG" >&2
             FIG[$name.$which]+="$(row "$name" "$jar") "
         done
     done
