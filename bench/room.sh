@@ -106,7 +106,7 @@ cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "
 # GC pauses in a -Xlog:gc file: how many, and the longest in ms.
 gc_pauses() {
     { grep 'Pause' "$1" 2>/dev/null || true; } | grep -o '[0-9.]*ms$' | tr -d 'ms' \
-        | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d:%.1f", n, m }'
+        | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d/%.1fms", n, m }'
 }
 
 proc_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
@@ -202,7 +202,7 @@ echo
 echo "Raw bench lines: $LOG"
 echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER"
 declare -A WHAT=(
-    [latency]="relay -R 100 -r 1000: p50 / p99 ms / GC pauses:longest ms, server / generator"
+    [latency]="relay -R 100 -r 1000: p50 / p99 ms / GC pauses / longest, server; same, generator"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
