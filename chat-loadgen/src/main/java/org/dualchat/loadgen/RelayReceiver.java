@@ -110,10 +110,15 @@ final class RelayReceiver extends ByteToMessageDecoder {
         return true;
     }
 
+    /** Where {@code " : "} starts in {@code [from, to)}, or -1: found by its colon, with Netty's word-at-a-time search. */
     private static int indexOf(ByteBuf in, int from, int to, byte[] what) {
-        for (int i = from; i + what.length <= to; i++) {
-            if (startsWith(in, i, to, what)) {
-                return i;
+        if (to - from < what.length) {
+            // Also keeps ByteBuf.indexOf from searching backwards, as it does for a range given end first.
+            return -1;
+        }
+        for (int colon = in.indexOf(from + 1, to, (byte) ':'); colon >= 0; colon = in.indexOf(colon + 1, to, (byte) ':')) {
+            if (startsWith(in, colon - 1, to, what)) {
+                return colon - 1;
             }
         }
         return -1;

@@ -52,6 +52,16 @@ public final class TcpLoad {
      */
     public static LoadResult run(LoadSpec spec, ReceivedCounter counter, Duration quiet, Duration maxWait)
             throws IOException, InterruptedException {
+        return run(spec, counter, quiet, maxWait, true);
+    }
+
+    /**
+     * As {@link #run(LoadSpec, ReceivedCounter, Duration, Duration)}; with {@code readWhileSending} false the
+     * connections read nothing (not the greeting, not the room's relays) until their last line is sent,
+     * as clients that never read: then each half-closes and reads to the end.
+     */
+    public static LoadResult run(LoadSpec spec, ReceivedCounter counter, Duration quiet, Duration maxWait,
+            boolean readWhileSending) throws IOException, InterruptedException {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
         Transport transport = Transport.of(spec.transport());
         int lineBytes = spec.size() + 1;
@@ -71,6 +81,7 @@ public final class TcpLoad {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .option(ChannelOption.AUTO_READ, readWhileSending)
                     .handler(new Discard(errors));
             List<Sender> senders = new ArrayList<>();
             List<ChannelFuture> connects = new ArrayList<>();
@@ -141,6 +152,8 @@ public final class TcpLoad {
             if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                 duplex.shutdownOutput();
             }
+            // A connection that did not read while sending reads to the end now, so it is never reset with data unread.
+            channel.config().setAutoRead(true);
         }
     }
 

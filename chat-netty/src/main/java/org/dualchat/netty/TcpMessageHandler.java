@@ -104,7 +104,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         }
         if (member != null) {
             // After the greeting, which the seed programs read as it is.
-            ctx.write(line(ctx, ChatCommands.joinLine(room.who(), member.label())), ctx.voidPromise());
+            ctx.write(line(ctx, room.joinLine(member)), ctx.voidPromise());
         }
         ctx.flush();
     }
@@ -154,7 +154,8 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     /**
      * {@code /msg NICK TEXT}: the text to that member alone, as {@code [private] SENDER : TEXT}. It is not
      * printed on stdout nor logged (a private word is not the operator's to read), and it is counted as a
-     * command. What the sender is told.
+     * command. It travels with the room's relays, charged to the same budget: while that is spent the line
+     * is refused rather than queued. What the sender is told.
      */
     private String privately(String argument) {
         int space = argument.indexOf(' ');
@@ -164,6 +165,10 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         }
         String nick = argument.substring(0, space);
         Member to = room.byNick(nick);
+        if (to != null && !room.gate().isOpen()) {
+            // Private lines wait in the room's relay budget too: while it is spent they are refused, and said so.
+            return "* the room is busy: not sent to " + to.label() + ", try again in a moment";
+        }
         String from = new ChatMessage(Protocol.TCP, ip, port, member.nick(), text).sender();
         if (to == null || !to.tell("[private] " + from + " : " + TextSafety.escape(text))) {
             return "* no one here is called " + TextSafety.escape(nick) + " (/who lists who is)";

@@ -34,6 +34,7 @@ class TcpMessageHandlerRoomTest {
     private final ControlledSink sink = ControlledSink.unbounded();
     private final HeldMessages held = new HeldMessages();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private String lastJoinLine;
 
     @AfterEach
     void finishAll() {
@@ -53,7 +54,8 @@ class TcpMessageHandlerRoomTest {
         channels.add(ch);
         // The first line a joiner gets (after the greeting, empty here): who is here, and /help.
         ByteBuf first = ch.readOutbound();
-        assertThat(first.toString(UTF_8)).startsWith("* ").endsWith("; /help lists the commands\n");
+        lastJoinLine = first.toString(UTF_8);
+        assertThat(lastJoinLine).startsWith("* ").endsWith("; /help lists the commands\n");
         first.release();
         return ch;
     }
@@ -181,6 +183,20 @@ class TcpMessageHandlerRoomTest {
         bob.writeInbound("* waves");
         assertThat(received(alice)).containsExactly("127.0.0.1 : * waves");
         assertThat(sink.messages()).extracting(ChatMessage::action).containsExactly(true, false);
+    }
+
+    @Test
+    void aJoinerOfALargeRoomIsToldHowManyAreHereRatherThanWho() {
+        int threshold = LocalRoom.DEFAULT_PRESENCE_THRESHOLD;
+        for (int i = 0; i < threshold - 1; i++) {
+            client("127.0.0.1", 41000 + i);
+        }
+        client("127.0.0.1", 40999);
+        assertThat(lastJoinLine).startsWith("* " + (threshold - 1) + " others here: ").contains(" and ")
+                .endsWith(" more" + ChatCommands.JOIN_LINE_END + "\n");
+        client("127.0.0.1", 40998);
+        assertThat(lastJoinLine).isEqualTo("* " + threshold + " others here (/who lists them)"
+                + ChatCommands.JOIN_LINE_END + "\n");
     }
 
     @Test

@@ -113,4 +113,32 @@ class TcpMessageHandlerTest {
         ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
         assertThat(ch.isOpen()).isFalse();
     }
+
+    @Test
+    void anUnexpectedErrorIsLoggedOnceAndClosesTheChannel() {
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held, null));
+        try (org.dualchat.netty.testing.LogCapture log = org.dualchat.netty.testing.LogCapture.start()) {
+            ch.pipeline().fireExceptionCaught(new IllegalStateException("a bug"));
+            assertThat(log.warnings()).hasSize(1);
+            assertThat(log.warnings().get(0)).contains("unexpected error, closing");
+        }
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void anOutOfMemoryErrorGoesToTheThreadsUncaughtExceptionHandler() {
+        EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held, null));
+        Thread thread = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = thread.getUncaughtExceptionHandler();
+        java.util.List<Throwable> escalated = new java.util.ArrayList<>();
+        thread.setUncaughtExceptionHandler((t, e) -> escalated.add(e));
+        try {
+            OutOfMemoryError oom = new OutOfMemoryError("Direct buffer memory");
+            ch.pipeline().fireExceptionCaught(new io.netty.handler.codec.DecoderException(oom));
+            assertThat(escalated).as("the CLI's handler prints one line and exits 1 from there").hasSize(1);
+            assertThat(escalated.get(0).getCause()).isSameAs(oom);
+        } finally {
+            thread.setUncaughtExceptionHandler(before);
+        }
+    }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                     + " received where it can be seen, the loss, the throughput, and for relay the latency.",
             "Every run stops after --count messages or --duration seconds, whichever comes first."
         },
-        subcommands = {BenchUdpCommand.class, BenchTcpCommand.class, BenchRelayCommand.class})
+        subcommands = {BenchUdpCommand.class, BenchTcpCommand.class, BenchRelayCommand.class, BenchIdleCommand.class})
 public final class BenchCommand implements Runnable {
 
     @ParentCommand
@@ -27,6 +27,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing load: udp, tcp or relay");
+        throw new ParameterException(spec.commandLine(), "Missing load: udp, tcp, relay or idle");
     }
 }

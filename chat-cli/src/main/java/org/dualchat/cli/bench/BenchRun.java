@@ -14,9 +14,18 @@ final class BenchRun {
         LoadResult run() throws IOException, InterruptedException;
     }
 
+    /** A load that may fail, with a result of its own. */
+    interface Run<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
     private BenchRun() {}
 
     static LoadResult run(String host, Load load) throws InterruptedException {
+        return runAny(host, load::run);
+    }
+
+    static <T> T runAny(String host, Run<T> load) throws InterruptedException {
         try {
             return load.run();
         } catch (UnknownHostException e) {

@@ -54,6 +54,10 @@ final class BenchTcpCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private int batch;
 
+    @Option(names = "--no-read",
+            description = "The connections read nothing (not the greeting, not relays) until their last line is"
+                    + " sent: clients that never read. Then each half-closes and reads to the end.")
+    private boolean noRead;
 
     @Mixin
     private CountOptions counting;
@@ -62,8 +66,8 @@ final class BenchTcpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LoadSpec load = options.toSpec(spec, port, rate, connections, "--connections", count, batch);
         ReceivedCounter counter = counting.counter(spec, "tcp");
-        LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(), options.maxWait()));
-        BenchReport.print(spec.commandLine().getOut(), "tcp", load, "connections=" + connections,
+        LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(), options.maxWait(), !noRead));
+        BenchReport.print(spec.commandLine().getOut(), "tcp", load, "connections=" + connections + (noRead ? " no-read" : ""),
                 counter.description(), result, options.keyValue);
         return DualchatCli.OK;
     }

@@ -96,6 +96,28 @@ class BenchCommandTest {
     }
 
     @Test
+    @Timeout(60)
+    void idleClientsAreAllGreetedAndConnectionsThatNeverReadStillHaveEveryLinePrinted() throws Exception {
+        Path out = dir.resolve("out.txt");
+        // Relay on (the default): the no-read connections are sent each other's lines and read none of them.
+        try (ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+                new PrintingSink(new FileOutputStream(out.toFile()), MessageFormat.PLAIN))) {
+            server.start();
+            int port = server.tcpAddress().getPort();
+            CliRun idle = CliRun.withInput("");
+            assertThat(idle.run("bench", "idle", "127.0.0.1", "-p", "" + port, "-c", "50", "--hold", "0", "--kv"))
+                    .isZero();
+            assertThat(idle.out()).startsWith("clients=50 connected=50 connect_seconds=").contains(" greeted=50 ");
+
+            CliRun tcp = CliRun.withInput("");
+            assertThat(tcp.run("bench", "tcp", "127.0.0.1", "-p", "" + port, "-c", "4", "--no-read", "-n", "20000",
+                    "--count-file", out.toString(), "--kv")).isZero();
+            assertThat(tcp.err()).isEmpty();
+            assertThat(tcp.out()).contains(" received=20000 expected=20000 lost=0 ").contains(" errors=0 ");
+        }
+    }
+
+    @Test
     @Timeout(30)
     void withoutACountFileSaysThatNothingWasSeen() throws Exception {
         try (ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
@@ -159,7 +181,7 @@ class BenchCommandTest {
 
         cli = CliRun.withInput("");
         assertThat(cli.run("bench")).isEqualTo(DualchatCli.USAGE);
-        assertThat(cli.err()).startsWith("dualchat: Missing load: udp, tcp or relay");
+        assertThat(cli.err()).startsWith("dualchat: Missing load: udp, tcp, relay or idle");
     }
 
     @Test

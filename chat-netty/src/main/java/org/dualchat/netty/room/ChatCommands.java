@@ -60,6 +60,11 @@ public final class ChatCommands {
         return line.append(JOIN_LINE_END).toString();
     }
 
+    /** The joiner's line in a large room: how many others are here, without naming them. */
+    public static String crowdLine(int others) {
+        return "* " + others + " others here (/who lists them)" + JOIN_LINE_END;
+    }
+
     /** Whether {@code line} is a command rather than text. */
     public static boolean isCommand(String line) {
         if (line.length() < 2 || line.charAt(0) != '/') {

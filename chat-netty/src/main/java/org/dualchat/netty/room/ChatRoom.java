@@ -35,6 +35,15 @@ public interface ChatRoom {
     /** The labels of everyone in the room, sorted. */
     List<String> who();
 
+    /**
+     * The line a joiner gets after the greeting: who else is here, and {@code /help}. A room may say only
+     * how many are here when it is large, so that a crowd joining costs no work in proportion to the room
+     * for each join.
+     */
+    default String joinLine(Member member) {
+        return ChatCommands.joinLine(who(), member.label());
+    }
+
     /** The member whose nick is {@code nick} (ignoring case), or {@code null}. */
     Member byNick(String nick);
 

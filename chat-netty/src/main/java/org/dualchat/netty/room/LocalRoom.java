@@ -54,15 +54,14 @@ public final class LocalRoom implements ChatRoom {
     public static final int DEFAULT_PRESENCE_THRESHOLD = 100;
     /** How often a large room is told who joined and left. */
     public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(5);
-    /** How often, while the budget is spent, members that do not read are looked for; and how many strikes. */
-    private static final long STUCK_CHECK_MILLIS = 1000;
-    private static final int STUCK_STRIKES = 3;
 
     final ServerStats stats;
     /** Batches delivered on event loops, and member flushes: what the batching saves, for tests. */
     final LongAdder deliveries = new LongAdder();
     final LongAdder flushes = new LongAdder();
     final LongAdder noticesWritten = new LongAdder();
+    /** Tasks that carried private lines ({@code /msg}) to an event loop: one per loop per round, for tests. */
+    final LongAdder privateDeliveries = new LongAdder();
     private final RelayBudget budget;
     private final UdpRelay udpRelay;
     private final RecentSources udpSources;
@@ -75,7 +74,7 @@ public final class LocalRoom implements ChatRoom {
     private final AtomicInteger joinedSince = new AtomicInteger();
     private final AtomicInteger leftSince = new AtomicInteger();
     private final AtomicBoolean summaryQueued = new AtomicBoolean();
-    private final AtomicBoolean stuckCheckQueued = new AtomicBoolean();
+    private final StuckMembers stuck;
     private final RelayGate gate;
     private volatile Channel udpChannel;
     private volatile Executor leaveLogs = Runnable::run;
@@ -96,6 +95,7 @@ public final class LocalRoom implements ChatRoom {
         this.udpSources = udpSources;
         this.presenceThreshold = presenceThreshold;
         this.presenceInterval = presenceInterval;
+        this.stuck = new StuckMembers(this.budget, loops.values());
         this.gate = new RelayGate() {
             @Override
             public boolean isOpen() {
@@ -105,7 +105,7 @@ public final class LocalRoom implements ChatRoom {
             @Override
             public void whenOpen(Runnable task) {
                 LocalRoom.this.budget.whenOpen(task);
-                scheduleStuckCheck();
+                stuck.schedule();
             }
         };
     }
@@ -128,6 +128,11 @@ public final class LocalRoom implements ChatRoom {
     /** Notice lines written to members so far, presence summaries included; for tests. */
     public long noticesWritten() {
         return noticesWritten.sum();
+    }
+
+    /** Tasks that carried private lines to event loops so far (one per receiving loop per round); for tests. */
+    public long privateDeliveries() {
+        return privateDeliveries.sum();
     }
 
     /** The relay budget, for metrics and tests. */
@@ -222,6 +227,13 @@ public final class LocalRoom implements ChatRoom {
         return labels;
     }
 
+    /** Above the presence threshold, the count alone: listing and sorting the room for each join would cost its square. */
+    @Override
+    public String joinLine(Member member) {
+        int size = memberCount.get();
+        return size > presenceThreshold ? ChatCommands.crowdLine(size - 1) : ChatCommands.joinLine(who(), member.label());
+    }
+
     @Override
     public Member byNick(String nick) {
         return nicks.get(nick.toLowerCase(Locale.ROOT));
@@ -286,8 +298,37 @@ public final class LocalRoom implements ChatRoom {
             fanOut(single.take());
             return;
         }
-        here.outbox.add(nick, ip, text, sender, relay);
-        here.dispatchLater();
+        here.relay(nick, ip, text, sender, relay);
+    }
+
+    /**
+     * Sends {@code text} to {@code to} alone; from any thread. On an event loop it goes with the other
+     * private lines of the loop's round, one task per receiving loop; either way it is charged to the relay
+     * budget until written.
+     *
+     * @return whether it was sent: not if {@code to} has gone, or the relay budget is spent
+     */
+    boolean tell(Member to, String text) {
+        if (!to.channel.isActive() || !members.containsKey(to.channel) || !budget.isOpen()) {
+            return false;
+        }
+        for (LoopShare here : loops.values()) {
+            if (here.loop.inEventLoop()) {
+                here.tell(to, text);
+                return true;
+            }
+        }
+        // Off the event loops (the console): a batch of one line, one task.
+        Privates single = new Privates(budget);
+        single.add(to, text);
+        Privates.Batch batch = single.take();
+        try {
+            to.share.loop.execute(() -> to.share.deliverPrivates(batch));
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            batch.lines().release();
+            return false;
+        }
     }
 
     private LoopShare shareOfThisThread(Member sender) {
@@ -349,45 +390,7 @@ public final class LocalRoom implements ChatRoom {
         String text = "* " + joined + " joined and " + left + " left in the last "
                 + presenceInterval.toSeconds() + " s; " + memberCount.get() + " here";
         if (memberCount.get() > 0) {
-            share.outbox.add(null, null, text, null, false);
-            share.dispatchLater();
+            share.relay(null, null, text, null, false);
         }
-    }
-
-    /** While TCP senders wait for the budget, looks every second for members that hold it without reading. */
-    private void scheduleStuckCheck() {
-        if (!stuckCheckQueued.compareAndSet(false, true)) {
-            return;
-        }
-        for (LoopShare share : loops.values()) {
-            try {
-                share.loop.schedule(this::checkStuck, STUCK_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-                return;
-            } catch (RejectedExecutionException shuttingDown) {
-                // Try another loop.
-            }
-        }
-        stuckCheckQueued.set(false);
-    }
-
-    private void checkStuck() {
-        stuckCheckQueued.set(false);
-        boolean spent = budget.hasWaiters();
-        for (LoopShare share : loops.values()) {
-            try {
-                share.loop.execute(spent ? () -> share.closeStuck(STUCK_STRIKES) : share::clearStrikes);
-            } catch (RejectedExecutionException shuttingDown) {
-                return;
-            }
-        }
-        if (spent) {
-            scheduleStuckCheck();
-        }
-    }
-
-    void closeStuck(Member member) {
-        logger.warn("{} closed: it has read nothing for {} s while the room's relay budget ({} bytes) is spent",
-                member.channel, STUCK_STRIKES * STUCK_CHECK_MILLIS / 1000, budget.limit());
-        member.channel.close();
     }
 }

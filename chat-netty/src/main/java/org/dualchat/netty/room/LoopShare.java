@@ -4,7 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.dualchat.netty.common.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,12 @@ final class LoopShare {
     final Outbox outbox;
     private final LocalRoom room;
     private final List<Member> members = new ArrayList<>();
+    // The private lines of this round, by the loop of the members they are for: at most one entry per loop.
+    private final Map<LoopShare, Privates> privates = new IdentityHashMap<>();
+    private boolean privatesPending;
+    // Members written to since the last flush: flushed once, after every batch already queued for this loop.
+    private final List<Member> unflushed = new ArrayList<>();
+    private boolean flushQueued;
     private volatile int size;
     private boolean dispatchQueued;
 
@@ -28,6 +37,10 @@ final class LoopShare {
         this.loop = loop;
         this.room = room;
         this.outbox = new Outbox(budget);
+    }
+
+    LocalRoom room() {
+        return room;
     }
 
     /** Members on this loop; readable from any thread, as a hint. */
@@ -43,6 +56,36 @@ final class LoopShare {
     void remove(Member member) {
         members.remove(member);
         size = members.size();
+    }
+
+    /**
+     * Adds a line to this round's outbox (on this loop): sent on with everything else this round relays.
+     * Private lines added before it go first, so that each receiver gets a sender's lines in order.
+     */
+    void relay(String nick, String ip, String text, Member sender, boolean relay) {
+        if (privatesPending) {
+            sendPrivates();
+        }
+        outbox.add(nick, ip, text, sender, relay);
+        dispatchLater();
+    }
+
+    /**
+     * Adds a private line for {@code to} (on this loop): all the private lines of one round for the members
+     * of one loop travel as one task, charged to the room's budget until written, like relays.
+     */
+    void tell(Member to, String text) {
+        if (!outbox.isEmpty()) {
+            room.fanOut(outbox.take());
+        }
+        Privates forLoop = privates.computeIfAbsent(to.share, share -> new Privates(room.budget()));
+        forLoop.add(to, text);
+        privatesPending = true;
+        if (forLoop.isFull()) {
+            sendPrivates();
+        } else {
+            dispatchLater();
+        }
     }
 
     /**
@@ -63,10 +106,61 @@ final class LoopShare {
         if (!outbox.isEmpty()) {
             room.fanOut(outbox.take());
         }
+        if (privatesPending) {
+            sendPrivates();
+        }
+    }
+
+    /** One task per loop with private lines waiting for its members. */
+    private void sendPrivates() {
+        privatesPending = false;
+        for (Map.Entry<LoopShare, Privates> entry : privates.entrySet()) {
+            if (entry.getValue().isEmpty()) {
+                continue;
+            }
+            LoopShare to = entry.getKey();
+            Privates.Batch batch = entry.getValue().take();
+            if (to.loop.inEventLoop()) {
+                to.deliverPrivates(batch);
+                continue;
+            }
+            try {
+                to.loop.execute(() -> to.deliverPrivates(batch));
+            } catch (RejectedExecutionException shuttingDown) {
+                batch.lines().release();
+            }
+        }
     }
 
     /**
-     * Writes what {@code batch} holds for each member here, one write and one flush per member, and
+     * Writes each private line to its member, one flush per member (see {@link #flushLater}), and releases the batch. A member over
+     * its own buffer misses the line, counted and told as for relays.
+     */
+    void deliverPrivates(Privates.Batch batch) {
+        room.privateDeliveries.increment();
+        try {
+            Member[] targets = batch.targets();
+            for (int i = 0; i < targets.length; i++) {
+                Member member = targets[i];
+                if (!member.channel.isActive() || !member.hasRoom(1)) {
+                    continue;
+                }
+                try {
+                    member.channel.write(batch.lines().line(i), member.channel.voidPromise());
+                } catch (RuntimeException | Error e) {
+                    failed(member, e);
+                    continue;
+                }
+                flushLater(member);
+            }
+        } finally {
+            batch.lines().release();
+        }
+    }
+
+    /**
+     * Writes what {@code batch} holds for each member here, one write per member and at most one flush (see
+     * {@link #flushLater}), and
      * releases this loop's reference to it. A member over its own buffer misses the batch (counted).
      */
     void deliver(RelayBatch batch) {
@@ -103,10 +197,42 @@ final class LoopShare {
             return;
         }
         member.channel.write(part, member.channel.voidPromise());
-        member.channel.flush();
-        room.flushes.increment();
+        flushLater(member);
         room.stats.relaysSent(relays);
         room.noticesWritten.add(lines - relays);
+    }
+
+    /**
+     * Flushes {@code member} once this loop has run the tasks already queued for it: batches that queued
+     * up while the loop was busy go out in one system call per member rather than one each.
+     */
+    private void flushLater(Member member) {
+        if (member.unflushed) {
+            return;
+        }
+        member.unflushed = true;
+        unflushed.add(member);
+        if (!flushQueued) {
+            flushQueued = true;
+            try {
+                loop.execute(this::flushAll);
+            } catch (RejectedExecutionException shuttingDown) {
+                flushAll();
+            }
+        }
+    }
+
+    private void flushAll() {
+        flushQueued = false;
+        for (int i = 0; i < unflushed.size(); i++) {
+            Member member = unflushed.get(i);
+            member.unflushed = false;
+            if (member.channel.isActive()) {
+                member.channel.flush();
+                room.flushes.increment();
+            }
+        }
+        unflushed.clear();
     }
 
     /**
@@ -122,7 +248,7 @@ final class LoopShare {
             if (pending == 0 || pending < member.lastPending) {
                 member.stuckChecks = 0;
             } else if (++member.stuckChecks >= strikes) {
-                room.closeStuck(member);
+                StuckMembers.close(member, room.budget());
             }
             member.lastPending = pending;
         }

@@ -1,7 +1,5 @@
 package org.dualchat.netty.room;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
 import org.dualchat.netty.common.Addresses;
@@ -20,6 +18,7 @@ public final class Member {
     // Event-loop-only state.
     public long missed;
     int stuckChecks;
+    boolean unflushed;
     long lastPending;
     LoopShare share;
 
@@ -46,27 +45,15 @@ public final class Member {
     }
 
     /**
-     * Sends this client one line of its own ({@code /msg}), from any thread; missed and counted, as a relay
-     * is, if the client is over its outbound limit.
+     * Sends this client one line of its own ({@code /msg}), from any thread, through the room: batched with
+     * the other private lines of the sender's round and charged to the room's relay budget; missed and
+     * counted, as a relay is, if the client is over its outbound limit.
      *
-     * @return whether it was sent
+     * @return whether it was sent: not if the client has left, or the room's relay budget is spent
      */
     public boolean tell(String text) {
-        if (!channel.isActive()) {
-            return false;
-        }
-        ByteBuf line = channel.alloc().buffer(text.length() + 1);
-        ByteBufUtil.writeUtf8(line, text);
-        line.writeByte('\n');
-        channel.eventLoop().execute(() -> {
-            if (channel.isWritable()) {
-                channel.writeAndFlush(line, channel.voidPromise());
-            } else {
-                line.release();
-                missed++;
-            }
-        });
-        return true;
+        LoopShare here = share;
+        return here != null && here.room().tell(this, text);
     }
 
     /**

@@ -107,6 +107,12 @@ final class RelayBatch {
         return part;
     }
 
+    /** Line {@code i} with its newline, retained: a private line for one member. */
+    ByteBuf line(int i) {
+        int start = i == 0 ? 0 : ends[i - 1];
+        return lines.retainedSlice(start, ends[i] - start);
+    }
+
     /** One more reference, for one more event loop. */
     RelayBatch retain() {
         lines.retain();

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# The room's rows (issue 11), two servers on the same loads in the same run: a jar before a change and a
+# jar after it. Loopback only; every load bounded in count and time; every process stopped by its PID.
+#
+# Usage: bash bench/room.sh BEFORE.jar AFTER.jar [--runs N] [--rows "latency fanout ..."] [--quick]
+#   The load generator is always AFTER.jar's `dualchat bench` (it has every load), for both servers.
+#   --runs N   runs of each row and jar, interleaved (default 3); the table gives medians [min-max]
+#   --quick    smaller loads, 1 run: a smoke test, not figures
+#
+# Rows (the server: `java -jar JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip
+# 10000`, stdout to a file, relay on unless the row says --no-relay):
+#   latency    bench relay -R 100 -r 1000 -n 10000: p50 and p99 relay latency, ms; the GC pauses of the
+#              server and of the load generator (-Xlog:gc), how many and the longest
+#   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together;
+#              the % of relays the receivers missed; CPU seconds used by the server and by the load
+#              generator (if the generator used most, the figure measures its receivers)
+#   idle       bench idle -c 10000: seconds to connect them all; how many greeted within 10 s, and the
+#              slowest greeting; KB of server memory each ((VmHWM after - VmRSS before) / 10,000)
+#   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
+#              sent, and the server's peak RSS (VmHWM), MB
+#   tcp1       bench tcp -c 1 -n 2000000, relay on and --no-relay: printed lines/s, and on/off
+#   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that never read while sending), same
+#   udp        bench udp -n 1000000 at full speed, relay on and --no-relay: % lost
+# Needs `ulimit -n` of at least 10,100 for the idle row (the script raises the soft limit if it can).
+
+set -euo pipefail
+
+usage() { sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; }
+(($# >= 2)) || { usage >&2; exit 2; }
+BEFORE=$(realpath "$1"); AFTER=$(realpath "$2"); shift 2
+RUNS=3; QUICK=0; ROWS="latency fanout idle onewrite tcp1 tcp100 udp"
+while (($#)); do
+    case $1 in
+        --runs) RUNS=$2; shift ;;
+        --rows) ROWS=$2; shift ;;
+        --quick) QUICK=1; RUNS=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "room.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+for jar in "$BEFORE" "$AFTER"; do [[ -f $jar ]] || { echo "room.sh: no such jar: $jar" >&2; exit 2; }; done
+if ((QUICK)); then
+    LAT_N=3000; FAN_N=20000; IDLE_N=2000; ONE_N=100000; TCP_N=300000; UDP_N=200000
+else
+    LAT_N=10000; FAN_N=100000; IDLE_N=10000; ONE_N=1000000; TCP_N=2000000; UDP_N=1000000
+fi
+ulimit -n 20000 2>/dev/null || true
+if (($(ulimit -n) < IDLE_N + 100)); then
+    echo "room.sh: ulimit -n is $(ulimit -n); the idle row needs $((IDLE_N + 100))" >&2
+    exit 2
+fi
+
+WORK=$(mktemp -d /tmp/dualchat-room.XXXXXX)
+LOG=${ROOM_LOG:-$WORK.log}
+SERVER_PID=
+# Rows run in subshells: the server's PID is kept in a file, so that the script's exit stops it too.
+cleanup() {
+    local pid
+    pid=$(cat "$WORK/server.pid" 2>/dev/null || true)
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+bench() { timeout 300 java ${GEN_JVM:-} -jar "$AFTER" bench "$@" | tee -a "$LOG"; }
+kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
+
+# start_server JAR [ARGS...]: sets SERVER_PID, TCP_PORT, UDP_PORT; stdout to $WORK/out.txt.
+start_server() {
+    local jar=$1; shift
+    : >"$WORK/out.txt"
+    # Gone before the launch: the background redirection may truncate it only after the wait below reads.
+    rm -f "$WORK/err.txt"
+    java ${SERVER_JVM:-} -jar "$jar" server -t 0 -u 0 -b 127.0.0.1 --max-connections 10000 --max-connections-per-ip 10000 "$@" \
+        >"$WORK/out.txt" 2>"$WORK/err.txt" &
+    SERVER_PID=$!
+    echo "$SERVER_PID" >"$WORK/server.pid"
+    local line=
+    for _ in $(seq 300); do
+        line=$(grep -m1 'Listening on UDP' "$WORK/err.txt" 2>/dev/null || true)
+        [[ -n $line ]] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/err.txt" >&2; echo "room.sh: the server did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    [[ -n $line ]] || { echo "room.sh: the server did not listen within 30 s" >&2; exit 1; }
+    UDP_PORT=$(sed -E 's/.*UDP [^ ]*:([0-9]+) .*/\1/' <<<"$line")
+    TCP_PORT=$(sed -E 's/.*TCP [^ ]*:([0-9]+).*/\1/' <<<"$line")
+}
+
+stop_server() {
+    [[ -n $SERVER_PID ]] || return 0
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+    rm -f "$WORK/server.pid"
+}
+
+# CPU seconds (user + system) a process has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# GC pauses in a -Xlog:gc file: how many, and the longest in ms.
+gc_pauses() {
+    { grep 'Pause' "$1" 2>/dev/null || true; } | grep -o '[0-9.]*ms$' | tr -d 'ms' \
+        | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d/%.1fms", n, m }'
+}
+
+proc_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
+
+# One figure per call, on stdout; the raw output goes to $WORK/log.
+row() {
+    local name=$1 jar=$2 r
+    trap stop_server EXIT
+    case $name in
+        latency)
+            # Both JVMs log their GC pauses: how much of the tail they can explain.
+            rm -f "$WORK/server-gc.log" "$WORK/gen-gc.log"
+            SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log" start_server "$jar"
+            r=$(GEN_JVM="-Xlog:gc:file=$WORK/gen-gc.log" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 1000 -n "$LAT_N" --kv | tail -1)
+            stop_server
+            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" 'BEGIN{printf "%.2f/%.1f", a/1000, b/1000}')/$(gc_pauses "$WORK/server-gc.log")/$(gc_pauses "$WORK/gen-gc.log")" ;;
+        fanout)
+            # The CPU each side used: if the load generator's receivers took most of it, the figure
+            # measures them rather than the server.
+            start_server "$jar"
+            # The load generator's CPU: what this subshell's finished children used (cutime + cstime).
+            local me=$BASHPID s0 t0 t1; s0=$(cpu_s "$SERVER_PID"); t0=$(awk '{ print $16 + $17 }' "/proc/$me/stat")
+            r=$(bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 0 -n "$FAN_N" --wait 30 --kv | tail -1)
+            local s1; s1=$(cpu_s "$SERVER_PID")
+            t1=$(awk '{ print $16 + $17 }' "/proc/$me/stat")
+            stop_server
+            echo "$(kv "$r" received_per_s)/$(kv "$r" lost_pct)%/$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.1f", b - a}')s/$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) / hz}')s" ;;
+        idle)
+            start_server "$jar"
+            local before; before=$(proc_kb "$SERVER_PID" VmRSS)
+            r=$(bench idle 127.0.0.1 -p "$TCP_PORT" -c "$IDLE_N" --hold 2 --wait 10 --kv | tail -1)
+            local hwm; hwm=$(proc_kb "$SERVER_PID" VmHWM)
+            stop_server
+            echo "$(kv "$r" connect_seconds)s/$(kv "$r" greeted)/$(kv "$r" slowest_greeting_ms)ms/$(( (hwm - before) * 1024 / IDLE_N / 1000 ))KB" ;;
+        onewrite)
+            start_server "$jar"
+            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" -c 1000 --batch 1 -n "$ONE_N" -d 300 --wait 60 --quiet-ms 5000 \
+                --count-file "$WORK/out.txt" --kv | tail -1)
+            local hwm; hwm=$(proc_kb "$SERVER_PID" VmHWM)
+            stop_server
+            echo "$(kv "$r" received)/$(kv "$r" sent)/$((hwm / 1024))MB" ;;
+        tcp1|tcp100)
+            local args=(-c 1); [[ $name == tcp100 ]] && args=(-c 100 --no-read)
+            local on off
+            start_server "$jar"
+            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
+            stop_server; on=$(kv "$r" received_per_s)
+            start_server "$jar" --no-relay
+            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
+            stop_server; off=$(kv "$r" received_per_s)
+            echo "$on/$off/$(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')" ;;
+        udp)
+            local on off
+            start_server "$jar"
+            r=$(bench udp 127.0.0.1 -p "$UDP_PORT" -n "$UDP_N" -d 30 --count-file "$WORK/out.txt" --kv | tail -1)
+            stop_server; on=$(kv "$r" lost_pct)
+            start_server "$jar" --no-relay
+            r=$(bench udp 127.0.0.1 -p "$UDP_PORT" -n "$UDP_N" -d 30 --count-file "$WORK/out.txt" --kv | tail -1)
+            stop_server; off=$(kv "$r" lost_pct)
+            echo "$on%/$off%" ;;
+        *) echo "room.sh: unknown row $name" >&2; exit 2 ;;
+    esac
+}
+
+# median [min-max] of each '/'-separated field of the figures, numbers only.
+summarize() {
+    python3 - "$@" <<'EOF'
+import re, statistics, sys
+runs = [a.split('/') for a in sys.argv[1:]]
+out = []
+for i in range(len(runs[0])):
+    vals = [r[i] for r in runs]
+    unit = re.sub(r'[0-9.\-]', '', vals[0])
+    nums = [float(re.sub(r'[^0-9.\-]', '', v) or 'nan') for v in vals]
+    fmt = lambda x: ('%.3g' % x) if abs(x) < 1000 else '{:,.0f}'.format(x)
+    out.append('%s%s [%s-%s]' % (fmt(statistics.median(nums)), unit, fmt(min(nums)), fmt(max(nums))))
+print(' / '.join(out))
+EOF
+}
+
+declare -A FIG
+for ((run = 1; run <= RUNS; run++)); do
+    for name in $ROWS; do
+        for which in before after; do
+            jar=$BEFORE; [[ $which == after ]] && jar=$AFTER
+            echo "run $run/$RUNS: $name, $which ($(uptime | sed 's/.*load average/load average/'))" | tee -a "$LOG" >&2
+            FIG[$name.$which]+="$(row "$name" "$jar") "
+        done
+    done
+done
+
+echo
+echo "Raw bench lines: $LOG"
+echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER"
+declare -A WHAT=(
+    [latency]="relay -R 100 -r 1000: p50 / p99 ms / GC pauses / longest, server; same, generator"
+    [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
+    [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
+    [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
+    [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio"
+    [tcp100]="tcp -c 100 --no-read: lines/s on / off / ratio"
+    [udp]="udp full speed: lost on / off"
+)
+for name in $ROWS; do
+    # shellcheck disable=SC2086
+    printf '%-60s | before %s | after %s\n' "${WHAT[$name]}" "$(summarize ${FIG[$name.before]})" "$(summarize ${FIG[$name.after]})"
+done
