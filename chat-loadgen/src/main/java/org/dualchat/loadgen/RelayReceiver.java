@@ -10,7 +10,8 @@ import org.HdrHistogram.Histogram;
 /**
  * One receiving client of {@code bench relay}: reads the relayed lines {@code SENDER : TEXT}, and for
  * each whose text is a bench message ({@code #bench SENDER-ID SEQ SENT-NANOS padding}) records the time
- * it took from the sender's write to here. Every other line (the greeting, server notices) is ignored.
+ * it took from the sender's write to here. Every other line (the greeting, server notices, the history a
+ * joiner is shown) is ignored.
  * Lines are parsed in the receive buffer, without making a string of them.
  */
 final class RelayReceiver extends ByteToMessageDecoder {
@@ -72,6 +73,10 @@ final class RelayReceiver extends ByteToMessageDecoder {
 
     /** Records one line; says whether it was a bench message. */
     private boolean line(ByteBuf in, int from, int to) {
+        if (from < to && in.getByte(from) == '[') {
+            // History a joiner is shown ([12:00:05] SENDER : TEXT): an earlier run's, not a relay of this one.
+            return false;
+        }
         int text = indexOf(in, from, to, SEPARATOR);
         if (text < 0) {
             return false;

@@ -39,6 +39,19 @@ class RelayReceiverTest {
     }
 
     @Test
+    void ignoresTheHistoryAJoinerIsShownFromAnEarlierRun() {
+        RelayReceiver receiver = new RelayReceiver(System.nanoTime());
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        feed(channel, "* last 2 messages:\n[12:00:05] 127.0.0.1 : #bench 0 9 5\n[12:00:05] 127.0.0.1 : #probe\n"
+                + "* end of history\n");
+        assertThat(receiver.received()).isZero();
+        assertThat(receiver.probed()).isFalse();
+        feed(channel, "127.0.0.1 : #probe\n");
+        assertThat(receiver.probed()).isTrue();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void skipsALineTooLongToBeOursWithoutHoldingIt() {
         RelayReceiver receiver = new RelayReceiver(System.nanoTime());
         EmbeddedChannel channel = new EmbeddedChannel(receiver);

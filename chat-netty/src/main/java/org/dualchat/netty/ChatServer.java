@@ -124,7 +124,7 @@ public final class ChatServer implements AutoCloseable {
         this.sink = requireNonNull(sink, "sink");
         RelayOptions relay = config.relayOptions();
         this.room = !relay.relay() ? null : new LocalRoom(stats, relay.relayBudget(),
-                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
+                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null, relay.history());
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
         this.stop = new GracefulStop(config.listenOptions().shutdownGrace());

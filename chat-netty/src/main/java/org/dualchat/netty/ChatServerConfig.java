@@ -338,6 +338,12 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link RelayOptions.Builder#history}. */
+        public Builder history(int history) {
+            relay.history(history);
+            return this;
+        }
+
         /** See {@link RelayOptions.Builder#relayBudget}. */
         public Builder relayBudget(long relayBudget) {
             relay.relayBudget(relayBudget);

@@ -105,6 +105,10 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (member != null) {
             // After the greeting, which the seed programs read as it is.
             ctx.write(line(ctx, ChatCommands.joinLine(room.who(), member.label())), ctx.voidPromise());
+            // The room's last messages, taken as it joined: live relays are tasks queued after this one.
+            for (String past : member.takeHistory()) {
+                ctx.write(line(ctx, past), ctx.voidPromise());
+            }
         }
         ctx.flush();
     }

@@ -109,6 +109,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
     private int clientBuffer;
 
+    @Option(names = "--history", paramLabel = "N", defaultValue = "" + RelayOptions.DEFAULT_HISTORY,
+            description = "The room's last N messages a TCP or browser client is shown as it joins, marked as"
+                    + " history, before the live ones; 0 for none (default: ${DEFAULT-VALUE}, at most "
+                    + RelayOptions.MAX_HISTORY + ").")
+    private int history;
+
     @Option(names = "--relay-budget", paramLabel = "BYTES", defaultValue = "0",
             description = "Relay bytes that may wait in the whole room at once (queued and in clients' buffers);"
                     + " when spent, TCP senders are paused (nothing lost) and UDP lines are printed but not"
@@ -261,6 +267,7 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--shutdown-grace", shutdownGraceSeconds, ChronoUnit.SECONDS,
                 () -> config.shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)));
         values.set("--relay-budget", relayBudget, () -> config.relayBudget(relayBudget));
+        values.set("--history", history, () -> config.history(history));
         if (burst != null) {
             values.set("--burst", burst, () -> config.burst(burst));
             if (rate == 0) {

@@ -66,15 +66,12 @@ public final class LocalRoom implements ChatRoom {
     private final RelayBudget budget;
     private final UdpRelay udpRelay;
     private final RecentSources udpSources;
-    private final int presenceThreshold;
-    private final Duration presenceInterval;
+    private final PresenceSummary presence;
+    private final History history;
     private final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
     private final AtomicInteger memberCount = new AtomicInteger();
-    private final AtomicInteger joinedSince = new AtomicInteger();
-    private final AtomicInteger leftSince = new AtomicInteger();
-    private final AtomicBoolean summaryQueued = new AtomicBoolean();
     private final AtomicBoolean stuckCheckQueued = new AtomicBoolean();
     private final RelayGate gate;
     private volatile Channel udpChannel;
@@ -85,17 +82,22 @@ public final class LocalRoom implements ChatRoom {
      * @param udpSources the UDP sources to relay to, or {@code null} to relay to TCP clients only
      */
     public LocalRoom(ServerStats stats, long budget, RecentSources udpSources) {
-        this(stats, budget, udpSources, DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL);
+        this(stats, budget, udpSources, 0);
+    }
+
+    /** @param history how many of the last messages a joiner is shown; 0 for none */
+    public LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int history) {
+        this(stats, budget, udpSources, DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL, history);
     }
 
     LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int presenceThreshold,
-            Duration presenceInterval) {
+            Duration presenceInterval, int history) {
+        this.history = History.of(history);
         this.stats = stats;
         this.budget = new RelayBudget(budget);
         this.udpRelay = new UdpRelay(stats, this.budget);
         this.udpSources = udpSources;
-        this.presenceThreshold = presenceThreshold;
-        this.presenceInterval = presenceInterval;
+        this.presence = new PresenceSummary(presenceThreshold, presenceInterval, memberCount::get);
         this.gate = new RelayGate() {
             @Override
             public boolean isOpen() {
@@ -158,11 +160,12 @@ public final class LocalRoom implements ChatRoom {
         members.put(channel, member);
         share.add(member);
         int size = memberCount.incrementAndGet();
+        if (history != null) {
+            // After it is counted and among its loop's members: see History.
+            member.history(history.snapshot());
+        }
         logger.info("{} joined ({} here)", member.label(), size);
-        if (size > presenceThreshold) {
-            joinedSince.incrementAndGet();
-            scheduleSummary(share);
-        } else {
+        if (!presence.joined(share, size)) {
             notice("* " + member.label() + " joined", member);
         }
         return member;
@@ -182,10 +185,7 @@ public final class LocalRoom implements ChatRoom {
         String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
         String label = member.label();
         leaveLogs.execute(() -> logger.info("{} left{} ({} here)", label, why, size));
-        if (size >= presenceThreshold) {
-            leftSince.incrementAndGet();
-            scheduleSummary(member.share);
-        } else {
+        if (!presence.left(member.share, size)) {
             notice("* " + member.label() + " left" + why, member);
         }
     }
@@ -242,6 +242,9 @@ public final class LocalRoom implements ChatRoom {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
                 ? List.of() : udpSources.current(udpSender);
         boolean others = memberCount.get() > (sender != null ? 1 : 0);
+        if (!others && history != null && !rememberAlone(message, sender)) {
+            others = true; // someone joined meanwhile
+        }
         if (!others && udpTargets.isEmpty()) {
             return;
         }
@@ -265,28 +268,42 @@ public final class LocalRoom implements ChatRoom {
             udpRelay.send(udpChannel, nick, ip, text, udpTargets);
         }
         if (others) {
-            add(nick, ip, text, sender, true);
+            add(nick, ip, text, sender, message);
         }
+    }
+
+    /**
+     * Keeps a message nobody else hears for the history at once, without encoding it; {@code false} if it must
+     * be relayed instead: someone joined meanwhile, or this loop holds a batch not sent yet, which the message
+     * must follow (and which a client joining before it is sent receives live, this line included).
+     */
+    private boolean rememberAlone(ChatMessage message, Member sender) {
+        LoopShare here = shareOfThisThread(sender);
+        return (here == null || here.outbox.isEmpty())
+                && history.appendIf(() -> memberCount.get() <= (sender != null ? 1 : 0), message);
     }
 
     /** Sends a line from the server itself (presence) to every client but {@code except}. */
     void notice(String text, Member except) {
         boolean exceptIsHere = except != null && members.containsKey(except.channel);
         if (memberCount.get() > (exceptIsHere ? 1 : 0)) {
-            add(null, null, text, except, false);
+            add(null, null, text, except, null);
         }
     }
 
-    private void add(String nick, String ip, String text, Member sender, boolean relay) {
+    /** Adds a line to this thread's batch: a relay of {@code message}, or a notice if it is {@code null}. */
+    private void add(String nick, String ip, String text, Member sender, ChatMessage message) {
         LoopShare here = shareOfThisThread(sender);
+        Outbox outbox = here != null ? here.outbox : new Outbox(budget);
+        outbox.add(nick, ip, text, sender, message != null);
+        if (message != null && history != null) {
+            outbox.remember(message);
+        }
         if (here == null) {
             // Off the event loops (the console) or on a loop without a share: a batch of one line.
-            Outbox single = new Outbox(budget);
-            single.add(nick, ip, text, sender, relay);
-            fanOut(single.take());
+            fanOut(outbox.take());
             return;
         }
-        here.outbox.add(nick, ip, text, sender, relay);
         here.dispatchLater();
     }
 
@@ -307,6 +324,10 @@ public final class LocalRoom implements ChatRoom {
 
     /** Hands {@code batch} to every loop with members: one task each; releases the caller's reference. */
     void fanOut(RelayBatch batch) {
+        if (history != null) {
+            // Numbered before any loop's members are looked at: see History.
+            batch.historyBatch = history.append(batch.remembered);
+        }
         try {
             for (LoopShare share : loops.values()) {
                 if (share.size() == 0) {
@@ -325,32 +346,6 @@ public final class LocalRoom implements ChatRoom {
             }
         } finally {
             batch.release();
-        }
-    }
-
-    private void scheduleSummary(LoopShare share) {
-        if (summaryQueued.compareAndSet(false, true)) {
-            try {
-                share.loop.schedule(() -> summarize(share), presenceInterval.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException shuttingDown) {
-                summaryQueued.set(false);
-            }
-        }
-    }
-
-    /** One line for all the joins and leaves of the last interval, to everyone. */
-    private void summarize(LoopShare share) {
-        summaryQueued.set(false);
-        int joined = joinedSince.getAndSet(0);
-        int left = leftSince.getAndSet(0);
-        if (joined + left == 0) {
-            return;
-        }
-        String text = "* " + joined + " joined and " + left + " left in the last "
-                + presenceInterval.toSeconds() + " s; " + memberCount.get() + " here";
-        if (memberCount.get() > 0) {
-            share.outbox.add(null, null, text, null, false);
-            share.dispatchLater();
         }
     }
 
