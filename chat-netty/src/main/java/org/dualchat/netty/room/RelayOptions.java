@@ -35,12 +35,14 @@ public final class RelayOptions {
     private final Duration udpRelayWindow;
     private final int clientBuffer;
     private final long relayBudget;
+    private final RoomFactory roomFactory;
 
     private RelayOptions(Builder b) {
         this.relay = b.relay;
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.roomFactory = b.roomFactory;
         this.relayBudget = b.relayBudget != 0 ? b.relayBudget : defaultRelayBudget(Runtime.getRuntime().maxMemory());
     }
 
@@ -56,7 +58,7 @@ public final class RelayOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer)
-                .relayBudget(relayBudget);
+                .relayBudget(relayBudget).roomFactory(roomFactory);
     }
 
     /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
@@ -88,6 +90,11 @@ public final class RelayOptions {
         return relayBudget;
     }
 
+    /** What makes the room from the in-process one: {@link RoomFactory#LOCAL} unless the room is shared. */
+    public RoomFactory roomFactory() {
+        return roomFactory;
+    }
+
     /**
      * The relay budget when none is set: a sixteenth of the largest heap, between 1 MiB and 16 MiB. Relays
      * live in direct memory, which the JVM caps at the heap's size by default; a few MiB keep a busy room
@@ -105,6 +112,7 @@ public final class RelayOptions {
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
         private long relayBudget;
+        private RoomFactory roomFactory = RoomFactory.LOCAL;
 
         private Builder() {}
 
@@ -146,6 +154,12 @@ public final class RelayOptions {
                         + " (expected: 0 for the default, or >= " + MIN_RELAY_BUDGET + ")");
             }
             this.relayBudget = relayBudget;
+            return this;
+        }
+
+        /** Makes the room from the in-process one; {@link RoomFactory#LOCAL} (the default) keeps it. */
+        public Builder roomFactory(RoomFactory roomFactory) {
+            this.roomFactory = java.util.Objects.requireNonNull(roomFactory, "roomFactory");
             return this;
         }
 
