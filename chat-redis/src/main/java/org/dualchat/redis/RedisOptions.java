@@ -54,8 +54,13 @@ public final class RedisOptions {
         this.timeout = b.timeout;
     }
 
-    /** A builder for the room in the Redis at {@code uri} ({@code redis://[password@]host:port[/db]}). */
+    /**
+     * A builder for the room in the Redis at {@code uri} ({@code redis://[password@]host:port[/db]}).
+     *
+     * @throws IllegalArgumentException with a one-line reason if {@code uri} is not a Redis URI
+     */
     public static Builder builder(String uri) {
+        RedisLink.parse(uri, DEFAULT_TIMEOUT);
         return new Builder(uri);
     }
 

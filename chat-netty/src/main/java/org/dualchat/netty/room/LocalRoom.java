@@ -239,6 +239,19 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
+        relay(message, sender, udpSender, null);
+    }
+
+    /**
+     * A batch of relays from one thread off the event loops (a shared room's reader): the lines go to each
+     * event loop with members as one task when the batch is {@linkplain RelayRun#close() closed} (or fills),
+     * instead of one task per line. Charged to the relay budget as lines are added, like any relay.
+     */
+    public RelayRun relayRun() {
+        return new RelayRun(this, new Outbox(budget));
+    }
+
+    void relay(ChatMessage message, Member sender, InetSocketAddress udpSender, Outbox run) {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
                 ? List.of() : udpSources.current(udpSender);
         boolean others = memberCount.get() > (sender != null ? 1 : 0);
@@ -265,7 +278,11 @@ public final class LocalRoom implements ChatRoom {
             udpRelay.send(udpChannel, nick, ip, text, udpTargets);
         }
         if (others) {
-            add(nick, ip, text, sender, true);
+            if (run != null) {
+                run.add(nick, ip, text, sender, true);
+            } else {
+                add(nick, ip, text, sender, true);
+            }
         }
     }
 
