@@ -6,6 +6,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -62,14 +63,19 @@ final class RedisLink implements AutoCloseable {
     static RedisLink open(RedisOptions options) throws RedisUnavailableException {
         RedisLink link = new RedisLink(parse(options.uri(), options.timeout()), options);
         try {
-            link.writer = link.client.connect();
-            link.reader = link.client.connect();
+            // Named, so that CLIENT LIST tells which node and which connection: dualchat:NODE:writer.
+            link.writer = link.client.connect(StringCodec.UTF8, link.named(options, "writer"));
+            link.reader = link.client.connect(StringCodec.UTF8, link.named(options, "reader"));
             link.writer.sync().ping();
             return link;
         } catch (RuntimeException e) {
             link.close();
             throw new RedisUnavailableException("Redis at " + link.where() + ": " + reason(e), e);
         }
+    }
+
+    private RedisURI named(RedisOptions options, String role) {
+        return RedisURI.builder(uri).withClientName("dualchat:" + options.node() + ":" + role).build();
     }
 
     StatefulRedisConnection<String, String> writer() {
@@ -101,14 +107,9 @@ final class RedisLink implements AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
+    /** Closes both connections and Lettuce's threads. */
     @Override
     public void close() {
-        if (reader != null) {
-            reader.closeAsync();
-        }
-        if (writer != null) {
-            writer.close();
-        }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
