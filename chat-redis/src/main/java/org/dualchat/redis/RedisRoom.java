@@ -205,7 +205,7 @@ public final class RedisRoom implements ChatRoom {
     /** A batch read from the stream: relayed to this node's clients as one run, printed with --print-room. */
     private void deliver(List<StreamMessage<String, String>> batch) {
         long fromOthers = 0;
-        try (RelayRun run = local.relayRun()) {
+        try (RelayRun run = RelayRun.in(local)) {
             for (StreamMessage<String, String> item : batch) {
                 RoomEntry entry = RoomEntry.of(item);
                 if (entry == null) {

@@ -242,15 +242,7 @@ public final class LocalRoom implements ChatRoom {
         relay(message, sender, udpSender, null);
     }
 
-    /**
-     * A batch of relays from one thread off the event loops (a shared room's reader): the lines go to each
-     * event loop with members as one task when the batch is {@linkplain RelayRun#close() closed} (or fills),
-     * instead of one task per line. Charged to the relay budget as lines are added, like any relay.
-     */
-    public RelayRun relayRun() {
-        return new RelayRun(this, new Outbox(budget));
-    }
-
+    /** As {@link #relay}, adding to {@code run} (a {@link RelayRun}'s) rather than to the loop's outbox, if given. */
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender, Outbox run) {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
                 ? List.of() : udpSources.current(udpSender);
@@ -277,12 +269,10 @@ public final class LocalRoom implements ChatRoom {
         if (!udpTargets.isEmpty()) {
             udpRelay.send(udpChannel, nick, ip, text, udpTargets);
         }
-        if (others) {
-            if (run != null) {
-                run.add(nick, ip, text, sender, true);
-            } else {
-                add(nick, ip, text, sender, true);
-            }
+        if (others && run != null) {
+            run.add(nick, ip, text, sender, true);
+        } else if (others) {
+            add(nick, ip, text, sender, true);
         }
     }
 

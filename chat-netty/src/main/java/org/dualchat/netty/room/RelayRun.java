@@ -5,17 +5,22 @@ import org.dualchat.core.ChatMessage;
 
 /**
  * Relays added one by one from one thread off the event loops, sent on together: one task per event loop
- * with members for the whole run (or each {@link Outbox#MAX_BATCH_BYTES}), not one per line. Made by
- * {@link LocalRoom#relayRun()}; used by one thread, then closed.
+ * with members for the whole run (or each {@link Outbox#MAX_BATCH_BYTES}), not one per line; charged to
+ * the relay budget as lines are added, like any relay. Used by one thread (a shared room's reader), then closed.
  */
 public final class RelayRun implements AutoCloseable {
 
     private final LocalRoom room;
     private final Outbox outbox;
 
-    RelayRun(LocalRoom room, Outbox outbox) {
+    private RelayRun(LocalRoom room) {
         this.room = room;
-        this.outbox = outbox;
+        this.outbox = new Outbox(room.budget());
+    }
+
+    /** A run of relays in {@code room}. */
+    public static RelayRun in(LocalRoom room) {
+        return new RelayRun(room);
     }
 
     /** As {@link LocalRoom#relay}: to everyone but {@code sender} and {@code udpSender}. */
