@@ -8,6 +8,7 @@ import org.dualchat.netty.limit.LimitOptions;
 import org.dualchat.netty.limit.Subnet;
 import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RelayOptions;
+import org.dualchat.netty.room.RoomFactory;
 import org.dualchat.netty.tls.ServerTls;
 import org.dualchat.netty.tls.TlsOptions;
 import org.dualchat.netty.web.WebOptions;
@@ -347,6 +348,12 @@ public final class ChatServerConfig {
         /** See {@link RelayOptions.Builder#relayBudget}. */
         public Builder relayBudget(long relayBudget) {
             relay.relayBudget(relayBudget);
+            return this;
+        }
+
+        /** See {@link RelayOptions.Builder#roomFactory}: how a room shared by several nodes plugs in. */
+        public Builder roomFactory(RoomFactory roomFactory) {
+            relay.roomFactory(roomFactory);
             return this;
         }
 

@@ -26,6 +26,7 @@ import org.dualchat.netty.ListenOptions;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.limit.LimitOptions;
 import org.dualchat.netty.room.RelayOptions;
+import org.dualchat.redis.RedisUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -185,6 +186,9 @@ public final class ServerCommand implements Callable<Integer> {
     private WebOptions web;
 
     @Mixin
+    private RedisServerOptions redis;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
@@ -208,6 +212,10 @@ public final class ServerCommand implements Callable<Integer> {
         ShutdownSignal signal = ShutdownSignal.install(server::closeNow);
         try {
             server.start();
+        } catch (RedisUnavailableException e) {
+            server.close();
+            closeConsole(console, stderr);
+            throw new CommandFailure("cannot join the room: " + e.getMessage(), e);
         } catch (IOException e) {
             server.close();
             closeConsole(console, stderr);
@@ -280,6 +288,10 @@ public final class ServerCommand implements Callable<Integer> {
         metrics.applyTo(config, values, spec);
         web.applyTo(config, values, spec);
         tls.configure(config, values, spec);
+        if (redis.uri != null && noRelay) {
+            throw new ParameterException(spec.commandLine(), "--redis needs the relay: not with --no-relay");
+        }
+        redis.applyTo(config, values, spec);
         try {
             return config.build();
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package org.dualchat.netty.room;
 
 import io.netty.channel.Channel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -70,4 +71,18 @@ public interface ChatRoom {
 
     /** The UDP sources that may receive relays, or {@code null} if UDP relay is off. */
     RecentSources udpSources();
+
+    /**
+     * Starts what the room needs beyond this process (a connection to the shared room), before the server
+     * listens; the in-process room needs nothing.
+     *
+     * @throws IOException if the room cannot be joined, with a message for the user
+     */
+    default void start() throws IOException {}
+
+    /**
+     * Stops it, after the server's clients have sent their last lines and before the sink closes: a shared
+     * room hands on what it still holds, within a bounded wait. Idempotent.
+     */
+    default void close() {}
 }

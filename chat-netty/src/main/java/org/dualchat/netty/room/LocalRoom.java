@@ -239,10 +239,15 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
+        relay(message, sender, udpSender, null);
+    }
+
+    /** As {@link #relay}, adding to {@code run} (a {@link RelayRun}'s) rather than to the loop's outbox, if given. */
+    void relay(ChatMessage message, Member sender, InetSocketAddress udpSender, Outbox run) {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
                 ? List.of() : udpSources.current(udpSender);
         boolean others = memberCount.get() > (sender != null ? 1 : 0);
-        if (!others && history != null && !rememberAlone(message, sender)) {
+        if (!others && history != null && !rememberAlone(message, sender, run)) {
             others = true; // someone joined meanwhile
         }
         if (!others && udpTargets.isEmpty()) {
@@ -267,7 +272,12 @@ public final class LocalRoom implements ChatRoom {
         if (!udpTargets.isEmpty()) {
             udpRelay.send(udpChannel, nick, ip, text, udpTargets);
         }
-        if (others) {
+        if (others && run != null) {
+            run.add(nick, ip, text, sender, true);
+            if (history != null) {
+                run.remember(message);
+            }
+        } else if (others) {
             add(nick, ip, text, sender, message);
         }
     }
@@ -277,9 +287,9 @@ public final class LocalRoom implements ChatRoom {
      * be relayed instead: someone joined meanwhile, or this loop holds a batch not sent yet, which the message
      * must follow (and which a client joining before it is sent receives live, this line included).
      */
-    private boolean rememberAlone(ChatMessage message, Member sender) {
-        LoopShare here = shareOfThisThread(sender);
-        return (here == null || here.outbox.isEmpty())
+    private boolean rememberAlone(ChatMessage message, Member sender, Outbox run) {
+        LoopShare here = run != null ? null : shareOfThisThread(sender);
+        return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty())
                 && history.appendIf(() -> memberCount.get() <= (sender != null ? 1 : 0), message);
     }
 

@@ -41,6 +41,7 @@ public final class RelayOptions {
     private final int clientBuffer;
     private final long relayBudget;
     private final int history;
+    private final RoomFactory roomFactory;
 
     private RelayOptions(Builder b) {
         this.relay = b.relay;
@@ -48,6 +49,7 @@ public final class RelayOptions {
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
         this.history = b.history;
+        this.roomFactory = b.roomFactory;
         this.relayBudget = b.relayBudget != 0 ? b.relayBudget : defaultRelayBudget(Runtime.getRuntime().maxMemory());
     }
 
@@ -63,7 +65,7 @@ public final class RelayOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer)
-                .relayBudget(relayBudget).history(history);
+                .relayBudget(relayBudget).history(history).roomFactory(roomFactory);
     }
 
     /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
@@ -95,6 +97,11 @@ public final class RelayOptions {
         return relayBudget;
     }
 
+    /** What makes the room from the in-process one: {@link RoomFactory#LOCAL} unless the room is shared. */
+    public RoomFactory roomFactory() {
+        return roomFactory;
+    }
+
     /**
      * How many of the room's last messages a TCP or browser client is shown as it joins, marked as history,
      * before the live ones; 0 for none.
@@ -121,6 +128,7 @@ public final class RelayOptions {
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
         private long relayBudget;
         private int history = DEFAULT_HISTORY;
+        private RoomFactory roomFactory = RoomFactory.LOCAL;
 
         private Builder() {}
 
@@ -168,6 +176,12 @@ public final class RelayOptions {
         /** How many of the room's last messages a joiner is shown, 0-{@value #MAX_HISTORY}; 0 for none. */
         public Builder history(int history) {
             this.history = Checks.range("history", history, 0, MAX_HISTORY);
+            return this;
+        }
+
+        /** Makes the room from the in-process one; {@link RoomFactory#LOCAL} (the default) keeps it. */
+        public Builder roomFactory(RoomFactory roomFactory) {
+            this.roomFactory = java.util.Objects.requireNonNull(roomFactory, "roomFactory");
             return this;
         }
 

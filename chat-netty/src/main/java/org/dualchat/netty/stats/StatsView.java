@@ -81,4 +81,20 @@ public interface StatsView {
     default long tlsHandshakeFailures() {
         return get(Count.TLS_HANDSHAKE_FAILURES);
     }
+
+    default long roomShared() {
+        return get(Count.ROOM_SHARED);
+    }
+
+    default long roomNotShared() {
+        return get(Count.ROOM_NOT_SHARED);
+    }
+
+    default long roomFromOthers() {
+        return get(Count.ROOM_FROM_OTHERS);
+    }
+
+    default long roomLagMillis() {
+        return get(Count.ROOM_LAG_MILLIS);
+    }
 }
