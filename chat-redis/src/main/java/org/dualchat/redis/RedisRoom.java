@@ -5,8 +5,12 @@ import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -17,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.RelayGate;
+import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.room.Member;
@@ -50,7 +55,10 @@ public final class RedisRoom implements ChatRoom {
     private final AtomicLong sequence = new AtomicLong();
     /** This node's messages sent to the stream and not read back yet (own-through-stream only). */
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-    private final Map<Member, Boolean> members = new ConcurrentHashMap<>();
+    /** This node's members, and each one's id in the room's presence. */
+    private final Map<Member, String> members = new ConcurrentHashMap<>();
+    private final AtomicLong memberIds = new AtomicLong();
+    private RedisPresence presence;
     private RedisLink link;
     private RedisHealth health;
     private StreamWriter writer;
@@ -88,8 +96,10 @@ public final class RedisRoom implements ChatRoom {
         health = new RedisHealth(link.where());
         writer = new StreamWriter(link, options, stats, health);
         reader = new StreamReader(link, options, stats, health, this::deliver);
+        presence = new RedisPresence(link, options, local::size);
         try {
-            reader.start();
+            presence.start(this::tellHere);
+            reader.start(local.historySize(), this::remember);
         } catch (RuntimeException e) {
             link.close();
             throw new RedisUnavailableException("Redis at " + link.where() + ": " + RedisLink.reason(e), e);
@@ -115,7 +125,15 @@ public final class RedisRoom implements ChatRoom {
             Thread.currentThread().interrupt();
         }
         reader.stop();
+        presence.close();
         link.close();
+    }
+
+    /** A line from the server to this node's clients, from any thread. */
+    private void tellHere(String text) {
+        try (RelayRun run = RelayRun.in(local)) {
+            run.notice(text);
+        }
     }
 
     /** The id of the last entry this node read from the stream; for tests. */
@@ -126,24 +144,74 @@ public final class RedisRoom implements ChatRoom {
     @Override
     public Member join(Channel channel) {
         Member member = local.join(channel);
-        members.put(member, Boolean.TRUE);
+        String id = Long.toString(memberIds.incrementAndGet());
+        members.put(member, id);
+        if (presence != null) {
+            presence.joined(id, member.label());
+        }
         return member;
     }
 
     @Override
     public void leave(Member member, String reason) {
-        members.remove(member);
+        String id = members.remove(member);
+        String label = member.label();
         local.leave(member, reason);
+        if (presence != null && id != null) {
+            presence.left(id, label, reason, member.nick());
+        }
     }
 
+    /** Within this node only; {@link #renameAsync} makes the nick unique across the room. */
     @Override
     public String rename(Member member, String nick) {
         return local.rename(member, nick);
     }
 
+    /**
+     * Checks the nick, then claims it in Redis ({@code HSETNX}, so two nodes cannot both get it), then takes it
+     * here; the old nick is given back, and the change goes to the other nodes through the stream.
+     */
+    @Override
+    public CompletionStage<String> renameAsync(Member member, String nick) {
+        String problem = ChatCommands.checkNick(nick);
+        String id = members.get(member);
+        if (problem != null || presence == null || id == null) {
+            return CompletableFuture.completedFuture(problem != null ? problem : local.rename(member, nick));
+        }
+        Member holder = local.byNick(nick);
+        if (holder != null && holder != member) {
+            return CompletableFuture.completedFuture("the nick " + nick + " is taken");
+        }
+        return presence.claim(nick, id).thenApply(won -> {
+            if (!won) {
+                return "the nick " + nick + " is taken";
+            }
+            String old = member.nick();
+            String before = member.label();
+            String refused = local.rename(member, nick);
+            if (refused != null) {
+                presence.release(nick, id);
+                return refused;
+            }
+            if (old != null && !old.equalsIgnoreCase(nick)) {
+                presence.release(old, id);
+            }
+            presence.renamed(id, before, member.label(), nick);
+            return null;
+        });
+    }
+
+    /** Everyone in the room: this node's members, and the other nodes' as last heard (within a heartbeat). */
     @Override
     public List<String> who() {
-        return local.who();
+        if (presence == null) {
+            return local.who();
+        }
+        List<String> labels = new ArrayList<>(local.who());
+        labels.addAll(presence.remoteLabels());
+        labels.sort(Comparator.naturalOrder());
+        return labels;
     }
 
     @Override
@@ -202,11 +270,27 @@ public final class RedisRoom implements ChatRoom {
         return sender != null && members.containsKey(sender) ? sender : null;
     }
 
+    /**
+     * The stream's last messages as this node starts, oldest first: its history, before any client is here (the
+     * server listens only after {@link #start}), so the local room keeps them without relaying them.
+     */
+    private void remember(List<StreamMessage<String, String>> recent) {
+        for (StreamMessage<String, String> item : recent) {
+            RoomEntry entry = RoomEntry.of(item);
+            if (entry != null) {
+                local.relay(entry.message(), null, null);
+            }
+        }
+    }
+
     /** A batch read from the stream: relayed to this node's clients as one run, printed with --print-room. */
     private void deliver(List<StreamMessage<String, String>> batch) {
         long fromOthers = 0;
         try (RelayRun run = RelayRun.in(local)) {
             for (StreamMessage<String, String> item : batch) {
+                if (presence.take(item.getBody(), run::notice)) {
+                    continue;
+                }
                 RoomEntry entry = RoomEntry.of(item);
                 if (entry == null) {
                     continue;

@@ -46,7 +46,22 @@ final class StreamReader implements Runnable {
 
     /** Starts after the stream's newest entry: a node joining the room hears what is said from now on. */
     void start() {
-        lastId = newestId();
+        start(0, recent -> { });
+    }
+
+    /**
+     * Hands the stream's last {@code history} entries, oldest first, to {@code recent} (a new node's history),
+     * then reads from just after the newest of them: no entry is both, none falls between.
+     */
+    void start(int history, Consumer<List<StreamMessage<String, String>>> recent) {
+        List<StreamMessage<String, String>> newest = link.reader().sync()
+                .xrevrange(options.streamKey(), Range.unbounded(), Limit.create(0, Math.max(1, history)));
+        lastId = newest.isEmpty() ? "0-0" : newest.get(0).getId();
+        if (history > 0 && !newest.isEmpty()) {
+            List<StreamMessage<String, String>> oldestFirst = new java.util.ArrayList<>(newest);
+            java.util.Collections.reverse(oldestFirst);
+            recent.accept(oldestFirst);
+        }
         thread.start();
     }
 

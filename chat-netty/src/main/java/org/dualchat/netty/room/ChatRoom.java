@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.netty.common.RelayGate;
@@ -32,6 +34,14 @@ public interface ChatRoom {
      * @return {@code null} if it took, or why not, in a few words for the client
      */
     String rename(Member member, String nick);
+
+    /**
+     * As {@link #rename}, for a room that must ask elsewhere (a nick unique across nodes): completes, on any
+     * thread, with {@code null} if it took or why not; never blocks the caller. The local room answers at once.
+     */
+    default CompletionStage<String> renameAsync(Member member, String nick) {
+        return CompletableFuture.completedFuture(rename(member, nick));
+    }
 
     /** The labels of everyone in the room, sorted. */
     List<String> who();

@@ -18,6 +18,10 @@ import org.dualchat.core.TextSafety;
  * last batch it holds; the joiner skips any batch with that number or a lower one that still reaches it
  * live, and every later batch reaches it, since it joined its loop's members before the snapshot. So
  * history and live relays meet without a gap and without a duplicate.
+ *
+ * <p>What is said while no one else is there is kept too ({@link #appendIf}), unencoded, unless the sender's loop
+ * holds a batch not sent yet: then the line is relayed with it, keeping its place, and reaching whoever joins
+ * before that batch goes.
  */
 final class History {
 
@@ -44,6 +48,10 @@ final class History {
     /** A history of {@code capacity} messages in the system's time zone, or {@code null} for none. */
     static History of(int capacity) {
         return capacity == 0 ? null : new History(capacity, ZoneId.systemDefault());
+    }
+
+    int capacity() {
+        return ring.length;
     }
 
     /** Remembers a batch's messages ({@code null} for none), in order; the batch's number. */

@@ -132,6 +132,11 @@ public final class LocalRoom implements ChatRoom {
         return noticesWritten.sum();
     }
 
+    /** How many of the last messages a joiner is shown (0: none); a shared room fills them as it starts. */
+    public int historySize() {
+        return history == null ? 0 : history.capacity();
+    }
+
     /** The relay budget, for metrics and tests. */
     public RelayBudget budget() {
         return budget;
@@ -282,11 +287,7 @@ public final class LocalRoom implements ChatRoom {
         }
     }
 
-    /**
-     * Keeps a message nobody else hears for the history at once, without encoding it; {@code false} if it must
-     * be relayed instead: someone joined meanwhile, or this loop holds a batch not sent yet, which the message
-     * must follow (and which a client joining before it is sent receives live, this line included).
-     */
+    /** Keeps a message nobody hears for the history, unencoded; {@code false}: relay it (see History). */
     private boolean rememberAlone(ChatMessage message, Member sender, Outbox run) {
         LoopShare here = run != null ? null : shareOfThisThread(sender);
         return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty())

@@ -31,6 +31,14 @@ public final class RelayRun implements AutoCloseable {
         }
     }
 
+    /** A line from the server itself (presence) to every client here. */
+    public void notice(String text) {
+        outbox.add(null, null, text, null, false);
+        if (outbox.isFull()) {
+            room.fanOut(outbox.take());
+        }
+    }
+
     /** Sends on what was added. */
     @Override
     public void close() {
