@@ -1,5 +1,7 @@
 package org.dualchat.redis;
 
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.XAddArgs;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,7 @@ final class RedisPresence implements AutoCloseable {
     /** Above this many in the room, joins and leaves of other nodes are told in one line per {@link #SUMMARY}. */
     static final int SUMMARY_THRESHOLD = 100;
     static final Duration SUMMARY = Duration.ofSeconds(5);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
     private static final String RELEASE = "if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then "
             + "return redis.call('hdel', KEYS[1], ARGV[1]) end return 0";
 
@@ -59,6 +63,8 @@ final class RedisPresence implements AutoCloseable {
     private final AtomicInteger joinedSince = new AtomicInteger();
     private final AtomicInteger leftSince = new AtomicInteger();
     private volatile Consumer<String> notices = text -> { };
+    private volatile Supplier<Map<String, String>> here = Map::of;
+    private volatile boolean listed;
 
     RedisPresence(RedisLink link, RedisOptions options, IntSupplier localSize) {
         this.redis = link.writer().async();
@@ -73,10 +79,15 @@ final class RedisPresence implements AutoCloseable {
         });
     }
 
-    /** Registers this node and starts its heartbeat; {@code notices} tells this node's clients a line. */
-    void start(Consumer<String> notices) {
+    /**
+     * Registers this node and starts its heartbeat.
+     *
+     * @param notices tells this node's clients a line
+     * @param members this node's members now, by id: their labels
+     */
+    void start(Consumer<String> notices, Supplier<Map<String, String>> members) {
         this.notices = notices;
-        redis.sadd(options.key("nodes"), node);
+        this.here = members;
         beat();
         timer.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::summarize, SUMMARY.toMillis(), SUMMARY.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,8 +97,10 @@ final class RedisPresence implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        redis.del(options.key("alive:" + node), options.key("who:" + node));
-        redis.srem(options.key("nodes"), node);
+        RedisFuture<?> del = redis.del(options.key("alive:" + node), options.key("who:" + node));
+        RedisFuture<?> srem = redis.srem(options.key("nodes"), node);
+        // Off the event loops (the server's stop): a short wait, so the keys go before the connection does.
+        LettuceFutures.awaitAll(CLOSE_WAIT, del, srem);
     }
 
     /** The labels of the other nodes' members, as last known. */
@@ -212,10 +225,25 @@ final class RedisPresence implements AutoCloseable {
         return entry;
     }
 
-    /** Refreshes this node's heartbeat, rereads who is on the other nodes, and reaps those whose heartbeat lapsed. */
+    /**
+     * Refreshes this node's heartbeat, rereads who is on the other nodes, and reaps those whose heartbeat lapsed.
+     * The heartbeat goes before the node is listed (one connection, so in that order): a node is never seen
+     * listed without it.
+     */
     private void beat() {
         redis.set(options.key("alive:" + node), "1", SetArgs.Builder.px(TTL.toMillis()));
-        redis.sadd(options.key("nodes"), node);
+        redis.sadd(options.key("nodes"), node).thenAccept(added -> {
+            if (added > 0 && listed) {
+                // Taken for gone (no heartbeat for a whole TTL: a pause, a cut): list this node's members again.
+                logger.warn("This node was not listed in the room any more (no heartbeat for {} s, or Redis lost its"
+                        + " data); listing it and its members again", TTL.toSeconds());
+                Map<String, String> members = here.get();
+                if (!members.isEmpty()) {
+                    redis.hset(options.key("who:" + node), members);
+                }
+            }
+            listed = true;
+        });
         redis.smembers(options.key("nodes")).thenAccept(nodes -> {
             remote.keySet().retainAll(nodes);
             for (String other : nodes) {

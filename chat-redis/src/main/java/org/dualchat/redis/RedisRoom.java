@@ -98,7 +98,7 @@ public final class RedisRoom implements ChatRoom {
         reader = new StreamReader(link, options, stats, health, this::deliver);
         presence = new RedisPresence(link, options, local::size);
         try {
-            presence.start(this::tellHere);
+            presence.start(this::tellHere, this::memberLabels);
             reader.start(local.historySize(), this::remember);
         } catch (RuntimeException e) {
             link.close();
@@ -127,6 +127,13 @@ public final class RedisRoom implements ChatRoom {
         reader.stop();
         presence.close();
         link.close();
+    }
+
+    /** This node's members by their ids in the room's presence: their labels. */
+    private Map<String, String> memberLabels() {
+        Map<String, String> labels = new java.util.HashMap<>();
+        members.forEach((member, id) -> labels.put(id, member.label()));
+        return labels;
     }
 
     /** A line from the server to this node's clients, from any thread. */
