@@ -130,7 +130,7 @@ public final class RelayLoad {
                 senderChannels.add(channel);
                 senders.add(sender);
             }
-            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout);
+            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout, origin);
             ReceivedCounter total = new ReceivedCounter() {
                 @Override
                 public long count() {
@@ -220,9 +220,9 @@ public final class RelayLoad {
     }
 
     private static void probe(Channel sender, List<RelayReceiver> readers, List<Channel> readerChannels,
-            InetSocketAddress target, Duration timeout) throws IOException, InterruptedException {
+            InetSocketAddress target, Duration timeout, long origin) throws IOException, InterruptedException {
         sender.writeAndFlush(sender.alloc().buffer().writeBytes(
-                (RelayReceiver.PROBE + "\n").getBytes(StandardCharsets.US_ASCII)));
+                (RelayReceiver.probe(origin) + "\n").getBytes(StandardCharsets.US_ASCII)));
         long giveUp = System.nanoTime() + timeout.toNanos();
         while (true) {
             long missing = readers.stream().filter(r -> !r.probed()).count();
