@@ -4,7 +4,7 @@
 # Redis's CPU time read from /proc/PID/stat. Loopback only; stops by itself; every process it starts is
 # stopped by its PID.
 #
-# Usage (from anywhere in the repository, after `mvn -q package -DskipTests`):
+# Usage (from anywhere in the repository, after `mvn -q package -DskipTests`; DUALCHAT_JAR=path for another jar):
 #   bash bench/nodes.sh            3 runs of each case
 #   bash bench/nodes.sh --quick    1 run, smaller loads: a smoke test, not figures
 #   options: --runs N
@@ -36,7 +36,7 @@ while (($#)); do
     shift
 done
 
-JAR=chat-cli/target/dualchat.jar
+JAR=${DUALCHAT_JAR:-chat-cli/target/dualchat.jar}
 [ -f "$JAR" ] || { echo "build first: mvn -q package -DskipTests" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "needs redis-server (apt-get install redis-server)" >&2; exit 1; }
 LAT_COUNT=10000

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +52,7 @@ public final class RedisRoom implements ChatRoom {
     private final MessageSink sink;
     private final AtomicLong sequence = new AtomicLong();
     /** This node's messages sent to the stream and not read back yet (own-through-stream only). */
-    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** This node's members, and each one's id in the room's presence. */
     private final Map<Member, String> members = new ConcurrentHashMap<>();
     private final AtomicLong memberIds = new AtomicLong();
@@ -65,8 +63,19 @@ public final class RedisRoom implements ChatRoom {
     private StreamReader reader;
     private volatile boolean closed;
 
-    /** Who sent a message of this node's, to leave out when it comes back. */
-    private record Pending(ChatMessage message, Member sender, InetSocketAddress udpSender) {}
+    /** Who sent a message of this node's, to leave out when it comes back; and its id once Redis has added it. */
+    private static final class Pending {
+        final ChatMessage message;
+        final Member sender;
+        final InetSocketAddress udpSender;
+        volatile String id;
+
+        Pending(ChatMessage message, Member sender, InetSocketAddress udpSender) {
+            this.message = message;
+            this.sender = sender;
+            this.udpSender = udpSender;
+        }
+    }
 
     RedisRoom(RedisOptions options, LocalRoom local, ServerStats stats, MessageSink sink) {
         this.options = options;
@@ -249,7 +258,7 @@ public final class RedisRoom implements ChatRoom {
         }
         if (!options.ownThroughStream()) {
             local.relay(message, sender, udpSender);
-            writer.write(new RoomEntry(message, options.node(), 0), error -> { });
+            writer.write(new RoomEntry(message, options.node(), 0), id -> { }, error -> { });
             return;
         }
         if (pending.size() >= options.maxInFlight()) {
@@ -259,8 +268,10 @@ public final class RedisRoom implements ChatRoom {
             return;
         }
         long number = sequence.incrementAndGet();
-        pending.put(number, new Pending(message, sender, udpSender));
-        if (!writer.write(new RoomEntry(message, options.node(), number), error -> relayHere(number))) {
+        Pending own = new Pending(message, sender, udpSender);
+        pending.put(number, own);
+        if (!writer.write(new RoomEntry(message, options.node(), number), id -> own.id = id,
+                error -> relayHere(number))) {
             relayHere(number);
         }
     }
@@ -303,13 +314,9 @@ public final class RedisRoom implements ChatRoom {
                     continue;
                 }
                 if (entry.node().equals(options.node())) {
-                    if (options.ownThroughStream()) {
-                        Pending own = pending.remove(entry.sequence());
-                        if (own != null) {
-                            run.relay(own.message, live(own.sender), own.udpSender);
-                        }
-                        // Older ones never came back (trimmed before this node read them): forget them.
-                        pending.headMap(entry.sequence()).clear();
+                    Pending own = pending.remove(entry.sequence());
+                    if (own != null) {
+                        run.relay(own.message, live(own.sender), own.udpSender);
                     }
                     continue;
                 }
@@ -321,7 +328,20 @@ public final class RedisRoom implements ChatRoom {
             }
         }
         stats.roomReadFromOthers(fromOthers);
+        forgetSkipped(batch.get(batch.size() - 1).getId());
         awaitBudget();
+    }
+
+    /**
+     * Forgets this node's messages that Redis added before {@code lastRead} and that were not read back: the
+     * stream dropped them (trimmed while this node was behind) before this node read them. The sequence
+     * numbers alone cannot tell: two event loops may append in the other order than they numbered.
+     */
+    private void forgetSkipped(String lastRead) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        pending.values().removeIf(own -> own.id != null && StreamReader.compare(own.id, lastRead) <= 0);
     }
 
     /** Prints a message another node received, waiting while the sink is full. */

@@ -36,10 +36,11 @@ final class StreamWriter {
     /**
      * Hands {@code entry} to Redis.
      *
+     * @param added told, on some thread, the entry's id once Redis has added it
      * @param failed told, on some thread, if Redis refused it or could not be reached after all
      * @return {@code false} if it was not even sent (too many waiting, or Redis known down): not shared
      */
-    boolean write(RoomEntry entry, Consumer<Throwable> failed) {
+    boolean write(RoomEntry entry, Consumer<String> added, Consumer<Throwable> failed) {
         if (health.isDown() && !link.writer().isOpen() || !inFlight.tryAcquire()) {
             stats.roomMessageNotShared();
             return false;
@@ -49,6 +50,7 @@ final class StreamWriter {
                 inFlight.release();
                 if (error == null) {
                     stats.roomMessageShared();
+                    added.accept(id);
                 } else {
                     stats.roomMessageNotShared();
                     health.failed(error);

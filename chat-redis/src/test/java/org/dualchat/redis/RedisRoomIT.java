@@ -134,6 +134,42 @@ class RedisRoomIT {
     }
 
     @Test
+    void manySendersOnOneNodeOnSeveralEventLoopsLoseNothingOnTheirOwnNode() throws Exception {
+        // Senders on different event loops number their lines in one order and may append them in another:
+        // every line must still come back to the node's own clients.
+        Nodes nodes = nodes();
+        ChatServer a = nodes.start(LineCollector.open(), options -> { });
+        Socket receiver = nodes.client(a);
+        List<Socket> senders = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            senders.add(nodes.client(a));
+        }
+        int perSender = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(senders.size());
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int s = 0; s < senders.size(); s++) {
+                Socket sender = senders.get(s);
+                int id = s;
+                sent.add(pool.submit((Callable<Void>) () -> {
+                    for (int i = 0; i < perSender; i++) {
+                        Nodes.say(sender, "s" + id + "-" + i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        List<String> got = Nodes.messages(receiver, senders.size() * perSender);
+        assertThat(got).doesNotHaveDuplicates().hasSize(senders.size() * perSender);
+        assertThat(a.stats().get(Count.ROOM_NOT_SHARED)).isZero();
+    }
+
+    @Test
     void withOwnMessagesRelayedLocallyTheOtherNodesStillGetThemOnce() throws Exception {
         Nodes nodes = nodes();
         ChatServer a = nodes.start(LineCollector.open(), options -> options.ownThroughStream(false));

@@ -75,9 +75,11 @@ public final class RedisServer implements AutoCloseable {
         while (true) {
             try {
                 Object reply = command("PING");
-                if (reply instanceof String || reply instanceof RedisError) {
-                    return this; // PONG, or NOAUTH with a password: it is up.
+                if (reply instanceof String
+                        || reply instanceof RedisError error && !error.message().startsWith("LOADING")) {
+                    return this; // PONG, or NOAUTH with a password: it is up, its data loaded.
                 }
+                throw new IOException("still loading its data");
             } catch (IOException notYet) {
                 if (!process.isAlive()) {
                     throw new IOException("redis-server exited with " + process.exitValue() + ": " + log());
