@@ -46,7 +46,9 @@ class ArchitectureTest {
         assertThat(classes.contain("org.dualchat.netty.ChatServer")).isTrue();
         assertThat(classes.contain("org.dualchat.loadgen.UdpLoad")).isTrue();
         assertThat(classes.contain("org.dualchat.cli.DualchatCli")).isTrue();
+        assertThat(classes.contain("org.dualchat.redis.RedisRoom")).isTrue();
         assertThat(classes.contain("org.dualchat.netty.testing.ServerExtension")).as("test support").isFalse();
+        assertThat(classes.contain("org.dualchat.redis.testing.RedisServer")).as("test support").isFalse();
     }
 
     @Test
@@ -63,6 +65,26 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("org.dualchat.cli..")
                 .should().dependOnClassesThat().resideInAPackage("org.dualchat.cli..")
                 .because("only the command line reads arguments and the environment; the rest is a library to it")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheSharedRoomAndTheCommandLineKnowRedis() {
+        noClasses().that().resideOutsideOfPackages("org.dualchat.redis..", "org.dualchat.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.dualchat.redis..", "io.lettuce..")
+                .because("a single-process server never loads Lettuce: chat-netty sees the shared room only as a"
+                        + " ChatRoom made by a RoomFactory")
+                .check(classes);
+    }
+
+    @Test
+    void theSharedRoomSeesTheServerOnlyThroughTheRoom() {
+        noClasses().that().resideInAPackage("org.dualchat.redis..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.dualchat.netty", "org.dualchat.netty.limit..",
+                        "org.dualchat.netty.tls..", "org.dualchat.netty.web..", "org.dualchat.netty.metrics..",
+                        "org.dualchat.netty.shutdown..", "org.dualchat.netty.client..", "org.dualchat.loadgen..")
+                .because("the room in Redis wraps the LocalRoom behind room.ChatRoom; ChatServer plugs it in,"
+                        + " never the other way round")
                 .check(classes);
     }
 

@@ -36,8 +36,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class DualchatJarIT {
 
-    /** The greeting and the joiner's line (who is here, /help), all a client that only says one line hears. */
-    static final String GREETED = "Server connected\n\\* [^\n]*; /help lists the commands\n";
+    /**
+     * The greeting and the joiner's line (who is here, /help), and the room's history if others have talked:
+     * all a client that only says one line hears.
+     */
+    static final String GREETED = "Server connected\n\\* [^\n]*; /help lists the commands\n"
+            + "(\\* last (\\d+ messages|message):\n(\\[\\d\\d:\\d\\d:\\d\\d\\] [^\n]*\n)+\\* end of history\n)?";
 
     private static final Duration WAIT = JarProcesses.WAIT;
 

@@ -26,7 +26,7 @@ class SourceSizeTest {
     /** Known exceptions, each with its reason; remove one once its file is back under the limit. */
     static final Map<String, String> TOO_LONG_FOR_NOW = Map.of(
             "chat-netty/src/main/java/org/dualchat/netty/ChatServerConfig.java",
-            "412 lines: the option groups and one delegating setter per option, kept so every caller of the one"
+            "418 lines: the option groups and one delegating setter per option, kept so every caller of the one"
                     + " builder still works; the setters could move to the groups' own builders",
             "chat-netty/src/main/java/org/dualchat/netty/ChatServer.java",
             "458 lines: bootstrap of four listeners (UDP, TCP, TLS, chat page) and the shutdown order; the"

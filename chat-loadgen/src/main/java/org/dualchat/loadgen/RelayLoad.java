@@ -71,11 +71,25 @@ public final class RelayLoad {
 
     static LoadResult run(LoadSpec spec, int receivers, Duration quiet, Duration maxWait, Duration probeTimeout)
             throws IOException, InterruptedException {
-        return run(spec, receivers, 0, quiet, maxWait, probeTimeout);
+        return run(spec, receivers, 0, quiet, maxWait, probeTimeout, List.of());
+    }
+
+    /**
+     * As {@link #run(LoadSpec, int, int, Duration, Duration)}, with the receivers spread in turn over the TCP
+     * ports {@code receiverPorts} of the same host (other nodes of one room), the senders on the spec's port.
+     */
+    public static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
+            List<Integer> receiverPorts) throws IOException, InterruptedException {
+        return run(spec, receivers, idle, quiet, maxWait, PROBE_TIMEOUT, receiverPorts);
     }
 
     private static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
             Duration probeTimeout) throws IOException, InterruptedException {
+        return run(spec, receivers, idle, quiet, maxWait, probeTimeout, List.of());
+    }
+
+    private static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
+            Duration probeTimeout, List<Integer> receiverPorts) throws IOException, InterruptedException {
         if (receivers < 1 || receivers > LoadSpec.MAX_CONNECTIONS) {
             throw new IllegalArgumentException(
                     "receivers: " + receivers + " (expected: 1-" + LoadSpec.MAX_CONNECTIONS + ")");
@@ -96,7 +110,7 @@ public final class RelayLoad {
             }
             List<RelayReceiver> readers = new ArrayList<>();
             List<Channel> readerChannels = new ArrayList<>();
-            for (Channel channel : connect(group, transport, target, receivers)) {
+            for (Channel channel : connectSpread(group, transport, target, receiverPorts, receivers)) {
                 RelayReceiver reader = new RelayReceiver(origin);
                 channel.pipeline().addLast("receiver", reader);
                 channels.add(channel);
@@ -116,7 +130,7 @@ public final class RelayLoad {
                 senderChannels.add(channel);
                 senders.add(sender);
             }
-            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout);
+            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout, origin);
             ReceivedCounter total = new ReceivedCounter() {
                 @Override
                 public long count() {
@@ -155,6 +169,22 @@ public final class RelayLoad {
         }
     }
 
+    /** {@code n} connections, spread in turn over {@code ports} of the target's host (or to the target). */
+    private static List<Channel> connectSpread(EventLoopGroup group, Transport transport, InetSocketAddress target,
+            List<Integer> ports, int n) throws IOException {
+        if (ports.isEmpty()) {
+            return connect(group, transport, target, n);
+        }
+        List<Channel> channels = new ArrayList<>(n);
+        for (int i = 0; i < ports.size(); i++) {
+            int share = n / ports.size() + (i < n % ports.size() ? 1 : 0);
+            if (share > 0) {
+                channels.addAll(connect(group, transport, new InetSocketAddress(target.getAddress(), ports.get(i)), share));
+            }
+        }
+        return channels;
+    }
+
     private static List<Channel> connect(EventLoopGroup group, Transport transport,
             InetSocketAddress target, int n) throws IOException {
         Bootstrap bootstrap = new Bootstrap()
@@ -190,9 +220,9 @@ public final class RelayLoad {
     }
 
     private static void probe(Channel sender, List<RelayReceiver> readers, List<Channel> readerChannels,
-            InetSocketAddress target, Duration timeout) throws IOException, InterruptedException {
+            InetSocketAddress target, Duration timeout, long origin) throws IOException, InterruptedException {
         sender.writeAndFlush(sender.alloc().buffer().writeBytes(
-                (RelayReceiver.PROBE + "\n").getBytes(StandardCharsets.US_ASCII)));
+                (RelayReceiver.probe(origin) + "\n").getBytes(StandardCharsets.US_ASCII)));
         long giveUp = System.nanoTime() + timeout.toNanos();
         while (true) {
             long missing = readers.stream().filter(r -> !r.probed()).count();

@@ -10,7 +10,8 @@ import org.HdrHistogram.Histogram;
 /**
  * One receiving client of {@code bench relay}: reads the relayed lines {@code SENDER : TEXT}, and for
  * each whose text is a bench message ({@code #bench SENDER-ID SEQ SENT-NANOS padding}) records the time
- * it took from the sender's write to here. Every other line (the greeting, server notices) is ignored.
+ * it took from the sender's write to here. Every other line (the greeting, server notices, the history a
+ * joiner is shown) is ignored.
  * Lines are parsed in the receive buffer, without making a string of them.
  */
 final class RelayReceiver extends ByteToMessageDecoder {
@@ -25,17 +26,23 @@ final class RelayReceiver extends ByteToMessageDecoder {
 
     private static final byte[] SEPARATOR = {' ', ':', ' '};
     static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PROBE_BYTES = PROBE.getBytes(StandardCharsets.US_ASCII);
 
     private final long origin;
     private final Histogram histogram = new Histogram(MAX_LATENCY_MICROS, 3);
     private volatile long received;
     private volatile boolean probed;
     private boolean skipping;
+    private final byte[] probeBytes;
 
     /** @param origin the run's time zero, {@link System#nanoTime()}, which the senders' stamps count from */
     RelayReceiver(long origin) {
         this.origin = origin;
+        this.probeBytes = probe(origin).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The probe line of the run that started at {@code origin}: its own, so an earlier run's is not taken for it. */
+    static String probe(long origin) {
+        return PROBE + " " + origin;
     }
 
     long received() {
@@ -72,13 +79,19 @@ final class RelayReceiver extends ByteToMessageDecoder {
 
     /** Records one line; says whether it was a bench message. */
     private boolean line(ByteBuf in, int from, int to) {
+        // History a joiner is shown ([12:00:05] SENDER : TEXT) is not a relay: only this run's probe counts in it,
+        // for a receiver the server took in just after the probe went by.
+        boolean past = from < to && in.getByte(from) == '[';
         int text = indexOf(in, from, to, SEPARATOR);
         if (text < 0) {
             return false;
         }
         text += SEPARATOR.length;
-        if (startsWith(in, text, to, PROBE_BYTES)) {
+        if (to - text == probeBytes.length && startsWith(in, text, to, probeBytes)) {
             probed = true;
+            return false;
+        }
+        if (past) {
             return false;
         }
         if (!startsWith(in, text, to, MARKER_BYTES)) {

@@ -31,11 +31,29 @@ class RelayReceiverTest {
         assertThat(receiver.histogram().getMinValue()).isGreaterThanOrEqualTo(3_000);
         assertThat(receiver.probed()).isFalse();
 
-        feed(channel, "\n127.0.0.1 : #probe\n");
+        feed(channel, "\n127.0.0.1 : #probe 1\n127.0.0.1 : " + RelayReceiver.probe(origin + 1) + "\n");
+        assertThat(receiver.probed()).as("another run's probe").isFalse();
+        feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin) + "\n");
         assertThat(receiver.received()).isEqualTo(3);
         assertThat(receiver.probed()).isTrue();
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void ignoresTheHistoryAJoinerIsShownButThisRunsProbeInIt() {
+        long origin = System.nanoTime();
+        RelayReceiver receiver = new RelayReceiver(origin);
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        feed(channel, "* last 2 messages:\n[12:00:05] 127.0.0.1 : #bench 0 9 5\n[12:00:05] 127.0.0.1 : "
+                + RelayReceiver.probe(origin - 5) + "\n* end of history\n");
+        assertThat(receiver.received()).isZero();
+        assertThat(receiver.probed()).as("an earlier run's probe").isFalse();
+        // Taken in just after this run's probe went by: it is in the history.
+        feed(channel, "* last message:\n[12:00:06] 127.0.0.1 : " + RelayReceiver.probe(origin) + "\n* end of history\n");
+        assertThat(receiver.probed()).isTrue();
+        assertThat(receiver.received()).isZero();
+        channel.finishAndReleaseAll();
     }
 
     @Test

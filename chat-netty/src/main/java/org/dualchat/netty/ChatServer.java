@@ -124,8 +124,9 @@ public final class ChatServer implements AutoCloseable {
         this.config = requireNonNull(config, "config");
         this.sink = requireNonNull(sink, "sink");
         RelayOptions relay = config.relayOptions();
-        this.room = !relay.relay() ? null : new LocalRoom(stats, relay.relayBudget(),
-                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null);
+        this.room = !relay.relay() ? null : relay.roomFactory().create(new LocalRoom(stats, relay.relayBudget(),
+                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null, relay.history()), stats,
+                sink);
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
         this.stop = new GracefulStop(config.listenOptions().shutdownGrace());
@@ -151,6 +152,9 @@ public final class ChatServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(listen.ioThreads(), transport.ioHandlerFactory());
         clients = new DefaultChannelGroup("dualchat-tcp-clients", GlobalEventExecutor.INSTANCE);
         try {
+            if (room != null) {
+                room.start();
+            }
             InetAddress bindAddress = listen.bindAddress();
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
             udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, listen.udpPort()));
@@ -360,6 +364,9 @@ public final class ChatServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.stop();
+        if (room != null) {
+            room.close();
+        }
         report();
         limits.stop();
         sink.close();

@@ -8,6 +8,7 @@ import org.dualchat.netty.limit.LimitOptions;
 import org.dualchat.netty.limit.Subnet;
 import org.dualchat.netty.metrics.ObservabilityOptions;
 import org.dualchat.netty.room.RelayOptions;
+import org.dualchat.netty.room.RoomFactory;
 import org.dualchat.netty.tls.ServerTls;
 import org.dualchat.netty.tls.TlsOptions;
 import org.dualchat.netty.web.WebOptions;
@@ -338,9 +339,21 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link RelayOptions.Builder#history}. */
+        public Builder history(int history) {
+            relay.history(history);
+            return this;
+        }
+
         /** See {@link RelayOptions.Builder#relayBudget}. */
         public Builder relayBudget(long relayBudget) {
             relay.relayBudget(relayBudget);
+            return this;
+        }
+
+        /** See {@link RelayOptions.Builder#roomFactory}: how a room shared by several nodes plugs in. */
+        public Builder roomFactory(RoomFactory roomFactory) {
+            relay.roomFactory(roomFactory);
             return this;
         }
 

@@ -105,6 +105,10 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (member != null) {
             // After the greeting, which the seed programs read as it is.
             ctx.write(line(ctx, room.joinLine(member)), ctx.voidPromise());
+            // The room's last messages, taken as it joined: live relays are tasks queued after this one.
+            for (String past : member.takeHistory()) {
+                ctx.write(line(ctx, past), ctx.voidPromise());
+            }
         }
         ctx.flush();
     }
@@ -131,10 +135,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     private void command(ChannelHandlerContext ctx, String line) {
         String argument = ChatCommands.argument(line);
         switch (ChatCommands.name(line)) {
-            case "nick" -> {
-                String problem = argument.isEmpty() ? "usage: /nick NAME" : room.rename(member, argument);
-                reply(ctx, problem == null ? List.of("* you are now " + member.label()) : List.of("* " + problem));
-            }
+            case "nick" -> nick(ctx, argument);
             case "who" -> reply(ctx, who());
             case "msg" -> reply(ctx, List.of(privately(argument)));
             case "me" -> {
@@ -149,6 +150,24 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
             default -> reply(ctx, List.of("* unknown command " + TextSafety.escape(line.split(" ", 2)[0])
                     + ": /help lists the commands; start a line with // to send it as text"));
         }
+    }
+
+    /** {@code /nick NAME}: answered once the room has (a shared room asks elsewhere), on this client's loop. */
+    private void nick(ChannelHandlerContext ctx, String nick) {
+        if (nick.isEmpty()) {
+            reply(ctx, List.of("* usage: /nick NAME"));
+            return;
+        }
+        room.renameAsync(member, nick).whenComplete((problem, error) -> {
+            Runnable answer = () -> reply(ctx, List.of(error != null
+                    ? "* cannot take a nick now: the room cannot be reached; try again"
+                    : problem == null ? "* you are now " + member.label() : "* " + problem));
+            if (ctx.executor().inEventLoop()) {
+                answer.run();
+            } else {
+                ctx.executor().execute(answer);
+            }
+        });
     }
 
     /**

@@ -70,11 +70,24 @@ class RelayIT {
             return in.readLine();
         }
 
-        /** Reads the line a joiner gets after the greeting (who is here, /help); none on a receive-only server. */
+        /**
+         * Reads the line a joiner gets after the greeting (who is here, /help), none on a receive-only server,
+         * and the room's history after it, if any (sent with it, so already here).
+         */
         void skipJoinLine() throws IOException {
             in.mark(8192);
             String line = poll(300);
             if (line == null || !line.endsWith(ChatCommands.JOIN_LINE_END)) {
+                in.reset();
+                return;
+            }
+            in.mark(8192);
+            if (in.ready() && in.readLine().startsWith("* last ")) {
+                String past;
+                do {
+                    past = in.readLine();
+                } while (past != null && !past.equals("* end of history"));
+            } else {
                 in.reset();
             }
         }

@@ -3,6 +3,8 @@ package org.dualchat.cli.bench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -59,6 +61,11 @@ final class BenchRelayCommand implements Callable<Integer> {
             description = "Messages to send in all (default: ${DEFAULT-VALUE}).")
     private long count;
 
+    @Option(names = "--receiver-port", paramLabel = "PORT",
+            description = "Connect the receivers to this TCP port of HOST instead, spread in turn over every one"
+                    + " given: other nodes of one room (--redis), while the senders talk to --port; repeatable.")
+    private List<Integer> receiverPorts = new ArrayList<>();
+
     @Option(names = "--idle", paramLabel = "N", defaultValue = "0",
             description = "Clients that connect first and never read (default: ${DEFAULT-VALUE}).")
     private int idle;
@@ -77,10 +84,12 @@ final class BenchRelayCommand implements Callable<Integer> {
         LoadSpec load = options.toSpec(spec, port, rate, senders, "--senders", count, batch);
         BenchOptions.check(spec, "--receivers", receivers, 1, LoadSpec.MAX_CONNECTIONS);
         BenchOptions.check(spec, "--idle", idle, 0, LoadSpec.MAX_CONNECTIONS);
+        receiverPorts.forEach(p -> BenchOptions.check(spec, "--receiver-port", p, 1, 65535));
         LoadResult result = BenchRun.run(options.host,
-                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait()));
+                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait(), receiverPorts));
         PrintWriter out = spec.commandLine().getOut();
-        BenchReport.print(out, "relay", load, "senders=" + senders + " receivers=" + receivers + " idle=" + idle,
+        BenchReport.print(out, "relay", load, "senders=" + senders + " receivers=" + receivers + " idle=" + idle
+                + (receiverPorts.isEmpty() ? "" : " receiver_ports=" + receiverPorts.size()),
                 "relayed lines read by the receivers", result, options.keyValue);
         if (serverMetrics != null) {
             printServer(out, serverMetrics);

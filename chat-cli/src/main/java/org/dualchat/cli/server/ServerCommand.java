@@ -26,6 +26,7 @@ import org.dualchat.netty.ListenOptions;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.limit.LimitOptions;
 import org.dualchat.netty.room.RelayOptions;
+import org.dualchat.redis.RedisUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,6 +110,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
     private int clientBuffer;
 
+    @Option(names = "--history", paramLabel = "N", defaultValue = "" + RelayOptions.DEFAULT_HISTORY,
+            description = "The room's last N messages a TCP or browser client is shown as it joins, marked as"
+                    + " history, before the live ones; 0 for none (default: ${DEFAULT-VALUE}, at most "
+                    + RelayOptions.MAX_HISTORY + ").")
+    private int history;
+
     @Option(names = "--relay-budget", paramLabel = "BYTES", defaultValue = "0",
             description = "Relay bytes that may wait in the whole room at once (queued and in clients' buffers);"
                     + " when spent, TCP senders are paused (nothing lost) and UDP lines are printed but not"
@@ -179,6 +186,9 @@ public final class ServerCommand implements Callable<Integer> {
     private WebOptions web;
 
     @Mixin
+    private RedisServerOptions redis;
+
+    @Mixin
     private LoggingOptions logging;
 
     @Override
@@ -202,6 +212,10 @@ public final class ServerCommand implements Callable<Integer> {
         ShutdownSignal signal = ShutdownSignal.install(server::closeNow);
         try {
             server.start();
+        } catch (RedisUnavailableException e) {
+            server.close();
+            closeConsole(console, stderr);
+            throw new CommandFailure("cannot join the room: " + e.getMessage(), e);
         } catch (IOException e) {
             server.close();
             closeConsole(console, stderr);
@@ -261,6 +275,7 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--shutdown-grace", shutdownGraceSeconds, ChronoUnit.SECONDS,
                 () -> config.shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds)));
         values.set("--relay-budget", relayBudget, () -> config.relayBudget(relayBudget));
+        values.set("--history", history, () -> config.history(history));
         if (burst != null) {
             values.set("--burst", burst, () -> config.burst(burst));
             if (rate == 0) {
@@ -273,6 +288,10 @@ public final class ServerCommand implements Callable<Integer> {
         metrics.applyTo(config, values, spec);
         web.applyTo(config, values, spec);
         tls.configure(config, values, spec);
+        if (redis.uri != null && noRelay) {
+            throw new ParameterException(spec.commandLine(), "--redis needs the relay: not with --no-relay");
+        }
+        redis.applyTo(config, values, spec);
         try {
             return config.build();
         } catch (IllegalArgumentException e) {

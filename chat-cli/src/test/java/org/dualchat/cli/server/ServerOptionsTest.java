@@ -21,6 +21,14 @@ class ServerOptionsTest {
     }
 
     @Test
+    void historyIsTheRelayOptionsHistory() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs("--history", "0");
+        assertThat(command.toConfig().relayOptions().history()).isZero();
+        assertThat(ChatServerConfig.builder().build().relayOptions().history()).isEqualTo(20);
+    }
+
+    @Test
     void theBuildersRefusalNamesTheOptionAndItsRangeInTheOptionsUnit() {
         String[][] cases = {
             {"--partial-line-timeout", "3600001", "0-3600000"},
@@ -30,6 +38,7 @@ class ServerOptionsTest {
             {"--client-buffer", "1", "1024-2147483647"},
             {"--stats-interval", "86401", "0-86400"},
             {"--udp-port", "-1", "0-65535"},
+            {"--history", "1001", "0-1000"},
         };
         for (String[] c : cases) {
             CliRun run = CliRun.withInput("");

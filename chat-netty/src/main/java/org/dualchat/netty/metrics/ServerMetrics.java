@@ -100,6 +100,16 @@ final class ServerMetrics implements MeterBinder {
                     "TLS clients that did not complete the handshake: not TLS, a refused certificate, a timeout");
             case UDP_KERNEL_DROPS -> counter(registry, count, "dualchat.udp.kernel.drops",
                     "UDP datagrams the kernel dropped before the server read them: its receive buffer was full");
+            case ROOM_SHARED -> counter(registry, count, "dualchat.room.shared",
+                    "Messages handed to the room shared by several nodes (Redis) and taken by it");
+            case ROOM_NOT_SHARED -> counter(registry, count, "dualchat.room.not.shared",
+                    "Messages the shared room could not take (Redis down or slow): relayed on this node only");
+            case ROOM_FROM_OTHERS -> counter(registry, count, "dualchat.room.from.others",
+                    "Messages other nodes received, read from the shared room and relayed here");
+            case ROOM_LAG_MILLIS -> Gauge.builder("dualchat.room.lag", stats, s -> s.get(count))
+                    .description("How far this node's reading of the shared room is behind, in milliseconds")
+                    .baseUnit("milliseconds")
+                    .register(registry);
         };
     }
 

@@ -65,6 +65,11 @@ public final class ChatCommands {
         return "* " + others + " others here (/who lists them)" + JOIN_LINE_END;
     }
 
+    /** Why {@code nick} cannot be a nick (in a few words for the client), or {@code null} if it can. */
+    public static String checkNick(String nick) {
+        return Nicks.check(nick);
+    }
+
     /** Whether {@code line} is a command rather than text. */
     public static boolean isCommand(String line) {
         if (line.length() < 2 || line.charAt(0) != '/') {

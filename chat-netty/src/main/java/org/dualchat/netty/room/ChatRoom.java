@@ -1,8 +1,11 @@
 package org.dualchat.netty.room;
 
 import io.netty.channel.Channel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.netty.common.RelayGate;
@@ -31,6 +34,14 @@ public interface ChatRoom {
      * @return {@code null} if it took, or why not, in a few words for the client
      */
     String rename(Member member, String nick);
+
+    /**
+     * As {@link #rename}, for a room that must ask elsewhere (a nick unique across nodes): completes, on any
+     * thread, with {@code null} if it took or why not; never blocks the caller. The local room answers at once.
+     */
+    default CompletionStage<String> renameAsync(Member member, String nick) {
+        return CompletableFuture.completedFuture(rename(member, nick));
+    }
 
     /** The labels of everyone in the room, sorted. */
     List<String> who();
@@ -79,4 +90,18 @@ public interface ChatRoom {
 
     /** The UDP sources that may receive relays, or {@code null} if UDP relay is off. */
     RecentSources udpSources();
+
+    /**
+     * Starts what the room needs beyond this process (a connection to the shared room), before the server
+     * listens; the in-process room needs nothing.
+     *
+     * @throws IOException if the room cannot be joined, with a message for the user
+     */
+    default void start() throws IOException {}
+
+    /**
+     * Stops it, after the server's clients have sent their last lines and before the sink closes: a shared
+     * room hands on what it still holds, within a bounded wait. Idempotent.
+     */
+    default void close() {}
 }

@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.dualchat.core.ChatMessage;
@@ -65,15 +63,12 @@ public final class LocalRoom implements ChatRoom {
     private final RelayBudget budget;
     private final UdpRelay udpRelay;
     private final RecentSources udpSources;
-    private final int presenceThreshold;
-    private final Duration presenceInterval;
+    private final PresenceSummary presence;
+    private final History history;
     private final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
     private final AtomicInteger memberCount = new AtomicInteger();
-    private final AtomicInteger joinedSince = new AtomicInteger();
-    private final AtomicInteger leftSince = new AtomicInteger();
-    private final AtomicBoolean summaryQueued = new AtomicBoolean();
     private final StuckMembers stuck;
     private final RelayGate gate;
     private volatile Channel udpChannel;
@@ -84,18 +79,23 @@ public final class LocalRoom implements ChatRoom {
      * @param udpSources the UDP sources to relay to, or {@code null} to relay to TCP clients only
      */
     public LocalRoom(ServerStats stats, long budget, RecentSources udpSources) {
-        this(stats, budget, udpSources, DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL);
+        this(stats, budget, udpSources, 0);
+    }
+
+    /** @param history how many of the last messages a joiner is shown; 0 for none */
+    public LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int history) {
+        this(stats, budget, udpSources, DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL, history);
     }
 
     LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int presenceThreshold,
-            Duration presenceInterval) {
+            Duration presenceInterval, int history) {
+        this.history = History.of(history);
         this.stats = stats;
         this.budget = new RelayBudget(budget);
         this.udpRelay = new UdpRelay(stats, this.budget);
         this.udpSources = udpSources;
-        this.presenceThreshold = presenceThreshold;
-        this.presenceInterval = presenceInterval;
         this.stuck = new StuckMembers(this.budget, loops.values());
+        this.presence = new PresenceSummary(presenceThreshold, presenceInterval, memberCount::get);
         this.gate = new RelayGate() {
             @Override
             public boolean isOpen() {
@@ -135,6 +135,11 @@ public final class LocalRoom implements ChatRoom {
         return privateDeliveries.sum();
     }
 
+    /** How many of the last messages a joiner is shown (0: none); a shared room fills them as it starts. */
+    public int historySize() {
+        return history == null ? 0 : history.capacity();
+    }
+
     /** The relay budget, for metrics and tests. */
     public RelayBudget budget() {
         return budget;
@@ -163,11 +168,12 @@ public final class LocalRoom implements ChatRoom {
         members.put(channel, member);
         share.add(member);
         int size = memberCount.incrementAndGet();
+        if (history != null) {
+            // After it is counted and among its loop's members: see History.
+            member.history(history.snapshot());
+        }
         logger.info("{} joined ({} here)", member.label(), size);
-        if (size > presenceThreshold) {
-            joinedSince.incrementAndGet();
-            scheduleSummary(share);
-        } else {
+        if (!presence.joined(share, size)) {
             notice("* " + member.label() + " joined", member);
         }
         return member;
@@ -187,10 +193,7 @@ public final class LocalRoom implements ChatRoom {
         String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
         String label = member.label();
         leaveLogs.execute(() -> logger.info("{} left{} ({} here)", label, why, size));
-        if (size >= presenceThreshold) {
-            leftSince.incrementAndGet();
-            scheduleSummary(member.share);
-        } else {
+        if (!presence.left(member.share, size)) {
             notice("* " + member.label() + " left" + why, member);
         }
     }
@@ -231,7 +234,7 @@ public final class LocalRoom implements ChatRoom {
     @Override
     public String joinLine(Member member) {
         int size = memberCount.get();
-        return size > presenceThreshold ? ChatCommands.crowdLine(size - 1) : ChatCommands.joinLine(who(), member.label());
+        return presence.isLarge(size) ? ChatCommands.crowdLine(size - 1) : ChatCommands.joinLine(who(), member.label());
     }
 
     @Override
@@ -251,9 +254,17 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public void relay(ChatMessage message, Member sender, InetSocketAddress udpSender) {
+        relay(message, sender, udpSender, null);
+    }
+
+    /** As {@link #relay}, adding to {@code run} (a {@link RelayRun}'s) rather than to the loop's outbox, if given. */
+    void relay(ChatMessage message, Member sender, InetSocketAddress udpSender, Outbox run) {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
                 ? List.of() : udpSources.current(udpSender);
         boolean others = memberCount.get() > (sender != null ? 1 : 0);
+        if (!others && history != null && !rememberAlone(message, sender, run)) {
+            others = true; // someone joined meanwhile
+        }
         if (!others && udpTargets.isEmpty()) {
             return;
         }
@@ -276,29 +287,49 @@ public final class LocalRoom implements ChatRoom {
         if (!udpTargets.isEmpty()) {
             udpRelay.send(udpChannel, nick, ip, text, udpTargets);
         }
-        if (others) {
-            add(nick, ip, text, sender, true);
+        if (others && run != null) {
+            run.add(nick, ip, text, sender, true);
+            if (history != null) {
+                run.remember(message);
+            }
+        } else if (others) {
+            add(nick, ip, text, sender, message);
         }
+    }
+
+    /** Keeps a message nobody hears for the history, unencoded; {@code false}: relay it (see History). */
+    private boolean rememberAlone(ChatMessage message, Member sender, Outbox run) {
+        LoopShare here = run != null ? null : shareOfThisThread(sender);
+        return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty())
+                && history.appendIf(() -> memberCount.get() <= (sender != null ? 1 : 0), message);
     }
 
     /** Sends a line from the server itself (presence) to every client but {@code except}. */
     void notice(String text, Member except) {
         boolean exceptIsHere = except != null && members.containsKey(except.channel);
         if (memberCount.get() > (exceptIsHere ? 1 : 0)) {
-            add(null, null, text, except, false);
+            add(null, null, text, except, null);
         }
     }
 
-    private void add(String nick, String ip, String text, Member sender, boolean relay) {
+    /** Adds a line to this thread's batch: a relay of {@code message}, or a notice if it is {@code null}. */
+    private void add(String nick, String ip, String text, Member sender, ChatMessage message) {
         LoopShare here = shareOfThisThread(sender);
         if (here == null) {
             // Off the event loops (the console) or on a loop without a share: a batch of one line.
             Outbox single = new Outbox(budget);
-            single.add(nick, ip, text, sender, relay);
+            single.add(nick, ip, text, sender, message != null);
+            if (message != null && history != null) {
+                single.remember(message);
+            }
             fanOut(single.take());
             return;
         }
-        here.relay(nick, ip, text, sender, relay);
+        // After this round's private lines, so that each receiver gets a sender's lines in order.
+        here.relay(nick, ip, text, sender, message != null);
+        if (message != null && history != null) {
+            here.outbox.remember(message);
+        }
     }
 
     /**
@@ -318,17 +349,7 @@ public final class LocalRoom implements ChatRoom {
                 return true;
             }
         }
-        // Off the event loops (the console): a batch of one line, one task.
-        Privates single = new Privates(budget);
-        single.add(to, text);
-        Privates.Batch batch = single.take();
-        try {
-            to.share.loop.execute(() -> to.share.deliverPrivates(batch));
-            return true;
-        } catch (RejectedExecutionException shuttingDown) {
-            batch.lines().release();
-            return false;
-        }
+        return Privates.sendOne(budget, to, text); // off the event loops (the console)
     }
 
     private LoopShare shareOfThisThread(Member sender) {
@@ -348,6 +369,10 @@ public final class LocalRoom implements ChatRoom {
 
     /** Hands {@code batch} to every loop with members: one task each; releases the caller's reference. */
     void fanOut(RelayBatch batch) {
+        if (history != null) {
+            // Numbered before any loop's members are looked at: see History.
+            batch.historyBatch = history.append(batch.remembered);
+        }
         try {
             for (LoopShare share : loops.values()) {
                 if (share.size() == 0) {
@@ -366,31 +391,6 @@ public final class LocalRoom implements ChatRoom {
             }
         } finally {
             batch.release();
-        }
-    }
-
-    private void scheduleSummary(LoopShare share) {
-        if (summaryQueued.compareAndSet(false, true)) {
-            try {
-                share.loop.schedule(() -> summarize(share), presenceInterval.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException shuttingDown) {
-                summaryQueued.set(false);
-            }
-        }
-    }
-
-    /** One line for all the joins and leaves of the last interval, to everyone. */
-    private void summarize(LoopShare share) {
-        summaryQueued.set(false);
-        int joined = joinedSince.getAndSet(0);
-        int left = leftSince.getAndSet(0);
-        if (joined + left == 0) {
-            return;
-        }
-        String text = "* " + joined + " joined and " + left + " left in the last "
-                + presenceInterval.toSeconds() + " s; " + memberCount.get() + " here";
-        if (memberCount.get() > 0) {
-            share.relay(null, null, text, null, false);
         }
     }
 }

@@ -183,6 +183,9 @@ final class LoopShare {
     }
 
     private void deliver(RelayBatch batch, Member member) {
+        if (batch.historyBatch <= member.historyBatch) {
+            return; // it was in the history the member was shown as it joined
+        }
         int lines = batch.linesFor(member);
         if (lines == 0) {
             return;

@@ -2,6 +2,7 @@ package org.dualchat.netty.room;
 
 import io.netty.channel.Channel;
 import java.net.SocketAddress;
+import java.util.List;
 import org.dualchat.netty.common.Addresses;
 
 /**
@@ -21,6 +22,9 @@ public final class Member {
     boolean unflushed;
     long lastPending;
     LoopShare share;
+    /** The number of the last batch its history held: batches up to it are not relayed to it again. */
+    long historyBatch = -1;
+    private List<String> history = List.of();
 
     Member(Channel channel) {
         this.channel = channel;
@@ -35,6 +39,22 @@ public final class Member {
 
     public void nick(String nick) {
         this.nick = nick;
+    }
+
+    /** Keeps what this joiner is shown of the room's past; on its event loop, as it joins. */
+    void history(History.Snapshot snapshot) {
+        this.historyBatch = snapshot.lastBatch();
+        this.history = snapshot.lines();
+    }
+
+    /**
+     * The lines of history this joiner is to be shown, once, right after its greeting: live relays come
+     * after them on its event loop. Empty if the room keeps no history or has none yet.
+     */
+    public List<String> takeHistory() {
+        List<String> lines = history;
+        history = List.of();
+        return lines;
     }
 
     /** How others see this client in notices and {@code /who}: {@code alice@127.0.0.1:40312}, {@code [::1]:40312}. */

@@ -3,7 +3,10 @@ package org.dualchat.netty.room;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.dualchat.core.ChatMessage;
 
 /**
  * Collects the lines relayed from one thread into a {@link RelayBatch}: encoded one after the other into
@@ -22,6 +25,7 @@ final class Outbox {
     private boolean[] counted = new boolean[16];
     private int count;
     private long charged;
+    private List<ChatMessage> remembered;
 
     Outbox(RelayBudget budget) {
         this.budget = budget;
@@ -70,10 +74,20 @@ final class Outbox {
         count++;
     }
 
+    /** Keeps {@code message} for the room's history, with this batch: it enters the history as the batch is sent. */
+    void remember(ChatMessage message) {
+        if (remembered == null) {
+            remembered = new ArrayList<>();
+        }
+        remembered.add(message);
+    }
+
     /** The batch collected so far, which the caller must release; the outbox starts a new one. */
     RelayBatch take() {
         RelayBatch batch = new RelayBatch(content, budget, charged, Arrays.copyOf(ends, count),
                 Arrays.copyOf(senders, count), Arrays.copyOf(counted, count), count);
+        batch.remembered = remembered;
+        remembered = null;
         content = null;
         count = 0;
         charged = 0;

@@ -1,6 +1,7 @@
 package org.dualchat.netty.room;
 
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The private lines ({@code /msg}) one event loop sends in one round to the members of one other loop:
@@ -43,5 +44,19 @@ final class Privates {
 
     /** Private lines and their members: line {@code i} of {@code lines} is for {@code targets[i]} alone. */
     record Batch(RelayBatch lines, Member[] targets) {
+    }
+
+    /** Sends one private line from off the event loops (the console): a batch of one line, one task. */
+    static boolean sendOne(RelayBudget budget, Member to, String text) {
+        Privates single = new Privates(budget);
+        single.add(to, text);
+        Batch batch = single.take();
+        try {
+            to.share.loop.execute(() -> to.share.deliverPrivates(batch));
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            batch.lines().release();
+            return false;
+        }
     }
 }

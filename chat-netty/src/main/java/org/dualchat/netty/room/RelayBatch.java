@@ -3,7 +3,9 @@ package org.dualchat.netty.room;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import org.dualchat.core.ChatMessage;
 
 /**
  * One burst of lines from one event loop (or one console line), encoded once into one buffer and shared
@@ -20,6 +22,10 @@ final class RelayBatch {
     private final int count;
     private final int countedLines;
     private final Set<Member> senderSet = new HashSet<>();
+    /** The messages in it that enter the room's history, or {@code null}; set before it is sent. */
+    List<ChatMessage> remembered;
+    /** Its number in the room's history (0 without history); set before it is sent to any loop. */
+    long historyBatch;
 
     /**
      * @param content the encoded lines, owned by the batch from now on

@@ -28,6 +28,11 @@ public final class RelayOptions {
     /** The smallest {@link Builder#relayBudget}: a few maximal lines. */
     public static final long MIN_RELAY_BUDGET = 256 * 1024;
 
+    /** How many of the room's last messages a joiner is shown, by default. */
+    public static final int DEFAULT_HISTORY = 20;
+    /** The most messages a joiner may be shown: with each cut to 1,000 characters, a few MiB at most. */
+    public static final int MAX_HISTORY = 1000;
+
     private static final RelayOptions DEFAULTS = builder().build();
 
     private final boolean relay;
@@ -35,12 +40,16 @@ public final class RelayOptions {
     private final Duration udpRelayWindow;
     private final int clientBuffer;
     private final long relayBudget;
+    private final int history;
+    private final RoomFactory roomFactory;
 
     private RelayOptions(Builder b) {
         this.relay = b.relay;
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.history = b.history;
+        this.roomFactory = b.roomFactory;
         this.relayBudget = b.relayBudget != 0 ? b.relayBudget : defaultRelayBudget(Runtime.getRuntime().maxMemory());
     }
 
@@ -56,7 +65,7 @@ public final class RelayOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer)
-                .relayBudget(relayBudget);
+                .relayBudget(relayBudget).history(history).roomFactory(roomFactory);
     }
 
     /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
@@ -88,6 +97,19 @@ public final class RelayOptions {
         return relayBudget;
     }
 
+    /** What makes the room from the in-process one: {@link RoomFactory#LOCAL} unless the room is shared. */
+    public RoomFactory roomFactory() {
+        return roomFactory;
+    }
+
+    /**
+     * How many of the room's last messages a TCP or browser client is shown as it joins, marked as history,
+     * before the live ones; 0 for none.
+     */
+    public int history() {
+        return history;
+    }
+
     /**
      * The relay budget when none is set: a sixteenth of the largest heap, between 1 MiB and 16 MiB. Relays
      * live in direct memory, which the JVM caps at the heap's size by default; a few MiB keep a busy room
@@ -105,6 +127,8 @@ public final class RelayOptions {
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
         private long relayBudget;
+        private int history = DEFAULT_HISTORY;
+        private RoomFactory roomFactory = RoomFactory.LOCAL;
 
         private Builder() {}
 
@@ -146,6 +170,18 @@ public final class RelayOptions {
                         + " (expected: 0 for the default, or >= " + MIN_RELAY_BUDGET + ")");
             }
             this.relayBudget = relayBudget;
+            return this;
+        }
+
+        /** How many of the room's last messages a joiner is shown, 0-{@value #MAX_HISTORY}; 0 for none. */
+        public Builder history(int history) {
+            this.history = Checks.range("history", history, 0, MAX_HISTORY);
+            return this;
+        }
+
+        /** Makes the room from the in-process one; {@link RoomFactory#LOCAL} (the default) keeps it. */
+        public Builder roomFactory(RoomFactory roomFactory) {
+            this.roomFactory = java.util.Objects.requireNonNull(roomFactory, "roomFactory");
             return this;
         }
 

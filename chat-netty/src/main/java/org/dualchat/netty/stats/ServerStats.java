@@ -49,7 +49,15 @@ public final class ServerStats implements StatsView {
          * UDP datagrams the kernel dropped before the server read them, its receive buffer full: never among
          * {@link #DATAGRAMS}. Read from the kernel's count for the server's sockets ({@link UdpKernelDrops}).
          */
-        UDP_KERNEL_DROPS
+        UDP_KERNEL_DROPS,
+        /** Messages handed to the room shared by several nodes (a Redis stream) and taken by it. */
+        ROOM_SHARED,
+        /** Messages the shared room could not take (Redis down or too slow): relayed on this node only. */
+        ROOM_NOT_SHARED,
+        /** Messages other nodes received, read from the shared room and relayed to this node's clients. */
+        ROOM_FROM_OTHERS,
+        /** How far this node's reading of the shared room is behind, in milliseconds: a gauge. */
+        ROOM_LAG_MILLIS
     }
 
     /** Why a received message was not delivered. */
@@ -175,6 +183,28 @@ public final class ServerStats implements StatsView {
     /** Where {@link Count#UDP_KERNEL_DROPS} is read from: the kernel keeps that count, not the handlers. */
     public void udpKernelDrops(LongSupplier source) {
         this.kernelDrops = source;
+    }
+
+    /** A message the shared room took. */
+    public void roomMessageShared() {
+        counts[Count.ROOM_SHARED.ordinal()].increment();
+    }
+
+    /** A message the shared room could not take. */
+    public void roomMessageNotShared() {
+        counts[Count.ROOM_NOT_SHARED.ordinal()].increment();
+    }
+
+    /** {@code n} messages from other nodes read from the shared room. */
+    public void roomReadFromOthers(long n) {
+        counts[Count.ROOM_FROM_OTHERS.ordinal()].add(n);
+    }
+
+    /** How far behind the reading of the shared room is now; set by its one reader. */
+    public void roomLag(long millis) {
+        LongAdder lag = counts[Count.ROOM_LAG_MILLIS.ordinal()];
+        lag.reset();
+        lag.add(millis);
     }
 
     @Override

@@ -94,6 +94,12 @@ public final class StatsReporter {
         if (stats.relaysShed() > 0) {
             line.append(", ").append(stats.relaysShed()).append(" shed");
         }
+        if (stats.roomShared() + stats.roomNotShared() + stats.roomFromOthers() + stats.roomLagMillis() > 0) {
+            line.append(", room ").append(stats.roomShared()).append(" shared, ")
+                    .append(stats.roomNotShared()).append(" not shared, ")
+                    .append(stats.roomFromOthers()).append(" from other nodes, lag ")
+                    .append(stats.roomLagMillis()).append(" ms");
+        }
         line.append(", lines split ").append(stats.linesSplit())
                 .append(", decode errors ").append(stats.decodeErrors());
         if (stats.tlsHandshakeFailures() > 0) {

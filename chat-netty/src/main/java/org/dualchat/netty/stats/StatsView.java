@@ -85,4 +85,20 @@ public interface StatsView {
     default long udpKernelDrops() {
         return get(Count.UDP_KERNEL_DROPS);
     }
+
+    default long roomShared() {
+        return get(Count.ROOM_SHARED);
+    }
+
+    default long roomNotShared() {
+        return get(Count.ROOM_NOT_SHARED);
+    }
+
+    default long roomFromOthers() {
+        return get(Count.ROOM_FROM_OTHERS);
+    }
+
+    default long roomLagMillis() {
+        return get(Count.ROOM_LAG_MILLIS);
+    }
 }

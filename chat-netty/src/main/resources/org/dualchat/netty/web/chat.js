@@ -40,10 +40,11 @@
     return String(t.getHours()).padStart(2, '0') + ':' + String(t.getMinutes()).padStart(2, '0');
   }
 
-  function append(item) {
+  /** Adds an item to the log, stamped now, or at {@code when} for history (HH:MM:SS as the server sent it). */
+  function append(item, when) {
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     const time = document.createElement('time');
-    time.textContent = clock();
+    time.textContent = when ? when.slice(0, 5) : clock();
     item.prepend(time);
     log.append(item);
     while (log.childElementCount > MAX_LOG_LINES) {
@@ -55,17 +56,17 @@
   }
 
   /** A line of the server's own: a notice, a reply, the greeting. */
-  function addLine(text, kind) {
+  function addLine(text, kind, when) {
     const item = document.createElement('li');
     item.className = kind;
     item.append(text);
-    append(item);
+    append(item, when);
   }
 
   /** A message: who sent it, as everyone in the room sees it, and what. */
-  function addMessage(sender, text, own) {
+  function addMessage(sender, text, own, when) {
     const item = document.createElement('li');
-    item.className = own ? 'msg own' : 'msg';
+    item.className = (own ? 'msg own' : 'msg') + (when ? ' past' : '');
     const from = document.createElement('span');
     from.className = 'sender';
     from.textContent = sender;
@@ -73,7 +74,7 @@
     body.className = 'text';
     body.textContent = text;
     item.append(from, ' : ', body);
-    append(item);
+    append(item, when);
   }
 
   // --- Who is here -----------------------------------------------------------------------------
@@ -175,6 +176,17 @@
         return;
       }
       whoReply = null;
+    }
+    // History a joiner is shown, between "* last N messages:" and "* end of history": [HH:MM:SS] and the line.
+    const past = /^\[(\d\d:\d\d:\d\d)\] (.*)$/.exec(line);
+    if (past) {
+      const at = past[2].indexOf(' : ');
+      if (!past[2].startsWith('* ') && at > 0) {
+        addMessage(past[2].slice(0, at), past[2].slice(at + 3), false, past[1]);
+      } else {
+        addLine(past[2], 'notice past', past[1]);
+      }
+      return;
     }
     if (line.startsWith('* ')) {
       if (presence(line)) {

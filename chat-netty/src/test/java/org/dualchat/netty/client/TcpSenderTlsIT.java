@@ -47,7 +47,8 @@ class TcpSenderTlsIT {
     final ServerExtension servers = new ServerExtension();
 
     private int start(ServerTls tls) throws IOException {
-        server = servers.start(config -> config.tls(tls).tlsPort(0), atServer);
+        // No history: each chat here is the whole conversation, as a client sees it (history is HistoryIT's).
+        server = servers.start(config -> config.tls(tls).tlsPort(0).history(0), atServer);
         return server.tlsAddress().getPort();
     }
 

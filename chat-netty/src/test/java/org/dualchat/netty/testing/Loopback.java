@@ -98,7 +98,12 @@ public final class Loopback {
 
     private static boolean isRoomTraffic(String line) {
         return line.contains(" : ") || line.startsWith("* ") && (line.endsWith(" joined") || line.contains(" left")
-                || line.endsWith(ChatCommands.JOIN_LINE_END));
+                || line.endsWith(ChatCommands.JOIN_LINE_END) || isHistory(line));
+    }
+
+    /** The header and end of the history a joiner is shown: {@code * last 3 messages:}, {@code * end of history}. */
+    private static boolean isHistory(String line) {
+        return line.matches("\\* last (\\d+ messages|message):") || line.equals("* end of history");
     }
 
     /** Waits until {@code condition} holds or {@code timeout} passes; returns whether it held. */

@@ -1,0 +1,188 @@
+package org.dualchat.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.dualchat.netty.ChatServer;
+import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.testing.ServerExtension;
+import org.dualchat.redis.testing.RedisExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Presence across three in-process nodes of one room in a real redis-server: {@code /who} lists every node's
+ * members, a nick is unique across nodes (two claiming one at once included), joins and leaves reach every
+ * node, and a new node's joiner is shown the room's history from the stream.
+ */
+@Timeout(60)
+class RedisPresenceIT {
+
+    private static final Duration WAIT = ServerExtension.WAIT;
+
+    // Declared first: started before the nodes, stopped after them.
+    @RegisterExtension
+    final RedisExtension redis = new RedisExtension();
+
+    @RegisterExtension
+    final ServerExtension servers = new ServerExtension();
+
+    private Nodes nodes() {
+        return new Nodes(servers, redis.uri());
+    }
+
+    private static String port(Socket client) {
+        return "127.0.0.1:" + client.getLocalPort();
+    }
+
+    /** Reads lines until one matches; fails if none does within the socket's timeout. */
+    private static String awaitLine(Socket client, Predicate<String> wanted) throws IOException {
+        while (true) {
+            String line = ServerExtension.readLine(client.getInputStream());
+            assertThat(line).as("a line").isNotNull();
+            if (wanted.test(line)) {
+                return line;
+            }
+        }
+    }
+
+    /** Asks {@code /who} until its reply lists {@code count} members, or the wait is over; the reply's lines. */
+    private static List<String> who(Socket client, int count) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> lines;
+        do {
+            Nodes.say(client, "/who");
+            String head = awaitLine(client, l -> l.matches("\\* \\d+ here:"));
+            int n = Integer.parseInt(head.substring(2, head.indexOf(' ', 2)));
+            lines = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                lines.add(ServerExtension.readLine(client.getInputStream()));
+            }
+            if (n == count) {
+                return lines;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        return lines;
+    }
+
+    @Test
+    void whoListsEveryNodesMembersAndJoinsAndLeavesReachEveryNode() throws Exception {
+        Nodes nodes = nodes();
+        ChatServer a = nodes.start(LineCollector.open());
+        ChatServer b = nodes.start(LineCollector.open());
+        ChatServer c = nodes.start(LineCollector.open());
+        Socket alice = nodes.client(a);
+        Socket bob = nodes.client(b);
+        assertThat(awaitLine(alice, l -> l.endsWith(" joined"))).isEqualTo("* " + port(bob) + " joined");
+        Socket carol = nodes.client(c);
+        assertThat(awaitLine(alice, l -> l.endsWith(" joined"))).isEqualTo("* " + port(carol) + " joined");
+        assertThat(awaitLine(bob, l -> l.endsWith(" joined"))).isEqualTo("* " + port(carol) + " joined");
+
+        assertThat(who(carol, 3)).containsExactlyInAnyOrder(
+                "*   " + port(alice), "*   " + port(bob), "*   " + port(carol) + " (you)");
+
+        Nodes.say(bob, "/quit lunch");
+        assertThat(awaitLine(alice, l -> l.contains(" left"))).isEqualTo("* " + port(bob) + " left (lunch)");
+        assertThat(awaitLine(carol, l -> l.contains(" left"))).isEqualTo("* " + port(bob) + " left (lunch)");
+        assertThat(who(alice, 2)).containsExactlyInAnyOrder("*   " + port(alice) + " (you)", "*   " + port(carol));
+    }
+
+    @Test
+    void aNickIsUniqueAcrossNodesEvenWhenTwoClaimItAtOnce() throws Exception {
+        Nodes nodes = nodes();
+        ChatServer a = nodes.start(LineCollector.open());
+        ChatServer b = nodes.start(LineCollector.open());
+        ChatServer c = nodes.start(LineCollector.open());
+        Socket alice = nodes.client(a);
+        Socket bob = nodes.client(b);
+        Nodes.say(alice, "/nick sam");
+        assertThat(awaitLine(alice, l -> l.startsWith("* you are now"))).isEqualTo("* you are now sam@" + port(alice));
+        assertThat(awaitLine(bob, l -> l.contains(" is now "))).isEqualTo("* " + port(alice) + " is now sam");
+        Nodes.say(bob, "/nick SAM");
+        assertThat(awaitLine(bob, l -> l.startsWith("* the nick") || l.startsWith("* you are now")))
+                .isEqualTo("* the nick SAM is taken");
+
+        // Two clients on two nodes claim one nick at the same moment, twenty times over: one wins each time.
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                Socket first = nodes.client(b);
+                Socket second = nodes.client(c);
+                String nick = "zed" + round;
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> answers = new ArrayList<>();
+                for (Socket claimant : List.of(first, second)) {
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        Nodes.say(claimant, "/nick " + nick);
+                        return awaitLine(claimant, l -> l.startsWith("* the nick") || l.startsWith("* you are now"));
+                    }));
+                }
+                go.countDown();
+                long won = 0;
+                for (Future<String> answer : answers) {
+                    if (answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).startsWith("* you are now " + nick + "@")) {
+                        won++;
+                    }
+                }
+                assertThat(won).as("winners of %s", nick).isEqualTo(1);
+                first.close();
+                second.close();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // A nick is given back when its holder leaves.
+        alice.close();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String answer;
+        do {
+            Nodes.say(bob, "/nick Sam");
+            answer = awaitLine(bob, l -> l.startsWith("* the nick") || l.startsWith("* you are now"));
+        } while (!answer.startsWith("* you are now") && System.nanoTime() < deadline && sleep(200));
+        assertThat(answer).isEqualTo("* you are now Sam@" + port(bob));
+    }
+
+    @Test
+    void aNewNodesJoinerIsShownTheRoomsHistoryFromTheStream() throws Exception {
+        Nodes nodes = nodes();
+        ChatServer a = nodes.start(LineCollector.open());
+        Socket alice = nodes.client(a);
+        Socket friend = nodes.client(a);
+        for (int i = 1; i <= 25; i++) {
+            Nodes.say(alice, "line " + i);
+        }
+        // Back through the stream: all 25 are in Redis.
+        assertThat(Nodes.messages(friend, 25)).last().isEqualTo("127.0.0.1 : line 25");
+
+        // A node started after the talk: its ring is empty, so its history comes from the stream.
+        ChatServer b = nodes.start(LineCollector.open());
+        Socket bob = nodes.client(b);
+        assertThat(awaitLine(bob, l -> l.startsWith("* last "))).isEqualTo("* last 20 messages:");
+        for (int i = 6; i <= 25; i++) {
+            assertThat(ServerExtension.readLine(bob.getInputStream()))
+                    .matches("\\[\\d\\d:\\d\\d:\\d\\d\\] 127\\.0\\.0\\.1 : line " + i);
+        }
+        assertThat(ServerExtension.readLine(bob.getInputStream())).isEqualTo("* end of history");
+        Nodes.say(alice, "live");
+        assertThat(Nodes.message(bob)).as("the next line after the history, once").isEqualTo("127.0.0.1 : live");
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
+}
