@@ -2,19 +2,14 @@ package org.dualchat.core;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * queue has stayed empty for 0.2 ms (and at least every 2 ms): a quiet server shows each line at once,
  * a busy one writes in large blocks.
  *
+ * <p>Handing a message over takes no lock: the queue is lock-free, and the writer, when it has nothing to
+ * do, parks after saying so, so that a producer wakes it only then. A plain line of printable ASCII is
+ * copied into the output block as it is checked ({@link LineOutput}).
+ *
  * <pre>{@code
  * try (PrintingSink sink = new PrintingSink(System.out, MessageFormat.PLAIN)) {
  *     sink.offer(new ChatMessage(Protocol.UDP, "127.0.0.1", 40312, "hello"));
@@ -43,8 +42,12 @@ public final class PrintingSink implements MessageSink {
     /** Default bound on the number of queued messages. */
     public static final int DEFAULT_CAPACITY = 65_536;
 
-    /** Default bound on the characters held by queued messages (about 32 MB of Latin-1 text). */
-    public static final long DEFAULT_MAX_QUEUED_CHARS = 32L * 1024 * 1024;
+    /**
+     * Default bound on the characters held by queued messages: about 32 MB of Latin-1 text, or an eighth of
+     * the heap if that is less, so that a small heap (the launcher's) is not filled by a slow terminal.
+     */
+    public static final long DEFAULT_MAX_QUEUED_CHARS =
+            Math.max(1L << 20, Math.min(32L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8));
 
     private static final int BATCH = 1024;
     // When the queue runs empty, the writer looks again for this long before it flushes and sleeps: under a
@@ -53,10 +56,14 @@ public final class PrintingSink implements MessageSink {
     private static final long LINGER_NANOS = 200_000;
     private static final long LINGER_STEP_NANOS = 50_000;
     private static final long MAX_UNFLUSHED_NANOS = 2_000_000;
-    private static final int OUTPUT_BUFFER = 64 * 1024;
     private static final ChatMessage END = new ChatMessage(Protocol.UDP, "", 0, "");
 
-    private final ArrayBlockingQueue<ChatMessage> queue;
+    private final ConcurrentLinkedQueue<ChatMessage> queue = new ConcurrentLinkedQueue<>();
+    private final int capacity;
+    // Messages in the queue (an upper bound while an offer is on its way in), held to capacity.
+    private final AtomicInteger size = new AtomicInteger();
+    // Set by the writer before it parks for want of messages; a producer that sees it wakes the writer.
+    private volatile boolean writerParked;
     private final long maxQueuedChars;
     private final int resumeAtSize;
     private final long resumeAtChars;
@@ -69,8 +76,7 @@ public final class PrintingSink implements MessageSink {
     private final ConcurrentLinkedQueue<AfterPrinted> afterPrinted = new ConcurrentLinkedQueue<>();
 
     private record AfterPrinted(long accepted, Runnable task) {}
-    private final Writer out;
-    private final MessageFormat format;
+    private final LineOutput out;
     private final Thread writer;
     private volatile boolean closed;
     private boolean broken;
@@ -92,17 +98,15 @@ public final class PrintingSink implements MessageSink {
         if (maxQueuedChars < 1) {
             throw new IllegalArgumentException("maxQueuedChars: " + maxQueuedChars + " (expected: > 0)");
         }
-        this.format = requireNonNull(format, "format");
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        requireNonNull(format, "format");
+        this.capacity = capacity;
         this.maxQueuedChars = maxQueuedChars;
         // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
         this.resumeAtSize = capacity / 2;
         this.resumeAtChars = maxQueuedChars / 2;
-        // OutputStreamWriter hands its stream 8 KB at a time: the BufferedOutputStream gathers them, so that a
-        // busy sink makes one write call per 64 KB. (The JDK's encoder, with its ASCII fast path, beats a
-        // hand-written UTF-8 loop: see chat-bench FormattingBenchmark.)
-        this.out = new BufferedWriter(new OutputStreamWriter(
-                new BufferedOutputStream(out, OUTPUT_BUFFER), StandardCharsets.UTF_8), OUTPUT_BUFFER);
+        // One write call per 64 KB block when busy. (For lines that are not plain ASCII the JDK's encoder,
+        // with its ASCII fast path, beats a hand-written UTF-8 loop: see chat-bench OutputBenchmark.)
+        this.out = new LineOutput(out, format);
         this.writer = new Thread(this::writeLoop, "dualchat-sink");
         writer.setDaemon(true);
         writer.start();
@@ -116,14 +120,20 @@ public final class PrintingSink implements MessageSink {
         }
         long size = weight(message);
         // One message is always let in, however large, so that no message can be refused forever.
-        if (queuedChars.get() + size > maxQueuedChars && !queue.isEmpty()) {
+        if (queuedChars.get() + size > maxQueuedChars && this.size.get() > 0) {
             return false;
         }
-        if (!queue.offer(message)) {
+        if (this.size.incrementAndGet() > capacity) {
+            this.size.decrementAndGet();
             return false;
         }
         queuedChars.addAndGet(size);
         accepted.incrementAndGet();
+        queue.offer(message);
+        if (writerParked) {
+            writerParked = false;
+            LockSupport.unpark(writer);
+        }
         return true;
     }
 
@@ -175,7 +185,7 @@ public final class PrintingSink implements MessageSink {
 
     /** The number of messages waiting to be written. */
     public int queued() {
-        return queue.size();
+        return size.get();
     }
 
     @Override
@@ -186,11 +196,13 @@ public final class PrintingSink implements MessageSink {
         closed = true;
         waiters.clear();
         try {
-            // Blocks only until the writer makes room; close() is never called on an event loop.
-            queue.put(END);
+            // The end marker goes in over the capacity: what is accepted is bounded, the marker is one more.
+            size.incrementAndGet();
+            queue.offer(END);
+            LockSupport.unpark(writer);
             writer.join(TimeUnit.SECONDS.toMillis(30));
             if (writer.isAlive()) {
-                logger.warn("Output did not drain within 30 seconds; {} messages left unprinted", queue.size());
+                logger.warn("Output did not drain within 30 seconds; {} messages left unprinted", size.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,7 +222,7 @@ public final class PrintingSink implements MessageSink {
     }
 
     private boolean hasRoom() {
-        return queue.size() <= resumeAtSize && queuedChars.get() <= resumeAtChars;
+        return size.get() <= resumeAtSize && queuedChars.get() <= resumeAtChars;
     }
 
     private void releaseWaiters() {
@@ -239,10 +251,13 @@ public final class PrintingSink implements MessageSink {
                         flush();
                         unflushedSince = 0;
                     }
-                    first = queue.take();
+                    first = take();
                 }
                 batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
+                ChatMessage next;
+                while (batch.size() < BATCH && (next = queue.poll()) != null) {
+                    batch.add(next);
+                }
                 long written = 0;
                 for (ChatMessage message : batch) {
                     if (message == END) {
@@ -253,6 +268,7 @@ public final class PrintingSink implements MessageSink {
                     }
                 }
                 printed.add(batch.size() - (ending ? 1 : 0));
+                size.addAndGet(-batch.size());
                 batch.clear();
                 queuedChars.addAndGet(-written);
                 if (!waiters.isEmpty() && hasRoom()) {
@@ -271,10 +287,27 @@ public final class PrintingSink implements MessageSink {
             while ((late = queue.poll()) != null) {
                 write(late);
                 printed.increment();
+                size.decrementAndGet();
             }
             flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the next message: says it is parked, looks once more, then parks until a producer wakes it. */
+    private ChatMessage take() throws InterruptedException {
+        while (true) {
+            writerParked = true;
+            ChatMessage next = queue.poll();
+            if (next != null) {
+                writerParked = false;
+                return next;
+            }
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 
@@ -299,7 +332,7 @@ public final class PrintingSink implements MessageSink {
             return;
         }
         try {
-            format.write(message, out);
+            out.write(message);
         } catch (IOException e) {
             fail(e);
         }

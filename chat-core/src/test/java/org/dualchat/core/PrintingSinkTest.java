@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -213,6 +216,84 @@ class PrintingSinkTest {
             }
             assertThat(accepted).isEqualTo(10_000);
         }
+    }
+
+    /** Lines of every kind, plain ASCII and not, short and longer than the output block, through PLAIN. */
+    private static List<ChatMessage> mixedLines() {
+        List<ChatMessage> messages = new ArrayList<>();
+        String[] texts = {"hello", "tab\there", "\u001b[2J", "héllo 世界 🎉", "del\u007f", "c1\u009b", "~ ascii end",
+            "bidi\u202e", "x".repeat(LineOutput.BLOCK + 10), "y".repeat(LineOutput.BLOCK - 30), "é".repeat(40_000)};
+        for (int i = 0; i < 3_000; i++) {
+            String text = texts[i % texts.length] + (i % 7 == 0 ? "" : " #" + i);
+            ChatMessage message = switch (i % 5) {
+                case 0 -> new ChatMessage(Protocol.TCP, "::1", 5000, "alice", text);
+                case 1 -> new ChatMessage(Protocol.TCP, "::1", 5000, "\u001bvil", text);
+                case 2 -> new ChatMessage(Protocol.TCP, "127.0.0.1", 5000, "bob", text).asAction();
+                case 3 -> ChatMessage.fromConsole(text);
+                default -> udp(text);
+            };
+            messages.add(message);
+        }
+        return messages;
+    }
+
+    /** What {@code format} makes of {@code messages} through a Writer, encoded as UTF-8. */
+    private static String throughWriter(MessageFormat format, List<ChatMessage> messages) throws IOException {
+        StringWriter expected = new StringWriter();
+        for (ChatMessage message : messages) {
+            format.write(message, expected);
+        }
+        return expected.toString();
+    }
+
+    @Test
+    void printsEveryKindOfLineByteForByteAsTheFormatWritesItAndInOrder() throws IOException {
+        List<ChatMessage> messages = mixedLines();
+        MessageFormat timestamped = PlainFormat.of(true, true);
+        for (MessageFormat format : List.of(MessageFormat.PLAIN, timestamped)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (PrintingSink sink = new PrintingSink(out, format, 100_000, Long.MAX_VALUE)) {
+                for (ChatMessage message : messages) {
+                    assertThat(sink.offer(message)).isTrue();
+                }
+            }
+            assertThat(out.toByteArray()).isEqualTo(throughWriter(format, messages).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void takesFromManyThreadsAtOnceAndPrintsEachMessageOnceInEachSendersOrder() throws Exception {
+        int senders = 4;
+        int each = 50_000;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 1_000, Long.MAX_VALUE)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                int sender = s;
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < each; i++) {
+                        ChatMessage message = new ChatMessage(Protocol.TCP, "10.0.0." + sender, 1, "m" + i);
+                        while (!sink.offer(message)) {
+                            Thread.onSpinWait(); // full: try again, as a paused reader would once told
+                        }
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(sink.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(sink.printed()).isEqualTo((long) senders * each);
+            assertThat(sink.queued()).isZero();
+        }
+        int[] next = new int[senders];
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            int sender = line.charAt("10.0.0.".length()) - '0';
+            assertThat(line).isEqualTo("10.0.0." + sender + " : m" + next[sender]);
+            next[sender]++;
+        }
+        assertThat(next).containsOnly(each);
     }
 
     @Test
