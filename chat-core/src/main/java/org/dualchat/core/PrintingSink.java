@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -58,12 +57,7 @@ public final class PrintingSink implements MessageSink {
     private static final long MAX_UNFLUSHED_NANOS = 2_000_000;
     private static final ChatMessage END = new ChatMessage(Protocol.UDP, "", 0, "");
 
-    private final ConcurrentLinkedQueue<ChatMessage> queue = new ConcurrentLinkedQueue<>();
-    private final int capacity;
-    // Messages in the queue (an upper bound while an offer is on its way in), held to capacity.
-    private final AtomicInteger size = new AtomicInteger();
-    // Set by the writer before it parks for want of messages; a producer that sees it wakes the writer.
-    private volatile boolean writerParked;
+    private final SinkQueue queue;
     private final long maxQueuedChars;
     private final int resumeAtSize;
     private final long resumeAtChars;
@@ -99,7 +93,7 @@ public final class PrintingSink implements MessageSink {
             throw new IllegalArgumentException("maxQueuedChars: " + maxQueuedChars + " (expected: > 0)");
         }
         requireNonNull(format, "format");
-        this.capacity = capacity;
+        this.queue = new SinkQueue(capacity);
         this.maxQueuedChars = maxQueuedChars;
         // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
         this.resumeAtSize = capacity / 2;
@@ -109,6 +103,7 @@ public final class PrintingSink implements MessageSink {
         this.out = new LineOutput(out, format);
         this.writer = new Thread(this::writeLoop, "dualchat-sink");
         writer.setDaemon(true);
+        queue.consumer(writer);
         writer.start();
     }
 
@@ -120,21 +115,36 @@ public final class PrintingSink implements MessageSink {
         }
         long size = weight(message);
         // One message is always let in, however large, so that no message can be refused forever.
-        if (queuedChars.get() + size > maxQueuedChars && this.size.get() > 0) {
-            return false;
-        }
-        if (this.size.incrementAndGet() > capacity) {
-            this.size.decrementAndGet();
+        if (queuedChars.get() + size > maxQueuedChars && queue.size() > 0 || !queue.reserve(1)) {
             return false;
         }
         queuedChars.addAndGet(size);
         accepted.incrementAndGet();
-        queue.offer(message);
-        if (writerParked) {
-            writerParked = false;
-            LockSupport.unpark(writer);
-        }
+        queue.put(message);
         return true;
+    }
+
+    /**
+     * Takes all of {@code messages} as one element of the queue when they all fit: one hand-over for a
+     * whole read of lines, rather than one each. Otherwise as many as fit, one by one.
+     */
+    @Override
+    public int offerAll(List<ChatMessage> messages) {
+        int count = messages.size();
+        if (count < 2 || closed) {
+            return count == 1 ? (offer(messages.get(0)) ? 1 : 0) : 0;
+        }
+        long weight = 0;
+        for (ChatMessage message : messages) {
+            weight += weight(message);
+        }
+        if (queuedChars.get() + weight > maxQueuedChars && queue.size() > 0 || !queue.reserve(count)) {
+            return MessageSink.super.offerAll(messages);
+        }
+        queuedChars.addAndGet(weight);
+        accepted.addAndGet(count);
+        queue.put(messages.toArray(new ChatMessage[0]));
+        return count;
     }
 
     @Override
@@ -185,7 +195,7 @@ public final class PrintingSink implements MessageSink {
 
     /** The number of messages waiting to be written. */
     public int queued() {
-        return size.get();
+        return queue.size();
     }
 
     @Override
@@ -197,12 +207,10 @@ public final class PrintingSink implements MessageSink {
         waiters.clear();
         try {
             // The end marker goes in over the capacity: what is accepted is bounded, the marker is one more.
-            size.incrementAndGet();
-            queue.offer(END);
-            LockSupport.unpark(writer);
+            queue.putOver(END);
             writer.join(TimeUnit.SECONDS.toMillis(30));
             if (writer.isAlive()) {
-                logger.warn("Output did not drain within 30 seconds; {} messages left unprinted", size.get());
+                logger.warn("Output did not drain within 30 seconds; {} messages left unprinted", queue.size());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -222,7 +230,7 @@ public final class PrintingSink implements MessageSink {
     }
 
     private boolean hasRoom() {
-        return size.get() <= resumeAtSize && queuedChars.get() <= resumeAtChars;
+        return queue.size() <= resumeAtSize && queuedChars.get() <= resumeAtChars;
     }
 
     private void releaseWaiters() {
@@ -242,7 +250,7 @@ public final class PrintingSink implements MessageSink {
         long unflushedSince = 0;
         try {
             while (!ending) {
-                ChatMessage first = queue.poll();
+                Object first = queue.poll();
                 if (first == null && unflushedSince != 0) {
                     first = linger(unflushedSince);
                 }
@@ -251,12 +259,12 @@ public final class PrintingSink implements MessageSink {
                         flush();
                         unflushedSince = 0;
                     }
-                    first = take();
+                    first = queue.take();
                 }
-                batch.add(first);
-                ChatMessage next;
+                SinkQueue.addTo(batch, first);
+                Object next;
                 while (batch.size() < BATCH && (next = queue.poll()) != null) {
-                    batch.add(next);
+                    SinkQueue.addTo(batch, next);
                 }
                 long written = 0;
                 for (ChatMessage message : batch) {
@@ -268,7 +276,7 @@ public final class PrintingSink implements MessageSink {
                     }
                 }
                 printed.add(batch.size() - (ending ? 1 : 0));
-                size.addAndGet(-batch.size());
+                queue.taken(batch.size());
                 batch.clear();
                 queuedChars.addAndGet(-written);
                 if (!waiters.isEmpty() && hasRoom()) {
@@ -283,11 +291,15 @@ public final class PrintingSink implements MessageSink {
                 }
             }
             // A producer that raced close() may have got in behind the end marker.
-            ChatMessage late;
+            Object late;
             while ((late = queue.poll()) != null) {
-                write(late);
-                printed.increment();
-                size.decrementAndGet();
+                SinkQueue.addTo(batch, late);
+                for (ChatMessage message : batch) {
+                    write(message);
+                }
+                printed.add(batch.size());
+                queue.taken(batch.size());
+                batch.clear();
             }
             flush();
         } catch (InterruptedException e) {
@@ -295,31 +307,15 @@ public final class PrintingSink implements MessageSink {
         }
     }
 
-    /** Waits for the next message: says it is parked, looks once more, then parks until a producer wakes it. */
-    private ChatMessage take() throws InterruptedException {
-        while (true) {
-            writerParked = true;
-            ChatMessage next = queue.poll();
-            if (next != null) {
-                writerParked = false;
-                return next;
-            }
-            LockSupport.park(this);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
-    }
-
     /**
      * Looks for the next message for a short while, sleeping between looks rather than waiting on the
      * queue, so that producers need not wake this thread for each message; {@code null} if none came.
      */
-    private ChatMessage linger(long unflushedSince) {
+    private Object linger(long unflushedSince) {
         long until = Math.min(System.nanoTime() + LINGER_NANOS, unflushedSince + MAX_UNFLUSHED_NANOS);
         while (System.nanoTime() - until < 0) {
             LockSupport.parkNanos(LINGER_STEP_NANOS);
-            ChatMessage next = queue.poll();
+            Object next = queue.poll();
             if (next != null) {
                 return next;
             }

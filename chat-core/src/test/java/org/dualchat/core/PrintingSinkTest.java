@@ -297,6 +297,23 @@ class PrintingSinkTest {
     }
 
     @Test
+    void takesABatchWholeWhenItFitsAndOnlyWhatFitsFromTheFirstWhenItDoesNot() throws Exception {
+        GatedOutput out = new GatedOutput();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 4, Long.MAX_VALUE)) {
+            assertThat(sink.offerAll(List.of(udp("a"), udp("b")))).isEqualTo(2);
+            assertThat(out.entered.await(5, TimeUnit.SECONDS)).as("the writer is stuck on the output").isTrue();
+            // a and b are out of the queue, in the writer's hands: room for 4 more, taken from the first.
+            assertThat(sink.offerAll(List.of(udp("c"), udp("d"), udp("e"), udp("f"), udp("g")))).isEqualTo(4);
+            assertThat(sink.queued()).isEqualTo(4);
+            assertThat(sink.offerAll(List.of(udp("x"), udp("y")))).isZero();
+            assertThat(sink.offerAll(List.of(udp("x")))).isZero();
+            out.open();
+        }
+        assertThat(out.lines()).containsExactly("127.0.0.1 : a", "127.0.0.1 : b", "127.0.0.1 : c", "127.0.0.1 : d",
+                "127.0.0.1 : e", "127.0.0.1 : f");
+    }
+
+    @Test
     void rejectsNonsenseBounds() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThatThrownBy(() -> new PrintingSink(out, MessageFormat.PLAIN, 0, 10))

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.dualchat.core.ChatMessage;
@@ -35,6 +36,8 @@ public final class SinkFeeder {
     private final RelayGate gate;
     // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
     private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
+    // Messages of the current read, not yet offered: handed over together by flush().
+    private final ArrayList<ChatMessage> pending = new ArrayList<>();
     private boolean waiting;
 
     /**
@@ -70,10 +73,39 @@ public final class SinkFeeder {
 
     /** Delivers {@code message} now if the sink has room, otherwise as soon as it has. */
     public void deliver(ChatMessage message) {
+        flush();
         if (backlog.isEmpty() && gate.isOpen() && sink.offer(message)) {
             accepted.accept(message);
             return;
         }
+        hold(message);
+    }
+
+    /**
+     * Adds {@code message} to those that {@link #flush} hands over together, after any delivered before: a
+     * handler adds each line of a read and flushes when the read is complete, so that the sink is offered
+     * one batch per read rather than each line on its own.
+     */
+    public void add(ChatMessage message) {
+        pending.add(message);
+    }
+
+    /** Delivers what {@link #add} gathered, in order: now as far as the sink has room, the rest as soon as it has. */
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        int taken = backlog.isEmpty() && gate.isOpen() ? sink.offerAll(pending) : 0;
+        for (int i = 0; i < taken; i++) {
+            accepted.accept(pending.get(i));
+        }
+        for (int i = taken; i < pending.size(); i++) {
+            hold(pending.get(i));
+        }
+        pending.clear();
+    }
+
+    private void hold(ChatMessage message) {
         backlog.add(message);
         held.add();
         if (!waiting) {

@@ -38,9 +38,78 @@ class SinkFeederTest {
         }
     }
 
+    /** Adds each string of a read, and hands them over when the read is complete, as the TCP handler does. */
+    private final class Batching extends ChannelInboundHandlerAdapter {
+        private SinkFeeder feeder;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            feeder = new SinkFeeder(ctx, sink, held, message -> accepted.add(message.text()));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            String text = (String) msg;
+            if (text.startsWith("!")) {
+                feeder.deliver(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, text));
+            } else {
+                feeder.add(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, text));
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            feeder.flush();
+        }
+    }
+
     private void open(int room) {
         sink = new ControlledSink(room);
         ch = new EmbeddedChannel(new Feeding());
+    }
+
+    private void openBatching(int room) {
+        sink = new ControlledSink(room);
+        ch = new EmbeddedChannel(new Batching());
+    }
+
+    @Test
+    void aReadsMessagesGoToTheSinkTogetherWhenTheReadIsComplete() {
+        openBatching(10);
+        ch.pipeline().fireChannelRead("one").fireChannelRead("two");
+        assertThat(sink.texts()).as("nothing before the read is complete").isEmpty();
+        ch.pipeline().fireChannelRead("three").fireChannelReadComplete();
+        assertThat(sink.texts()).containsExactly("one", "two", "three");
+        assertThat(accepted).containsExactly("one", "two", "three");
+        assertThat(sink.offerAllCalls()).as("one hand-over for the read").isEqualTo(1);
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void aMessageDeliveredAtOnceComesAfterThoseAddedBeforeIt() {
+        openBatching(10);
+        ch.writeInbound("one", "!now", "two");
+        assertThat(sink.texts()).containsExactly("one", "!now", "two");
+        assertThat(accepted).containsExactly("one", "!now", "two");
+    }
+
+    @Test
+    void whatABatchFindsNoRoomForIsHeldInOrderAndReadingPausedUntilThereIs() {
+        openBatching(2);
+        ch.writeInbound("one", "two", "three", "four");
+        assertThat(sink.texts()).containsExactly("one", "two");
+        assertThat(accepted).containsExactly("one", "two");
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
+
+        ch.writeInbound("five");
+        assertThat(sink.texts()).as("behind the held ones, even with room").containsExactly("one", "two");
+        makeRoom(10);
+        assertThat(sink.texts()).containsExactly("one", "two", "three", "four", "five");
+        assertThat(accepted).containsExactly("one", "two", "three", "four", "five");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
     }
 
     @AfterEach
