@@ -36,7 +36,10 @@ public final class SinkFeeder {
     private final RelayGate gate;
     // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
     private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
-    // Messages of the current read, not yet offered: handed over together by flush().
+    // Messages of the current read, not yet offered: handed over together by flush(), or as soon as there
+    // are MAX_PENDING of them or reading is paused, so that a full sink pauses reading within one read:
+    // Netty reads a socket up to 16 times before it says the read is complete.
+    static final int MAX_PENDING = 1024;
     private final ArrayList<ChatMessage> pending = new ArrayList<>();
     private boolean waiting;
 
@@ -84,10 +87,14 @@ public final class SinkFeeder {
     /**
      * Adds {@code message} to those that {@link #flush} hands over together, after any delivered before: a
      * handler adds each line of a read and flushes when the read is complete, so that the sink is offered
-     * one batch per read rather than each line on its own.
+     * one batch per read rather than each line on its own. They are handed over at once while the sink is
+     * full (held, as by {@link #deliver}), and every {@value #MAX_PENDING}: what waits here stays bounded.
      */
     public void add(ChatMessage message) {
         pending.add(message);
+        if (waiting || pending.size() >= MAX_PENDING) {
+            flush();
+        }
     }
 
     /** Delivers what {@link #add} gathered, in order: now as far as the sink has room, the rest as soon as it has. */

@@ -87,6 +87,23 @@ class SinkFeederTest {
     }
 
     @Test
+    void aLongReadIsHandedOverEveryFewLinesSoThatAFullSinkPausesReadingWithinIt() {
+        openBatching(SinkFeeder.MAX_PENDING + 1);
+        for (int i = 0; i < 3 * SinkFeeder.MAX_PENDING; i++) {
+            ch.pipeline().fireChannelRead("line " + i);
+        }
+        assertThat(sink.texts()).as("handed over without waiting for the read to complete")
+                .hasSize(SinkFeeder.MAX_PENDING + 1);
+        assertThat(ch.config().isAutoRead()).as("reading paused in the middle of the read").isFalse();
+        assertThat(held.count()).isEqualTo(2L * SinkFeeder.MAX_PENDING - 1);
+        makeRoom(3 * SinkFeeder.MAX_PENDING);
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(sink.texts()).hasSize(3 * SinkFeeder.MAX_PENDING);
+        assertThat(sink.texts().get(3 * SinkFeeder.MAX_PENDING - 1)).isEqualTo("line " + (3 * SinkFeeder.MAX_PENDING - 1));
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
     void aMessageDeliveredAtOnceComesAfterThoseAddedBeforeIt() {
         openBatching(10);
         ch.writeInbound("one", "!now", "two");
