@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class LauncherIT {
 
-    static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx96m", "-XX:TrimNativeHeapInterval=2000");
+    static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000");
 
     @TempDir
     Path home;
@@ -62,7 +62,7 @@ class LauncherIT {
     @Test
     void javaOptsComeAfterTheFootprintOptionsSoTheyWin() throws Exception {
         List<String> args = launch(Map.of("JAVA_OPTS", "-Xmx512m -Dx=1"), "server");
-        assertThat(args.indexOf("-Xmx512m")).isGreaterThan(args.indexOf("-Xmx96m")).isLessThan(args.indexOf("-jar"));
+        assertThat(args.indexOf("-Xmx512m")).isGreaterThan(args.indexOf("-Xmx80m")).isLessThan(args.indexOf("-jar"));
         assertThat(args).contains("-Dx=1");
     }
 

@@ -39,7 +39,7 @@ public final class SinkFeeder {
     // Messages of the current read, not yet offered: handed over together by flush(), or as soon as there
     // are MAX_PENDING of them or reading is paused, so that a full sink pauses reading within one read:
     // Netty reads a socket up to 16 times before it says the read is complete.
-    static final int MAX_PENDING = 1024;
+    static final int MAX_PENDING = 256;
     private final ArrayList<ChatMessage> pending = new ArrayList<>();
     private boolean waiting;
 
