@@ -3,7 +3,7 @@
 #
 #   bash bench/tcp-footprint.sh [--runs N] [--server "CMD"] [--before "CMD"] [--peers "dualchat rsyslog"]
 #
-# For each run and each receiver: a fresh process, its idle RSS 3 s after it listens, then
+# For each run and each receiver: a fresh process, its idle RSS 10 s after it listens, then
 # `dualchat bench tcp` with 1 and with 100 connections (2,000,000 64-byte lines in 4 KB writes each),
 # the lines/s it reports (lines printed to the receiver's file), and the receiver's peak RSS (VmHWM).
 # dualchat runs with its DEFAULT options (relay on) as the README starts it: CMD defaults to
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=3
 BEFORE=
-JAR=chat-cli/target/dualchat.jar
+JAR=${JAR:-chat-cli/target/dualchat.jar}   # the load generator
 SERVER="$JAR server"
 PEERS="dualchat rsyslog"
 COUNT=${COUNT:-2000000}
@@ -67,7 +67,7 @@ kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 for run in $(seq "$RUNS"); do
     for peer in $PEERS; do
         start "$peer"
-        sleep 3
+        sleep 10
         idle=$(kb "$PID" VmRSS)
         line="run=$run peer=$peer idle_rss_kb=$idle"
         for c in 1 100; do
