@@ -41,6 +41,9 @@ public final class SinkFeeder {
     // Netty reads a socket up to 16 times before it says the read is complete.
     static final int MAX_PENDING = 256;
     private final ArrayList<ChatMessage> pending = new ArrayList<>();
+    // Messages the sink took as part of a batch but the room's gate closed before they were relayed: relayed,
+    // in order, before anything after them, once it opens. The gate is checked before each relay.
+    private final ArrayDeque<ChatMessage> unrelayed = new ArrayDeque<>();
     private boolean waiting;
 
     /**
@@ -77,7 +80,7 @@ public final class SinkFeeder {
     /** Delivers {@code message} now if the sink has room, otherwise as soon as it has. */
     public void deliver(ChatMessage message) {
         flush();
-        if (backlog.isEmpty() && gate.isOpen() && sink.offer(message)) {
+        if (backlog.isEmpty() && unrelayed.isEmpty() && gate.isOpen() && sink.offer(message)) {
             accepted.accept(message);
             return;
         }
@@ -102,9 +105,19 @@ public final class SinkFeeder {
         if (pending.isEmpty()) {
             return;
         }
-        int taken = backlog.isEmpty() && gate.isOpen() ? sink.offerAll(pending) : 0;
+        int taken = backlog.isEmpty() && unrelayed.isEmpty() && gate.isOpen() ? sink.offerAll(pending) : 0;
         for (int i = 0; i < taken; i++) {
-            accepted.accept(pending.get(i));
+            ChatMessage message = pending.get(i);
+            if (unrelayed.isEmpty() && gate.isOpen()) {
+                accepted.accept(message);
+            } else {
+                unrelayed.add(message);
+                held.add();
+            }
+        }
+        if (!unrelayed.isEmpty() && !waiting) {
+            ReadGate.of(ctx.channel()).pause(ReadGate.Reason.SINK_FULL);
+            waitForSink();
         }
         for (int i = taken; i < pending.size(); i++) {
             hold(pending.get(i));
@@ -142,6 +155,15 @@ public final class SinkFeeder {
     private void retry() {
         waiting = false;
         ChatMessage message;
+        while ((message = unrelayed.peek()) != null) {
+            if (!gate.isOpen()) {
+                waitForSink();
+                return;
+            }
+            unrelayed.poll();
+            held.remove();
+            accepted.accept(message);
+        }
         while ((message = backlog.peek()) != null) {
             if (!gate.isOpen() || !sink.offer(message)) {
                 waitForSink();

@@ -104,6 +104,82 @@ class SinkFeederTest {
     }
 
     @Test
+    void theRoomsGateIsCheckedBeforeEachRelayOfABatchAndWhatItHoldsBackIsRelayedInOrderLater() {
+        sink = ControlledSink.unbounded();
+        TestGate gate = new TestGate(2);
+        ch = new EmbeddedChannel(new ChannelInboundHandlerAdapter() {
+            private SinkFeeder feeder;
+
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                feeder = new SinkFeeder(ctx, sink, held, message -> {
+                    accepted.add(message.text());
+                    gate.relayed();
+                }, gate);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                feeder.add(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, (String) msg));
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                feeder.flush();
+            }
+        });
+        ch.writeInbound("one", "two", "three", "four");
+        assertThat(sink.texts()).as("printed as one batch").containsExactly("one", "two", "three", "four");
+        assertThat(accepted).as("relayed only while the gate was open").containsExactly("one", "two");
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
+
+        ch.writeInbound("five");
+        assertThat(sink.texts()).as("nothing overtakes what waits for relay").hasSize(4);
+        gate.open(10);
+        ch.runPendingTasks();
+        assertThat(accepted).containsExactly("one", "two", "three", "four", "five");
+        assertThat(sink.texts()).containsExactly("one", "two", "three", "four", "five");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    /** A gate that lets {@code budget} relays through, then closes until opened again. */
+    private static final class TestGate implements RelayGate {
+        private int budget;
+        private final List<Runnable> waiting = new ArrayList<>();
+
+        TestGate(int budget) {
+            this.budget = budget;
+        }
+
+        void relayed() {
+            budget--;
+        }
+
+        void open(int more) {
+            budget += more;
+            List<Runnable> woken = new ArrayList<>(waiting);
+            waiting.clear();
+            woken.forEach(Runnable::run);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return budget > 0;
+        }
+
+        @Override
+        public void whenOpen(Runnable task) {
+            if (isOpen()) {
+                task.run();
+            } else {
+                waiting.add(task);
+            }
+        }
+    }
+
+    @Test
     void aMessageDeliveredAtOnceComesAfterThoseAddedBeforeIt() {
         openBatching(10);
         ch.writeInbound("one", "!now", "two");
