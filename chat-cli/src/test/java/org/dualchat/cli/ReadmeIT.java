@@ -90,6 +90,10 @@ class ReadmeIT {
                 assertThat(server.isAlive()).as("server: %s", Files.readString(err)).isTrue();
                 Thread.sleep(50);
             }
+            // The README's command is the launcher: the JVM it started runs with the footprint options.
+            assertThat(ProcessHandle.of(server.pid()).flatMap(h -> h.info().arguments()).map(List::of))
+                    .as("the server's JVM arguments").hasValueSatisfying(
+                            arguments -> assertThat(arguments).containsAll(LauncherIT.FOOTPRINT));
             List<String> expected = new ArrayList<>();
             for (String example : blocks.get(1)) {
                 assertThat(example).as("each example says what the server prints").contains(PRINTS);

@@ -1,5 +1,7 @@
 package org.dualchat.core;
 
+import java.util.List;
+
 /**
  * Where every received message goes, whatever protocol it came over.
  *
@@ -25,6 +27,23 @@ public interface MessageSink extends AutoCloseable {
      *     sink is full or closed, in which case the caller still owns the message
      */
     boolean offer(ChatMessage message);
+
+    /**
+     * Takes {@code messages} in order, as many from the first as there is room for: a caller with many
+     * messages at once (one read's lines) hands them over with one call, which a sink may take as a whole.
+     *
+     * @return how many were taken, from the first; the caller still owns the rest
+     */
+    default int offerAll(List<ChatMessage> messages) {
+        int taken = 0;
+        for (ChatMessage message : messages) {
+            if (!offer(message)) {
+                break;
+            }
+            taken++;
+        }
+        return taken;
+    }
 
     /**
      * Runs {@code task} once, on an arbitrary thread, when the sink has room again; at once if it has

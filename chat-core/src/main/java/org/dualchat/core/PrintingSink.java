@@ -2,17 +2,11 @@ package org.dualchat.core;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * queue has stayed empty for 0.2 ms (and at least every 2 ms): a quiet server shows each line at once,
  * a busy one writes in large blocks.
  *
+ * <p>Handing a message over takes no lock: the queue is lock-free, and the writer, when it has nothing to
+ * do, parks after saying so, so that a producer wakes it only then. A plain line of printable ASCII is
+ * copied into the output block as it is checked ({@link LineOutput}).
+ *
  * <pre>{@code
  * try (PrintingSink sink = new PrintingSink(System.out, MessageFormat.PLAIN)) {
  *     sink.offer(new ChatMessage(Protocol.UDP, "127.0.0.1", 40312, "hello"));
@@ -43,8 +41,12 @@ public final class PrintingSink implements MessageSink {
     /** Default bound on the number of queued messages. */
     public static final int DEFAULT_CAPACITY = 65_536;
 
-    /** Default bound on the characters held by queued messages (about 32 MB of Latin-1 text). */
-    public static final long DEFAULT_MAX_QUEUED_CHARS = 32L * 1024 * 1024;
+    /**
+     * Default bound on the characters held by queued messages: about 32 MB of Latin-1 text, or an eighth of
+     * the heap if that is less, so that a small heap (the launcher's) is not filled by a slow terminal.
+     */
+    public static final long DEFAULT_MAX_QUEUED_CHARS =
+            Math.max(1L << 20, Math.min(32L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 8));
 
     private static final int BATCH = 1024;
     // When the queue runs empty, the writer looks again for this long before it flushes and sleeps: under a
@@ -53,10 +55,9 @@ public final class PrintingSink implements MessageSink {
     private static final long LINGER_NANOS = 200_000;
     private static final long LINGER_STEP_NANOS = 50_000;
     private static final long MAX_UNFLUSHED_NANOS = 2_000_000;
-    private static final int OUTPUT_BUFFER = 64 * 1024;
     private static final ChatMessage END = new ChatMessage(Protocol.UDP, "", 0, "");
 
-    private final ArrayBlockingQueue<ChatMessage> queue;
+    private final SinkQueue queue;
     private final long maxQueuedChars;
     private final int resumeAtSize;
     private final long resumeAtChars;
@@ -69,8 +70,7 @@ public final class PrintingSink implements MessageSink {
     private final ConcurrentLinkedQueue<AfterPrinted> afterPrinted = new ConcurrentLinkedQueue<>();
 
     private record AfterPrinted(long accepted, Runnable task) {}
-    private final Writer out;
-    private final MessageFormat format;
+    private final LineOutput out;
     private final Thread writer;
     private volatile boolean closed;
     private boolean broken;
@@ -92,19 +92,18 @@ public final class PrintingSink implements MessageSink {
         if (maxQueuedChars < 1) {
             throw new IllegalArgumentException("maxQueuedChars: " + maxQueuedChars + " (expected: > 0)");
         }
-        this.format = requireNonNull(format, "format");
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        requireNonNull(format, "format");
+        this.queue = new SinkQueue(capacity);
         this.maxQueuedChars = maxQueuedChars;
         // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
         this.resumeAtSize = capacity / 2;
         this.resumeAtChars = maxQueuedChars / 2;
-        // OutputStreamWriter hands its stream 8 KB at a time: the BufferedOutputStream gathers them, so that a
-        // busy sink makes one write call per 64 KB. (The JDK's encoder, with its ASCII fast path, beats a
-        // hand-written UTF-8 loop: see chat-bench FormattingBenchmark.)
-        this.out = new BufferedWriter(new OutputStreamWriter(
-                new BufferedOutputStream(out, OUTPUT_BUFFER), StandardCharsets.UTF_8), OUTPUT_BUFFER);
+        // One write call per 64 KB block when busy. (For lines that are not plain ASCII the JDK's encoder,
+        // with its ASCII fast path, beats a hand-written UTF-8 loop: see chat-bench OutputBenchmark.)
+        this.out = new LineOutput(out, format);
         this.writer = new Thread(this::writeLoop, "dualchat-sink");
         writer.setDaemon(true);
+        queue.consumer(writer);
         writer.start();
     }
 
@@ -116,15 +115,36 @@ public final class PrintingSink implements MessageSink {
         }
         long size = weight(message);
         // One message is always let in, however large, so that no message can be refused forever.
-        if (queuedChars.get() + size > maxQueuedChars && !queue.isEmpty()) {
-            return false;
-        }
-        if (!queue.offer(message)) {
+        if (queuedChars.get() + size > maxQueuedChars && queue.size() > 0 || !queue.reserve(1)) {
             return false;
         }
         queuedChars.addAndGet(size);
         accepted.incrementAndGet();
+        queue.put(message);
         return true;
+    }
+
+    /**
+     * Takes all of {@code messages} as one element of the queue when they all fit: one hand-over for a
+     * whole read of lines, rather than one each. Otherwise as many as fit, one by one.
+     */
+    @Override
+    public int offerAll(List<ChatMessage> messages) {
+        int count = messages.size();
+        if (count < 2 || closed) {
+            return count == 1 ? (offer(messages.get(0)) ? 1 : 0) : 0;
+        }
+        long weight = 0;
+        for (ChatMessage message : messages) {
+            weight += weight(message);
+        }
+        if (queuedChars.get() + weight > maxQueuedChars && queue.size() > 0 || !queue.reserve(count)) {
+            return MessageSink.super.offerAll(messages);
+        }
+        queuedChars.addAndGet(weight);
+        accepted.addAndGet(count);
+        queue.put(messages.toArray(new ChatMessage[0]));
+        return count;
     }
 
     @Override
@@ -186,8 +206,8 @@ public final class PrintingSink implements MessageSink {
         closed = true;
         waiters.clear();
         try {
-            // Blocks only until the writer makes room; close() is never called on an event loop.
-            queue.put(END);
+            // The end marker goes in over the capacity: what is accepted is bounded, the marker is one more.
+            queue.putOver(END);
             writer.join(TimeUnit.SECONDS.toMillis(30));
             if (writer.isAlive()) {
                 logger.warn("Output did not drain within 30 seconds; {} messages left unprinted", queue.size());
@@ -230,7 +250,7 @@ public final class PrintingSink implements MessageSink {
         long unflushedSince = 0;
         try {
             while (!ending) {
-                ChatMessage first = queue.poll();
+                Object first = queue.poll();
                 if (first == null && unflushedSince != 0) {
                     first = linger(unflushedSince);
                 }
@@ -241,8 +261,11 @@ public final class PrintingSink implements MessageSink {
                     }
                     first = queue.take();
                 }
-                batch.add(first);
-                queue.drainTo(batch, BATCH - 1);
+                SinkQueue.addTo(batch, first);
+                Object next;
+                while (batch.size() < BATCH && (next = queue.poll()) != null) {
+                    SinkQueue.addTo(batch, next);
+                }
                 long written = 0;
                 for (ChatMessage message : batch) {
                     if (message == END) {
@@ -253,6 +276,7 @@ public final class PrintingSink implements MessageSink {
                     }
                 }
                 printed.add(batch.size() - (ending ? 1 : 0));
+                queue.taken(batch.size());
                 batch.clear();
                 queuedChars.addAndGet(-written);
                 if (!waiters.isEmpty() && hasRoom()) {
@@ -267,10 +291,15 @@ public final class PrintingSink implements MessageSink {
                 }
             }
             // A producer that raced close() may have got in behind the end marker.
-            ChatMessage late;
+            Object late;
             while ((late = queue.poll()) != null) {
-                write(late);
-                printed.increment();
+                SinkQueue.addTo(batch, late);
+                for (ChatMessage message : batch) {
+                    write(message);
+                }
+                printed.add(batch.size());
+                queue.taken(batch.size());
+                batch.clear();
             }
             flush();
         } catch (InterruptedException e) {
@@ -282,11 +311,11 @@ public final class PrintingSink implements MessageSink {
      * Looks for the next message for a short while, sleeping between looks rather than waiting on the
      * queue, so that producers need not wake this thread for each message; {@code null} if none came.
      */
-    private ChatMessage linger(long unflushedSince) {
+    private Object linger(long unflushedSince) {
         long until = Math.min(System.nanoTime() + LINGER_NANOS, unflushedSince + MAX_UNFLUSHED_NANOS);
         while (System.nanoTime() - until < 0) {
             LockSupport.parkNanos(LINGER_STEP_NANOS);
-            ChatMessage next = queue.poll();
+            Object next = queue.poll();
             if (next != null) {
                 return next;
             }
@@ -299,7 +328,7 @@ public final class PrintingSink implements MessageSink {
             return;
         }
         try {
-            format.write(message, out);
+            out.write(message);
         } catch (IOException e) {
             fail(e);
         }

@@ -7,7 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -213,6 +217,116 @@ class PrintingSinkTest {
             }
             assertThat(accepted).isEqualTo(10_000);
         }
+    }
+
+    /** Lines of every kind, plain ASCII and not, short and longer than the output block, through PLAIN. */
+    private static List<ChatMessage> mixedLines() {
+        List<ChatMessage> messages = new ArrayList<>();
+        String[] texts = {"hello", "tab\there", "\u001b[2J", "héllo 世界 🎉", "del\u007f", "c1\u009b", "~ ascii end",
+            "bidi\u202e", "x".repeat(LineOutput.BLOCK + 10), "y".repeat(LineOutput.BLOCK - 30), "é".repeat(40_000)};
+        for (int i = 0; i < 400; i++) {
+            String text = texts[i % texts.length] + (i % 7 == 0 ? "" : " #" + i);
+            ChatMessage message = switch (i % 5) {
+                case 0 -> new ChatMessage(Protocol.TCP, "::1", 5000, "alice", text);
+                case 1 -> new ChatMessage(Protocol.TCP, "::1", 5000, "\u001bvil", text);
+                case 2 -> new ChatMessage(Protocol.TCP, "127.0.0.1", 5000, "bob", text).asAction();
+                case 3 -> ChatMessage.fromConsole(text);
+                default -> udp(text);
+            };
+            messages.add(message);
+        }
+        return messages;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 100) + "..." + line.substring(line.length() - 100)
+                + " (" + line.length() + " chars)";
+    }
+
+    /** What {@code format} makes of {@code messages} through a Writer, encoded as UTF-8. */
+    private static String throughWriter(MessageFormat format, List<ChatMessage> messages) throws IOException {
+        StringWriter expected = new StringWriter();
+        for (ChatMessage message : messages) {
+            format.write(message, expected);
+        }
+        return expected.toString();
+    }
+
+    @Test
+    void printsEveryKindOfLineByteForByteAsTheFormatWritesItAndInOrder() throws IOException {
+        List<ChatMessage> messages = mixedLines();
+        MessageFormat timestamped = PlainFormat.of(true, true);
+        for (MessageFormat format : List.of(MessageFormat.PLAIN, timestamped)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (PrintingSink sink = new PrintingSink(out, format, 100_000, Long.MAX_VALUE)) {
+                for (ChatMessage message : messages) {
+                    assertThat(sink.offer(message)).isTrue();
+                }
+            }
+            byte[] expected = throughWriter(format, messages).getBytes(StandardCharsets.UTF_8);
+            // Compared whole, without printing megabytes when they differ: the first line that does is enough.
+            String[] got = out.toString(StandardCharsets.UTF_8).split("\n", -1);
+            String[] want = new String(expected, StandardCharsets.UTF_8).split("\n", -1);
+            for (int i = 0; i < Math.min(got.length, want.length); i++) {
+                if (!got[i].equals(want[i])) {
+                    assertThat(abbreviate(got[i])).as("line %d", i).isEqualTo(abbreviate(want[i]));
+                }
+            }
+            assertThat(got.length).isEqualTo(want.length);
+            assertThat(Arrays.equals(out.toByteArray(), expected)).as("byte for byte").isTrue();
+        }
+    }
+
+    @Test
+    void takesFromManyThreadsAtOnceAndPrintsEachMessageOnceInEachSendersOrder() throws Exception {
+        int senders = 4;
+        int each = 50_000;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 1_000, Long.MAX_VALUE)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                int sender = s;
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < each; i++) {
+                        ChatMessage message = new ChatMessage(Protocol.TCP, "10.0.0." + sender, 1, "m" + i);
+                        while (!sink.offer(message)) {
+                            Thread.onSpinWait(); // full: try again, as a paused reader would once told
+                        }
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(sink.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(sink.printed()).isEqualTo((long) senders * each);
+            assertThat(sink.queued()).isZero();
+        }
+        int[] next = new int[senders];
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+            int sender = line.charAt("10.0.0.".length()) - '0';
+            assertThat(line).isEqualTo("10.0.0." + sender + " : m" + next[sender]);
+            next[sender]++;
+        }
+        assertThat(next).containsOnly(each);
+    }
+
+    @Test
+    void takesABatchWholeWhenItFitsAndOnlyWhatFitsFromTheFirstWhenItDoesNot() throws Exception {
+        GatedOutput out = new GatedOutput();
+        try (PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 4, Long.MAX_VALUE)) {
+            assertThat(sink.offerAll(List.of(udp("a"), udp("b")))).isEqualTo(2);
+            assertThat(out.entered.await(5, TimeUnit.SECONDS)).as("the writer is stuck on the output").isTrue();
+            // a and b are out of the queue, in the writer's hands: room for 4 more, taken from the first.
+            assertThat(sink.offerAll(List.of(udp("c"), udp("d"), udp("e"), udp("f"), udp("g")))).isEqualTo(4);
+            assertThat(sink.queued()).isEqualTo(4);
+            assertThat(sink.offerAll(List.of(udp("x"), udp("y")))).isZero();
+            assertThat(sink.offerAll(List.of(udp("x")))).isZero();
+            out.open();
+        }
+        assertThat(out.lines()).containsExactly("127.0.0.1 : a", "127.0.0.1 : b", "127.0.0.1 : c", "127.0.0.1 : d",
+                "127.0.0.1 : e", "127.0.0.1 : f");
     }
 
     @Test

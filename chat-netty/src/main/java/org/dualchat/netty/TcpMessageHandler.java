@@ -122,14 +122,23 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (text.isEmpty()) {
             return;
         }
+        // A read's lines go to the sink together, when the read is complete (or before a command, which
+        // may answer or close, so that it comes after the lines sent before it).
         if (room == null) {
-            feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, text));
+            feeder.add(new ChatMessage(Protocol.TCP, ip, port, text));
         } else if (ChatCommands.isCommand(text)) {
+            feeder.flush();
             room.commandTaken();
             command(ctx, text);
         } else {
-            feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
+            feeder.add(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        feeder.flush();
+        ctx.fireChannelReadComplete();
     }
 
     private void command(ChannelHandlerContext ctx, String line) {
@@ -260,6 +269,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The framer has already delivered the last partial line; the client has nothing more to say.
             logger.debug("{} half-closed by the client, closing", ctx.channel());
+            feeder.flush();
             ctx.close();
         }
         ctx.fireUserEventTriggered(evt);
@@ -267,6 +277,8 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        // Lines of a last read that never completed: they are the client's last words, printed before it leaves.
+        feeder.flush();
         if (member != null) {
             room.leave(member, quitReason);
         } else if (started) {

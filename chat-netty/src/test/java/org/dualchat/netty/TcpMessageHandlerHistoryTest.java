@@ -67,6 +67,16 @@ class TcpMessageHandlerHistoryTest {
         return lines;
     }
 
+    /**
+     * Reads {@code line} on {@code ch} to the end of the read (the handler hands it to the room there), without
+     * running the loop's tasks: an embedded channel whose read completes with auto-read on (or turns it back
+     * on) runs them at once, so it stays off.
+     */
+    private static void readWithoutRunningTasks(EmbeddedChannel ch, String line) {
+        ch.config().setAutoRead(false);
+        ch.pipeline().fireChannelRead(line).fireChannelReadComplete();
+    }
+
     /** {@code lines} without join and leave notices. */
     private static List<String> withoutPresence(List<String> lines) {
         return lines.stream().filter(l -> !(l.endsWith(" joined") || l.contains(" left"))).toList();
@@ -100,8 +110,9 @@ class TcpMessageHandlerHistoryTest {
         client(40002);
         alice.writeInbound("before");
         received(alice);
-        // Read but not yet sent on: alice's loop sends its batch at the end of its round, after carol joins.
-        alice.pipeline().fireChannelRead("pending");
+        // Read and handed to the room at the end of the read, but not yet sent on: alice's loop sends its batch
+        // at the end of its round, after carol joins.
+        readWithoutRunningTasks(alice, "pending");
         EmbeddedChannel carol = client(40003);
         List<String> lines = received(carol);
 
@@ -137,10 +148,10 @@ class TcpMessageHandlerHistoryTest {
         EmbeddedChannel alice = client(40001);
         EmbeddedChannel bob = client(40002);
         received(alice);
-        alice.pipeline().fireChannelRead("first");
+        readWithoutRunningTasks(alice, "first");
         // Bob leaves before alice's batch is sent; her next line is for nobody, and must not overtake "first".
         bob.close();
-        alice.pipeline().fireChannelRead("second");
+        readWithoutRunningTasks(alice, "second");
         received(alice);
 
         EmbeddedChannel carol = client(40003);
@@ -155,9 +166,9 @@ class TcpMessageHandlerHistoryTest {
         EmbeddedChannel alice = client(40001);
         EmbeddedChannel bob = client(40002);
         received(alice);
-        alice.pipeline().fireChannelRead("first");
+        readWithoutRunningTasks(alice, "first");
         bob.pipeline().fireChannelInactive(); // bob leaves, without running the loops' tasks as close() does
-        alice.pipeline().fireChannelRead("second");
+        readWithoutRunningTasks(alice, "second");
         // Carol joins before alice's loop sends its batch: both lines reach her live, in order.
         EmbeddedChannel carol = client(40003);
         assertThat(withoutPresence(received(carol)).subList(1, 3)).containsExactly("127.0.0.1 : first", "127.0.0.1 : second");

@@ -101,6 +101,33 @@ class TcpMessageHandlerTest {
     }
 
     @Test
+    void handsTheLinesOfOneReadToTheSinkTogetherWhenTheReadIsComplete() {
+        ControlledSink sink = ControlledSink.unbounded();
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held, null));
+        ch.pipeline().fireChannelRead("one").fireChannelRead("two");
+        assertThat(sink.texts()).isEmpty();
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(sink.texts()).containsExactly("one", "two");
+        assertThat(sink.offerAllCalls()).isEqualTo(1);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void linesOfAReadThatNeverCompletedAreHandedOverWhenTheClientHalfClosesOrGoes() {
+        ControlledSink sink = ControlledSink.unbounded();
+        EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held, null));
+        ch.pipeline().fireChannelRead("last words");
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(sink.texts()).containsExactly("last words");
+
+        ControlledSink other = ControlledSink.unbounded();
+        EmbeddedChannel gone = channel(new TcpMessageHandler(other, new byte[0], held, null));
+        gone.pipeline().fireChannelRead("cut off");
+        gone.close();
+        assertThat(other.texts()).containsExactly("cut off");
+    }
+
+    @Test
     void closesWhenTheClientHalfCloses() {
         EmbeddedChannel ch = channel(new TcpMessageHandler(ControlledSink.unbounded(), new byte[0], held, null));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.dualchat.core.ChatMessage;
@@ -35,6 +36,14 @@ public final class SinkFeeder {
     private final RelayGate gate;
     // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
     private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
+    // Messages of the current read, not yet offered: handed over together by flush(), or as soon as there
+    // are MAX_PENDING of them or reading is paused, so that a full sink pauses reading within one read:
+    // Netty reads a socket up to 16 times before it says the read is complete.
+    static final int MAX_PENDING = 256;
+    private final ArrayList<ChatMessage> pending = new ArrayList<>();
+    // Messages the sink took as part of a batch but the room's gate closed before they were relayed: relayed,
+    // in order, before anything after them, once it opens. The gate is checked before each relay.
+    private final ArrayDeque<ChatMessage> unrelayed = new ArrayDeque<>();
     private boolean waiting;
 
     /**
@@ -70,10 +79,53 @@ public final class SinkFeeder {
 
     /** Delivers {@code message} now if the sink has room, otherwise as soon as it has. */
     public void deliver(ChatMessage message) {
-        if (backlog.isEmpty() && gate.isOpen() && sink.offer(message)) {
+        flush();
+        if (backlog.isEmpty() && unrelayed.isEmpty() && gate.isOpen() && sink.offer(message)) {
             accepted.accept(message);
             return;
         }
+        hold(message);
+    }
+
+    /**
+     * Adds {@code message} to those that {@link #flush} hands over together, after any delivered before: a
+     * handler adds each line of a read and flushes when the read is complete, so that the sink is offered
+     * one batch per read rather than each line on its own. They are handed over at once while the sink is
+     * full (held, as by {@link #deliver}), and every {@value #MAX_PENDING}: what waits here stays bounded.
+     */
+    public void add(ChatMessage message) {
+        pending.add(message);
+        if (waiting || pending.size() >= MAX_PENDING) {
+            flush();
+        }
+    }
+
+    /** Delivers what {@link #add} gathered, in order: now as far as the sink has room, the rest as soon as it has. */
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        int taken = backlog.isEmpty() && unrelayed.isEmpty() && gate.isOpen() ? sink.offerAll(pending) : 0;
+        for (int i = 0; i < taken; i++) {
+            ChatMessage message = pending.get(i);
+            if (unrelayed.isEmpty() && gate.isOpen()) {
+                accepted.accept(message);
+            } else {
+                unrelayed.add(message);
+                held.add();
+            }
+        }
+        if (!unrelayed.isEmpty() && !waiting) {
+            ReadGate.of(ctx.channel()).pause(ReadGate.Reason.SINK_FULL);
+            waitForSink();
+        }
+        for (int i = taken; i < pending.size(); i++) {
+            hold(pending.get(i));
+        }
+        pending.clear();
+    }
+
+    private void hold(ChatMessage message) {
         backlog.add(message);
         held.add();
         if (!waiting) {
@@ -103,6 +155,15 @@ public final class SinkFeeder {
     private void retry() {
         waiting = false;
         ChatMessage message;
+        while ((message = unrelayed.peek()) != null) {
+            if (!gate.isOpen()) {
+                waitForSink();
+                return;
+            }
+            unrelayed.poll();
+            held.remove();
+            accepted.accept(message);
+        }
         while ((message = backlog.peek()) != null) {
             if (!gate.isOpen() || !sink.offer(message)) {
                 waitForSink();

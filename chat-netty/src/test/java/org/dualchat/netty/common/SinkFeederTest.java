@@ -38,9 +38,171 @@ class SinkFeederTest {
         }
     }
 
+    /** Adds each string of a read, and hands them over when the read is complete, as the TCP handler does. */
+    private final class Batching extends ChannelInboundHandlerAdapter {
+        private SinkFeeder feeder;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            feeder = new SinkFeeder(ctx, sink, held, message -> accepted.add(message.text()));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            String text = (String) msg;
+            if (text.startsWith("!")) {
+                feeder.deliver(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, text));
+            } else {
+                feeder.add(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, text));
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            feeder.flush();
+        }
+    }
+
     private void open(int room) {
         sink = new ControlledSink(room);
         ch = new EmbeddedChannel(new Feeding());
+    }
+
+    private void openBatching(int room) {
+        sink = new ControlledSink(room);
+        ch = new EmbeddedChannel(new Batching());
+    }
+
+    @Test
+    void aReadsMessagesGoToTheSinkTogetherWhenTheReadIsComplete() {
+        openBatching(10);
+        ch.pipeline().fireChannelRead("one").fireChannelRead("two");
+        assertThat(sink.texts()).as("nothing before the read is complete").isEmpty();
+        ch.pipeline().fireChannelRead("three").fireChannelReadComplete();
+        assertThat(sink.texts()).containsExactly("one", "two", "three");
+        assertThat(accepted).containsExactly("one", "two", "three");
+        assertThat(sink.offerAllCalls()).as("one hand-over for the read").isEqualTo(1);
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void aLongReadIsHandedOverEveryFewLinesSoThatAFullSinkPausesReadingWithinIt() {
+        openBatching(SinkFeeder.MAX_PENDING + 1);
+        for (int i = 0; i < 3 * SinkFeeder.MAX_PENDING; i++) {
+            ch.pipeline().fireChannelRead("line " + i);
+        }
+        assertThat(sink.texts()).as("handed over without waiting for the read to complete")
+                .hasSize(SinkFeeder.MAX_PENDING + 1);
+        assertThat(ch.config().isAutoRead()).as("reading paused in the middle of the read").isFalse();
+        assertThat(held.count()).isEqualTo(2L * SinkFeeder.MAX_PENDING - 1);
+        makeRoom(3 * SinkFeeder.MAX_PENDING);
+        ch.pipeline().fireChannelReadComplete();
+        assertThat(sink.texts()).hasSize(3 * SinkFeeder.MAX_PENDING);
+        assertThat(sink.texts().get(3 * SinkFeeder.MAX_PENDING - 1)).isEqualTo("line " + (3 * SinkFeeder.MAX_PENDING - 1));
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void theRoomsGateIsCheckedBeforeEachRelayOfABatchAndWhatItHoldsBackIsRelayedInOrderLater() {
+        sink = ControlledSink.unbounded();
+        TestGate gate = new TestGate(2);
+        ch = new EmbeddedChannel(new ChannelInboundHandlerAdapter() {
+            private SinkFeeder feeder;
+
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                feeder = new SinkFeeder(ctx, sink, held, message -> {
+                    accepted.add(message.text());
+                    gate.relayed();
+                }, gate);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                feeder.add(new ChatMessage(Protocol.TCP, "127.0.0.1", 40000, (String) msg));
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                feeder.flush();
+            }
+        });
+        ch.writeInbound("one", "two", "three", "four");
+        assertThat(sink.texts()).as("printed as one batch").containsExactly("one", "two", "three", "four");
+        assertThat(accepted).as("relayed only while the gate was open").containsExactly("one", "two");
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
+
+        ch.writeInbound("five");
+        assertThat(sink.texts()).as("nothing overtakes what waits for relay").hasSize(4);
+        gate.open(10);
+        ch.runPendingTasks();
+        assertThat(accepted).containsExactly("one", "two", "three", "four", "five");
+        assertThat(sink.texts()).containsExactly("one", "two", "three", "four", "five");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    /** A gate that lets {@code budget} relays through, then closes until opened again. */
+    private static final class TestGate implements RelayGate {
+        private int budget;
+        private final List<Runnable> waiting = new ArrayList<>();
+
+        TestGate(int budget) {
+            this.budget = budget;
+        }
+
+        void relayed() {
+            budget--;
+        }
+
+        void open(int more) {
+            budget += more;
+            List<Runnable> woken = new ArrayList<>(waiting);
+            waiting.clear();
+            woken.forEach(Runnable::run);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return budget > 0;
+        }
+
+        @Override
+        public void whenOpen(Runnable task) {
+            if (isOpen()) {
+                task.run();
+            } else {
+                waiting.add(task);
+            }
+        }
+    }
+
+    @Test
+    void aMessageDeliveredAtOnceComesAfterThoseAddedBeforeIt() {
+        openBatching(10);
+        ch.writeInbound("one", "!now", "two");
+        assertThat(sink.texts()).containsExactly("one", "!now", "two");
+        assertThat(accepted).containsExactly("one", "!now", "two");
+    }
+
+    @Test
+    void whatABatchFindsNoRoomForIsHeldInOrderAndReadingPausedUntilThereIs() {
+        openBatching(2);
+        ch.writeInbound("one", "two", "three", "four");
+        assertThat(sink.texts()).containsExactly("one", "two");
+        assertThat(accepted).containsExactly("one", "two");
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(ch.config().isAutoRead()).as("reading paused").isFalse();
+
+        ch.writeInbound("five");
+        assertThat(sink.texts()).as("behind the held ones, even with room").containsExactly("one", "two");
+        makeRoom(10);
+        assertThat(sink.texts()).containsExactly("one", "two", "three", "four", "five");
+        assertThat(accepted).containsExactly("one", "two", "three", "four", "five");
+        assertThat(held.count()).isZero();
+        assertThat(ch.config().isAutoRead()).isTrue();
     }
 
     @AfterEach

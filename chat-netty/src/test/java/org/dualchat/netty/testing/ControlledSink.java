@@ -11,6 +11,7 @@ public final class ControlledSink implements MessageSink {
     private final List<ChatMessage> accepted = new ArrayList<>();
     private final List<Runnable> waiters = new ArrayList<>();
     private int room;
+    private int offerAllCalls;
     public boolean closed;
 
     public ControlledSink(int room) {
@@ -29,6 +30,19 @@ public final class ControlledSink implements MessageSink {
         room--;
         accepted.add(message);
         return true;
+    }
+
+    /** The calls to {@link #offerAll}: one per batch handed over. */
+    public synchronized int offerAllCalls() {
+        return offerAllCalls;
+    }
+
+    @Override
+    public int offerAll(List<ChatMessage> messages) {
+        synchronized (this) {
+            offerAllCalls++;
+        }
+        return MessageSink.super.offerAll(messages);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.dualchat.core;
+package org.dualchat.bench;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
@@ -8,7 +8,13 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dualchat.core.ChatMessage;
+import org.dualchat.core.MessageFormat;
+import org.dualchat.core.PrintingSink;
+import org.dualchat.core.Protocol;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,9 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Formatting and printing: MessageFormat.PLAIN into the writer chain the sink uses (BufferedWriter,
- * OutputStreamWriter, BufferedOutputStream) and into the same without the BufferedOutputStream, to a
- * stream that discards; and the whole PrintingSink, from offer to flushed output, 100,000 messages a time.
+ * Formatting and printing: MessageFormat.PLAIN into a JDK writer chain (BufferedWriter, OutputStreamWriter,
+ * with and without a BufferedOutputStream), to a stream that discards, as the sink formats a line that is
+ * not plain ASCII; and the whole PrintingSink, from offer to flushed output, 100,000 messages a time, one
+ * offer each or in batches of a read's lines (offerAll, 1,008 lines: a 64 KB read of 64-byte lines).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,10 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class FormattingBenchmark {
+public class OutputBenchmark {
 
     // Large enough that the wait for the last flush (awaitIdle polls every millisecond) is a small part.
     private static final int SINK_BATCH = 100_000;
+    private static final int READ_LINES = 1008;
 
     @Param({"ascii64", "multibyte64"})
     public String payload;
@@ -47,6 +55,7 @@ public class FormattingBenchmark {
     private Writer jdkWriter;
     private Writer jdkWriterOverBufferedStream;
     private PrintingSink sink;
+    private List<ChatMessage> read;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -56,6 +65,10 @@ public class FormattingBenchmark {
         jdkWriterOverBufferedStream = new BufferedWriter(new OutputStreamWriter(
                 new BufferedOutputStream(Discard.INSTANCE, 64 * 1024), StandardCharsets.UTF_8), 64 * 1024);
         sink = new PrintingSink(Discard.INSTANCE, MessageFormat.PLAIN, 65_536, Long.MAX_VALUE);
+        read = new ArrayList<>();
+        for (int i = 0; i < READ_LINES; i++) {
+            read.add(message);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -79,6 +92,21 @@ public class FormattingBenchmark {
         for (int i = 0; i < SINK_BATCH; i++) {
             while (!sink.offer(message)) {
                 Thread.onSpinWait();
+            }
+        }
+        sink.awaitIdle(Duration.ofSeconds(10));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SINK_BATCH / READ_LINES * READ_LINES)
+    public void printingSinkOfferAllToFlush() throws InterruptedException {
+        for (int i = 0; i < SINK_BATCH / READ_LINES; i++) {
+            int taken = 0;
+            while (taken < READ_LINES) {
+                taken += sink.offerAll(taken == 0 ? read : read.subList(taken, READ_LINES));
+                if (taken < READ_LINES) {
+                    Thread.onSpinWait();
+                }
             }
         }
         sink.awaitIdle(Duration.ofSeconds(10));

@@ -1,0 +1,14 @@
+#!/bin/sh
+# dualchat: a launcher in front of the jar, so that `./dualchat.jar [ARGS]` starts the JVM with options that
+# suit a small, steady server. `java -jar dualchat.jar [ARGS]` still works (the JVM's defaults then: a
+# larger heap and footprint). JAVA_OPTS is added after these options and wins (`JAVA_OPTS=-Xmx1g`);
+# JAVA_HOME picks the java. `bench` runs with the JVM's defaults: a load generator should not be the
+# bottleneck. See docs/performance.md, "Footprint".
+case "$1" in
+    bench) opts= ;;
+    *) opts="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=2000" ;;
+esac
+if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
+# shellcheck disable=SC2086
+exec "$java" $opts $JAVA_OPTS -jar "$0" "$@"
+exit 127
