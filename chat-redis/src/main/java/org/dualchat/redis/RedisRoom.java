@@ -40,6 +40,7 @@ public final class RedisRoom implements ChatRoom {
 
     private static final Logger logger = LoggerFactory.getLogger(RedisRoom.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final Duration LOOP_WAIT = Duration.ofSeconds(1);
 
     private final RedisOptions options;
     private final LocalRoom local;
@@ -216,7 +217,8 @@ public final class RedisRoom implements ChatRoom {
     /** A batch read from the stream: relayed to this node's clients as one run, printed with --print-room. */
     private void deliver(List<StreamMessage<String, String>> batch) {
         long fromOthers = 0;
-        try (RelayRun run = RelayRun.in(local)) {
+        RelayRun run = RelayRun.in(local);
+        try {
             for (StreamMessage<String, String> item : batch) {
                 RoomEntry entry = RoomEntry.of(item);
                 if (entry == null) {
@@ -235,9 +237,18 @@ public final class RedisRoom implements ChatRoom {
                     print(entry.message());
                 }
             }
+        } finally {
+            run.close();
         }
         stats.roomReadFromOthers(fromOthers);
         forgetSkipped(batch.get(batch.size() - 1).getId());
+        try {
+            // Read on at the pace this node's event loops write out: what is not written waits in Redis.
+            run.awaitWritten(LOOP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         awaitBudget();
     }
 
