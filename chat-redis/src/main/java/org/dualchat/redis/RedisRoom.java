@@ -188,9 +188,10 @@ public final class RedisRoom implements ChatRoom {
             return;
         }
         if (pending.size() >= options.maxInFlight()) {
-            // This node reads the stream too slowly to wait for its own messages: relay them here at once.
-            stats.roomMessageNotShared();
+            // This node reads the stream too slowly to wait for its own messages: relay them here at once,
+            // and still share them (as with --redis-own local, so they are not relayed here twice).
             local.relay(message, sender, udpSender);
+            writer.write(new RoomEntry(message, options.node(), 0), id -> { }, error -> { });
             return;
         }
         long number = sequence.incrementAndGet();
