@@ -45,6 +45,7 @@ public final class RedisRoom implements ChatRoom {
 
     private static final Logger logger = LoggerFactory.getLogger(RedisRoom.class);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final Duration LOOP_WAIT = Duration.ofSeconds(1);
 
     private final RedisOptions options;
     private final LocalRoom local;
@@ -262,9 +263,10 @@ public final class RedisRoom implements ChatRoom {
             return;
         }
         if (pending.size() >= options.maxInFlight()) {
-            // This node reads the stream too slowly to wait for its own messages: relay them here at once.
-            stats.roomMessageNotShared();
+            // This node reads the stream too slowly to wait for its own messages: relay them here at once,
+            // and still share them (as with --redis-own local, so they are not relayed here twice).
             local.relay(message, sender, udpSender);
+            writer.write(new RoomEntry(message, options.node(), 0), id -> { }, error -> { });
             return;
         }
         long number = sequence.incrementAndGet();
@@ -304,7 +306,8 @@ public final class RedisRoom implements ChatRoom {
     /** A batch read from the stream: relayed to this node's clients as one run, printed with --print-room. */
     private void deliver(List<StreamMessage<String, String>> batch) {
         long fromOthers = 0;
-        try (RelayRun run = RelayRun.in(local)) {
+        RelayRun run = RelayRun.in(local);
+        try {
             for (StreamMessage<String, String> item : batch) {
                 if (presence.take(item.getBody(), run::notice)) {
                     continue;
@@ -326,9 +329,18 @@ public final class RedisRoom implements ChatRoom {
                     print(entry.message());
                 }
             }
+        } finally {
+            run.close();
         }
         stats.roomReadFromOthers(fromOthers);
         forgetSkipped(batch.get(batch.size() - 1).getId());
+        try {
+            // Read on at the pace this node's event loops write out: what is not written waits in Redis.
+            run.awaitWritten(LOOP_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         awaitBudget();
     }
 

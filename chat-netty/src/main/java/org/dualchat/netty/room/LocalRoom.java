@@ -65,7 +65,7 @@ public final class LocalRoom implements ChatRoom {
     private final RecentSources udpSources;
     private final PresenceSummary presence;
     private final History history;
-    private final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
+    final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
     private final AtomicInteger memberCount = new AtomicInteger();

@@ -1,6 +1,12 @@
 package org.dualchat.netty.room;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.dualchat.core.ChatMessage;
 
 /**
@@ -45,5 +51,28 @@ public final class RelayRun implements AutoCloseable {
         if (!outbox.isEmpty()) {
             room.fanOut(outbox.take());
         }
+    }
+
+    /**
+     * Waits, at most {@code wait}, until every event loop with members has run what was handed to it so far:
+     * a reader that pushes batches from off the loops goes at the pace the loops write them out, as a
+     * sender's own loop does.
+     */
+    public void awaitWritten(Duration wait) throws InterruptedException {
+        List<LoopShare> shares = new ArrayList<>();
+        for (LoopShare share : room.loops.values()) {
+            if (share.size() > 0) {
+                shares.add(share);
+            }
+        }
+        CountDownLatch done = new CountDownLatch(shares.size());
+        for (LoopShare share : shares) {
+            try {
+                share.loop.execute(done::countDown);
+            } catch (RejectedExecutionException shuttingDown) {
+                done.countDown();
+            }
+        }
+        done.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
