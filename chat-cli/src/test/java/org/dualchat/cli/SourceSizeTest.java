@@ -26,10 +26,10 @@ class SourceSizeTest {
     /** Known exceptions, each with its reason; remove one once its file is back under the limit. */
     static final Map<String, String> TOO_LONG_FOR_NOW = Map.of(
             "chat-netty/src/main/java/org/dualchat/netty/ChatServerConfig.java",
-            "418 lines: the option groups and one delegating setter per option, kept so every caller of the one"
+            "425 lines: the option groups and one delegating setter per option, kept so every caller of the one"
                     + " builder still works; the setters could move to the groups' own builders",
             "chat-netty/src/main/java/org/dualchat/netty/ChatServer.java",
-            "458 lines: bootstrap of four listeners (UDP, TCP, TLS, chat page) and the shutdown order; the"
+            "474 lines: bootstrap of four listeners (UDP, TCP, TLS, chat page) and the shutdown order; the"
                     + " listeners' binding could move to a class of its own");
 
     /** The project's root: the parent of this module's directory, where the build runs the tests. */

@@ -12,9 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
@@ -358,32 +356,12 @@ public final class RedisRoom implements ChatRoom {
 
     /** Prints a message another node received, waiting while the sink is full. */
     private void print(ChatMessage message) {
-        while (!sink.offer(message) && !closed) {
-            CountDownLatch ready = new CountDownLatch(1);
-            sink.whenReady(ready::countDown);
-            try {
-                ready.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        ReaderWaits.print(sink, message, () -> closed);
     }
 
     /** While this node's relays use up its budget, reads no further: its clients set its pace, not the others'. */
     private void awaitBudget() {
-        if (local.gate().isOpen()) {
-            return;
-        }
-        CountDownLatch open = new CountDownLatch(1);
-        local.gate().whenOpen(open::countDown);
-        try {
-            while (!closed && !open.await(200, TimeUnit.MILLISECONDS)) {
-                // Checking for a stop.
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ReaderWaits.untilOpen(local.gate(), () -> closed);
     }
 
     @Override
