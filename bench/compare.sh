@@ -7,7 +7,8 @@
 #   bash bench/compare.sh --quick    1 run of smaller loads, about 4 minutes: a smoke test, not figures
 #   options: --runs N (default 3, quick 1),
 #            --peers "c rsyslog dualchat dualchat-norelay sender" (default: all)
-#   env: DUALCHAT="java -jar chat-cli/target/dualchat.jar" how to start dualchat (then: server OPTIONS)
+#   env: DUALCHAT="chat-cli/target/dualchat.jar" how to start dualchat (then: server OPTIONS); the default is the
+#        README's command, the launcher in front of the jar (its small-heap options); "java -jar ..." for the JVM's defaults
 #
 # The C programs in bench/c are built with `cc -O2` into the run's temp dir (nothing is committed built):
 #   udp_send  one native sender: sendmmsg, 64 datagrams a call, as fast as the kernel takes them;
@@ -65,7 +66,7 @@ for p in $PEERS; do
     [[ $p =~ ^(c|rsyslog|dualchat|dualchat-norelay|sender)$ ]] || { echo "compare.sh: unknown peer $p" >&2; exit 2; }
 done
 JAR=chat-cli/target/dualchat.jar
-DUALCHAT=${DUALCHAT:-java -jar $JAR}
+DUALCHAT=${DUALCHAT:-$JAR}
 
 # --- tools -------------------------------------------------------------------------------------------
 command -v cc >/dev/null || { echo "compare.sh: needs a C compiler (cc)" >&2; exit 1; }
