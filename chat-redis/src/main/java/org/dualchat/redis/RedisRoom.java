@@ -49,6 +49,23 @@ public final class RedisRoom implements ChatRoom {
     private final LocalRoom local;
     private final ServerStats stats;
     private final MessageSink sink;
+    /** Closed while the node's relay budget is spent or Redis lags behind this node's messages. */
+    private final RelayGate gate = new RelayGate() {
+        @Override
+        public boolean isOpen() {
+            return local.gate().isOpen() && (writer == null || writer.hasRoom());
+        }
+
+        @Override
+        public void whenOpen(Runnable task) {
+            // The sender checks the gate again when the task runs, and waits again if the other half closed it.
+            if (local.gate().isOpen() && writer != null) {
+                writer.whenRoom(task);
+            } else {
+                local.gate().whenOpen(task);
+            }
+        }
+    };
     private final AtomicLong sequence = new AtomicLong();
     /** This node's messages sent to the stream and not read back yet (own-through-stream only). */
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -366,7 +383,7 @@ public final class RedisRoom implements ChatRoom {
 
     @Override
     public RelayGate gate() {
-        return local.gate();
+        return gate;
     }
 
     @Override

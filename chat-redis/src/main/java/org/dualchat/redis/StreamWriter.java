@@ -2,6 +2,7 @@ package org.dualchat.redis;
 
 import io.lettuce.core.XAddArgs;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -11,7 +12,9 @@ import org.dualchat.netty.stats.ServerStats;
  * Appends this node's messages to the room's stream: one pipelined {@code XADD ... MAXLEN ~ N} each, on the
  * writing connection, from whichever thread relays. At most {@link RedisOptions#maxInFlight()} wait for
  * Redis's answer: past that (Redis slow) or while Redis is down, a message is not shared, counted, and the
- * caller is told, so nothing queues without bound.
+ * caller is told, so nothing queues without bound. Before it comes to that, {@link #hasRoom} turns false
+ * once three quarters wait, so that TCP senders pause (their lines held, none lost) until Redis catches up;
+ * only what cannot wait (UDP, the console) or comes while Redis is down goes unshared.
  */
 final class StreamWriter {
 
@@ -22,6 +25,8 @@ final class StreamWriter {
     private final RedisHealth health;
     private final int maxInFlight;
     private final Semaphore inFlight;
+    // Senders paused until fewer wait for Redis: one task per paused connection, so bounded by them.
+    private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
     StreamWriter(RedisLink link, RedisOptions options, ServerStats stats, RedisHealth health) {
         this.link = link;
@@ -48,12 +53,15 @@ final class StreamWriter {
         try {
             link.writer().async().xadd(key, trim, entry.fields()).whenComplete((id, error) -> {
                 inFlight.release();
+                if (error != null) {
+                    health.failed(error);
+                }
+                wakeIfRoom();
                 if (error == null) {
                     stats.roomMessageShared();
                     added.accept(id);
                 } else {
                     stats.roomMessageNotShared();
-                    health.failed(error);
                     failed.accept(error);
                 }
             });
@@ -63,6 +71,27 @@ final class StreamWriter {
             stats.roomMessageNotShared();
             health.failed(e);
             return false;
+        }
+    }
+
+    /**
+     * Whether senders that can wait should hand over more now: fewer than three quarters of the most that
+     * may wait for Redis do, or Redis is down (then nothing is shared and nobody should wait for it).
+     */
+    boolean hasRoom() {
+        return health.isDown() || inFlight.availablePermits() > maxInFlight / 4;
+    }
+
+    /** Runs {@code task} once {@link #hasRoom}, maybe at once, maybe on the thread of Redis's answer; once. */
+    void whenRoom(Runnable task) {
+        waiting.add(task);
+        wakeIfRoom();
+    }
+
+    private void wakeIfRoom() {
+        Runnable task;
+        while (!waiting.isEmpty() && hasRoom() && (task = waiting.poll()) != null) {
+            task.run();
         }
     }
 

@@ -170,6 +170,27 @@ class RedisRoomIT {
     }
 
     @Test
+    void aSenderFasterThanRedisWaitsRatherThanGoUnshared() throws Exception {
+        // At most 4 additions may wait for Redis on node a: its TCP sender must pause, not lose the other nodes.
+        Nodes nodes = nodes();
+        ChatServer a = nodes.start(LineCollector.open(), options -> options.maxInFlight(4));
+        ChatServer b = nodes.start(LineCollector.open());
+        Socket receiver = nodes.client(b);
+        Socket sender = nodes.client(a);
+        int count = 3000;
+        String[] lines = new String[count];
+        for (int i = 0; i < count; i++) {
+            lines[i] = "line " + i;
+        }
+        Nodes.say(sender, lines);
+
+        List<String> got = Nodes.messages(receiver, count);
+        assertThat(got).hasSize(count).doesNotHaveDuplicates();
+        assertThat(got.get(count - 1)).endsWith(" : line " + (count - 1));
+        assertThat(a.stats().get(Count.ROOM_NOT_SHARED)).as("messages node a could not share").isZero();
+    }
+
+    @Test
     void withOwnMessagesRelayedLocallyTheOtherNodesStillGetThemOnce() throws Exception {
         Nodes nodes = nodes();
         ChatServer a = nodes.start(LineCollector.open(), options -> options.ownThroughStream(false));
