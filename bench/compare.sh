@@ -32,6 +32,7 @@
 #   udp64, udp512   after a warm-up of 200,000 datagrams at full speed: % lost
 #   udp64 x2        two native senders at once (after the above): % lost of both together
 #   tcp1, tcp100    lines/s printed with 1 and 100 connections (tcp_gen), after a warm-up: lines in the file
+#                   (waiting until the file has not grown for 10 s: senders paused by the relay budget)
 #                   / (first write -> last growth of the file); '!' marks lines lost
 #   idle rss        resident memory 3 s after a fresh receiver listens (MB)
 #   peak rss        the highest VmHWM of the receiver's processes over all its loads (MB; c: both summed)
@@ -227,7 +228,7 @@ udp_load() {   # udp_load SIZE COUNT [SENDERS]: sets RESULT = % lost
 
 tcp_load() {   # tcp_load CONNS LINES: sets RESULT = lines/s printed, '!' if lines were lost
     local greet=$([[ $NAME == rsyslog ]] && echo 0 || echo 1) out
-    run_bg "$WORK/tcp.out" "$C/tcp_gen" "$TCP" "$1" "$2" 64 60 "$greet" "$OUT" 3000
+    run_bg "$WORK/tcp.out" "$C/tcp_gen" "$TCP" "$1" "$2" 64 60 "$greet" "$OUT" 10000
     wait "$LAST_PID" || { echo "compare.sh: tcp_gen failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
     out=$(cat "$WORK/tcp.out")
     echo "    $NAME tcp x$1: $out" >&2
