@@ -97,10 +97,16 @@ final class RedisPresence implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        RedisFuture<?> del = redis.del(options.key("alive:" + node), options.key("who:" + node));
-        RedisFuture<?> srem = redis.srem(options.key("nodes"), node);
-        // Off the event loops (the server's stop): a short wait, so the keys go before the connection does.
-        LettuceFutures.awaitAll(CLOSE_WAIT, del, srem);
+        try {
+            RedisFuture<?> del = redis.del(options.key("alive:" + node), options.key("who:" + node));
+            RedisFuture<?> srem = redis.srem(options.key("nodes"), node);
+            // Off the event loops (the server's stop): a short wait, so the keys go before the connection does.
+            LettuceFutures.awaitAll(CLOSE_WAIT, del, srem);
+        } catch (RuntimeException e) {
+            // Redis is down or slow as this node stops: the other nodes reap its members once its heartbeat expires.
+            logger.info("Could not remove this node from the room's presence ({}); the other nodes will once its"
+                    + " heartbeat expires", RedisLink.reason(e));
+        }
     }
 
     /** The labels of the other nodes' members, as last known. */

@@ -66,11 +66,10 @@ public final class RedisRoom implements ChatRoom {
             }
         }
     };
-    private final AtomicLong sequence = new AtomicLong();
-    /** This node's messages sent to the stream and not read back yet (own-through-stream only). */
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** This node's members, and each one's id in the room's presence. */
     private final Map<Member, String> members = new ConcurrentHashMap<>();
+    /** This node's messages sent to the stream and not read back yet (own-through-stream only). */
+    private final OwnMessages own;
     private final AtomicLong memberIds = new AtomicLong();
     private RedisPresence presence;
     private RedisLink link;
@@ -79,25 +78,12 @@ public final class RedisRoom implements ChatRoom {
     private StreamReader reader;
     private volatile boolean closed;
 
-    /** Who sent a message of this node's, to leave out when it comes back; and its id once Redis has added it. */
-    private static final class Pending {
-        final ChatMessage message;
-        final Member sender;
-        final InetSocketAddress udpSender;
-        volatile String id;
-
-        Pending(ChatMessage message, Member sender, InetSocketAddress udpSender) {
-            this.message = message;
-            this.sender = sender;
-            this.udpSender = udpSender;
-        }
-    }
-
     RedisRoom(RedisOptions options, LocalRoom local, ServerStats stats, MessageSink sink) {
         this.options = options;
         this.local = local;
         this.stats = stats;
         this.sink = sink;
+        this.own = new OwnMessages(local::relay, members::containsKey);
     }
 
     /** What makes a server's room this one: {@code ChatServerConfig.builder().roomFactory(RedisRoom.factory(o))}. */
@@ -277,32 +263,18 @@ public final class RedisRoom implements ChatRoom {
             writer.write(new RoomEntry(message, options.node(), 0), id -> { }, error -> { });
             return;
         }
-        if (pending.size() >= options.maxInFlight()) {
+        if (own.size() >= options.maxInFlight()) {
             // This node reads the stream too slowly to wait for its own messages: relay them here at once,
             // and still share them (as with --redis-own local, so they are not relayed here twice).
             local.relay(message, sender, udpSender);
             writer.write(new RoomEntry(message, options.node(), 0), id -> { }, error -> { });
             return;
         }
-        long number = sequence.incrementAndGet();
-        Pending own = new Pending(message, sender, udpSender);
-        pending.put(number, own);
-        if (!writer.write(new RoomEntry(message, options.node(), number), id -> own.id = id,
-                error -> relayHere(number))) {
-            relayHere(number);
+        long number = own.add(message, sender, udpSender);
+        if (!writer.write(new RoomEntry(message, options.node(), number), id -> own.added(number, id),
+                error -> own.relayHere(number))) {
+            own.relayHere(number);
         }
-    }
-
-    /** A message of this node's that will not come back through the stream: relayed here, at once. */
-    private void relayHere(long number) {
-        Pending own = pending.remove(number);
-        if (own != null) {
-            local.relay(own.message, live(own.sender), own.udpSender);
-        }
-    }
-
-    private Member live(Member sender) {
-        return sender != null && members.containsKey(sender) ? sender : null;
     }
 
     /**
@@ -322,6 +294,7 @@ public final class RedisRoom implements ChatRoom {
     private void deliver(List<StreamMessage<String, String>> batch) {
         long fromOthers = 0;
         RelayRun run = RelayRun.in(local);
+        own.beginRun(run::relay);
         try {
             for (StreamMessage<String, String> item : batch) {
                 if (presence.take(item.getBody(), run::notice)) {
@@ -332,10 +305,7 @@ public final class RedisRoom implements ChatRoom {
                     continue;
                 }
                 if (entry.node().equals(options.node())) {
-                    Pending own = pending.remove(entry.sequence());
-                    if (own != null) {
-                        run.relay(own.message, live(own.sender), own.udpSender);
-                    }
+                    own.readBack(entry.sequence());
                     continue;
                 }
                 fromOthers++;
@@ -345,10 +315,10 @@ public final class RedisRoom implements ChatRoom {
                 }
             }
         } finally {
+            own.endRun(batch.get(batch.size() - 1).getId());
             run.close();
         }
         stats.roomReadFromOthers(fromOthers);
-        forgetSkipped(batch.get(batch.size() - 1).getId());
         try {
             // Read on at the pace this node's event loops write out: what is not written waits in Redis.
             run.awaitWritten(LOOP_WAIT);
@@ -357,18 +327,6 @@ public final class RedisRoom implements ChatRoom {
             return;
         }
         awaitBudget();
-    }
-
-    /**
-     * Forgets this node's messages that Redis added before {@code lastRead} and that were not read back: the
-     * stream dropped them (trimmed while this node was behind) before this node read them. The sequence
-     * numbers alone cannot tell: two event loops may append in the other order than they numbered.
-     */
-    private void forgetSkipped(String lastRead) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        pending.values().removeIf(own -> own.id != null && StreamReader.compare(own.id, lastRead) <= 0);
     }
 
     /** Prints a message another node received, waiting while the sink is full. */
