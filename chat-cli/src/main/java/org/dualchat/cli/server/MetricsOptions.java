@@ -1,7 +1,5 @@
 package org.dualchat.cli.server;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.dualchat.netty.ChatServerConfig;
@@ -11,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code --metrics-port}, {@code --metrics-bind} and {@code --stats-interval}: what the server tells operators. */
-final class MetricsOptions {
+final class MetricsOptions implements ServerOptionGroup {
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics and a health check on /health;"
@@ -30,19 +28,15 @@ final class MetricsOptions {
     long statsInterval;
 
     /** Puts the options in {@code config}; a bad value is a usage error. */
-    void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
+    @Override
+    public void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
         if (metricsPort != null) {
             values.set("--metrics-port", metricsPort, () -> config.metricsPort(metricsPort));
         } else if (metricsBind != null) {
             throw new ParameterException(spec.commandLine(), "--metrics-bind needs --metrics-port");
         }
         if (metricsBind != null) {
-            try {
-                config.metricsAddress(InetAddress.getByName(metricsBind));
-            } catch (UnknownHostException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--metrics-bind': unknown host '" + metricsBind + "'");
-            }
+            config.metricsAddress(values.address("--metrics-bind", metricsBind));
         }
         values.set("--stats-interval", statsInterval, ChronoUnit.SECONDS,
                 () -> config.statsInterval(Duration.ofSeconds(statsInterval)));

@@ -1,5 +1,7 @@
 package org.dualchat.cli.server;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.dualchat.netty.common.Checks.OutOfRange;
@@ -34,6 +36,15 @@ final class OptionValues {
             // The builder says "allow: 10.0.0.0/33 (expected: ...)"; the user typed --allow.
             String message = e.getMessage();
             throw usage(option, message.substring(message.indexOf(": ") + 2), e);
+        }
+    }
+
+    /** {@code text}, the value of {@code option}, as an address; an unknown host is a usage error. */
+    InetAddress address(String option, String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw usage(option, "unknown host '" + text + "'", e);
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code --redis}, {@code --room}, {@code --redis-maxlen}, {@code --print-room}: one room across many nodes. */
-final class RedisServerOptions {
+final class RedisServerOptions implements ServerOptionGroup {
 
     @Option(names = "--redis", paramLabel = "URI",
             description = "Join the room kept in this Redis, shared with every node given the same URI and room:"
@@ -38,7 +38,8 @@ final class RedisServerOptions {
     String node;
 
     /** Checks the options and plugs the shared room into {@code config}; a bad value is a usage error. */
-    void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
+    @Override
+    public void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
         if (uri == null) {
             for (String option : new String[] {"--room", "--redis-maxlen", "--redis-own", "--node"}) {
                 if (spec.commandLine().getParseResult() != null

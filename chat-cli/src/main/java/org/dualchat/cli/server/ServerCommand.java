@@ -2,8 +2,6 @@ package org.dualchat.cli.server;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -252,7 +250,7 @@ public final class ServerCommand implements Callable<Integer> {
     ChatServerConfig toConfig() {
         OptionValues values = new OptionValues(spec);
         ChatServerConfig.Builder config = ChatServerConfig.builder();
-        config.bindAddress(bindAddress()).transport(transport).relay(!noRelay).udpRelay(udpRelay);
+        config.bindAddress(bind == null ? null : values.address("--bind", bind)).transport(transport).relay(!noRelay).udpRelay(udpRelay);
         values.set("--udp-port", udpPort, () -> config.udpPort(udpPort));
         values.set("--tcp-port", tcpPort, () -> config.tcpPort(tcpPort));
         values.set("--greeting", greeting, () -> config.greeting(greeting));
@@ -298,18 +296,6 @@ public final class ServerCommand implements Callable<Integer> {
             // What spans options: "tlsPort: 2222 (expected: other than tcpPort)".
             String message = e.getMessage().replace("tcpPort", "--tcp-port");
             throw values.usage("--tls-port", message.substring(message.indexOf(": ") + 2), e);
-        }
-    }
-
-    private InetAddress bindAddress() {
-        if (bind == null) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--bind': unknown host '" + bind + "'");
         }
     }
 }

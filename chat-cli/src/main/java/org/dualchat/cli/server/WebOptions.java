@@ -1,7 +1,5 @@
 package org.dualchat.cli.server;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.dualchat.netty.ChatServerConfig;
@@ -10,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code --http-port}, {@code --http-bind} and {@code --http-allow-origin}: the chat page for browsers. */
-final class WebOptions {
+final class WebOptions implements ServerOptionGroup {
 
     @Option(names = "--http-port", paramLabel = "PORT",
             description = "Serve a chat page on http://ADDRESS:PORT/ and its WebSocket on /ws, in the same room;"
@@ -27,7 +25,8 @@ final class WebOptions {
     List<String> allowOrigins = new ArrayList<>();
 
     /** Checks the options and puts them in {@code config}; a bad value is a usage error. */
-    void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
+    @Override
+    public void applyTo(ChatServerConfig.Builder config, OptionValues values, CommandSpec spec) {
         if (httpPort == null) {
             if (httpBind != null || !allowOrigins.isEmpty()) {
                 throw new ParameterException(spec.commandLine(),
@@ -37,12 +36,7 @@ final class WebOptions {
         }
         values.set("--http-port", httpPort, () -> config.httpPort(httpPort));
         if (httpBind != null) {
-            try {
-                config.httpBind(InetAddress.getByName(httpBind));
-            } catch (UnknownHostException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "Invalid value for option '--http-bind': unknown host '" + httpBind + "'");
-            }
+            config.httpBind(values.address("--http-bind", httpBind));
         }
         for (String origin : allowOrigins) {
             values.set("--http-allow-origin", origin, () -> config.httpAllowOrigin(origin));

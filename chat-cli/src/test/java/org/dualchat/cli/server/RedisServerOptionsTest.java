@@ -11,19 +11,13 @@ import org.dualchat.netty.room.RoomFactory;
 import org.dualchat.redis.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /** {@code --redis} and its options: parsing, usage errors (exit 2), and a Redis that cannot be joined (exit 1). */
 @Timeout(60)
 class RedisServerOptionsTest {
 
     private static ChatServerConfig config(String... args) {
-        RedisServerOptions options = new RedisServerOptions();
-        CommandLine command = new CommandLine(options);
-        command.parseArgs(args);
-        ChatServerConfig.Builder builder = ChatServerConfig.builder();
-        options.applyTo(builder, new OptionValues(command.getCommandSpec()), command.getCommandSpec());
-        return builder.build();
+        return OptionGroups.config(new RedisServerOptions(), args);
     }
 
     @Test

@@ -8,19 +8,13 @@ import org.dualchat.cli.DualchatCli;
 import org.dualchat.netty.ChatServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /** {@code --http-port}, {@code --http-bind}, {@code --http-allow-origin}: parsing, usage errors, the config. */
 @Timeout(30)
 class WebOptionsTest {
 
     private static ChatServerConfig config(String... args) {
-        WebOptions options = new WebOptions();
-        CommandLine command = new CommandLine(options);
-        command.parseArgs(args);
-        ChatServerConfig.Builder builder = ChatServerConfig.builder();
-        options.applyTo(builder, new OptionValues(command.getCommandSpec()), command.getCommandSpec());
-        return builder.build();
+        return OptionGroups.config(new WebOptions(), args);
     }
 
     @Test
