@@ -319,6 +319,7 @@ public final class RedisRoom implements ChatRoom {
             run.close();
         }
         stats.roomReadFromOthers(fromOthers);
+        long newest = RoomEntry.millisOf(batch.get(batch.size() - 1).getId());
         try {
             // Read on at the pace this node's event loops write out: what is not written waits in Redis.
             run.awaitWritten(LOOP_WAIT);
@@ -326,7 +327,7 @@ public final class RedisRoom implements ChatRoom {
             Thread.currentThread().interrupt();
             return;
         }
-        awaitBudget();
+        awaitBudget(newest);
     }
 
     /** Prints a message another node received, waiting while the sink is full. */
@@ -334,9 +335,13 @@ public final class RedisRoom implements ChatRoom {
         ReaderWaits.print(sink, message, () -> closed);
     }
 
-    /** While this node's relays use up its budget, reads no further: its clients set its pace, not the others'. */
-    private void awaitBudget() {
-        ReaderWaits.untilOpen(local.gate(), () -> closed);
+    /**
+     * While this node's relays use up its budget, reads no further: its clients set its pace, not the others'.
+     * Meanwhile its lag grows with the age of the newest entry it read, {@code newest} (ms since the epoch).
+     */
+    private void awaitBudget(long newest) {
+        ReaderWaits.untilOpen(local.gate(), () -> closed,
+                () -> stats.roomLag(Math.max(0, System.currentTimeMillis() - newest)));
     }
 
     @Override
