@@ -72,6 +72,7 @@ public final class RedisRoom implements ChatRoom {
     private final OwnMessages own;
     private final AtomicLong memberIds = new AtomicLong();
     private RedisPresence presence;
+    private PrivateLines privates;
     private RedisLink link;
     private RedisHealth health;
     private StreamWriter writer;
@@ -108,6 +109,7 @@ public final class RedisRoom implements ChatRoom {
         writer = new StreamWriter(link, options, stats, health);
         reader = new StreamReader(link, options, stats, health, this::deliver);
         presence = new RedisPresence(link, options, local::size);
+        privates = new PrivateLines(options, writer, gate, local, members::get, () -> closed);
         try {
             presence.start(this::tellHere, this::memberLabels);
             reader.start(local.historySize(), this::remember);
@@ -237,6 +239,15 @@ public final class RedisRoom implements ChatRoom {
         return local.byNick(nick);
     }
 
+    /** See {@link PrivateLines#send}. */
+    @Override
+    public CompletionStage<String> tellElsewhere(String nick, String line) {
+        if (privates == null || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return privates.send(nick, line);
+    }
+
     @Override
     public void commandTaken() {
         local.commandTaken();
@@ -297,7 +308,7 @@ public final class RedisRoom implements ChatRoom {
         own.beginRun(run::relay);
         try {
             for (StreamMessage<String, String> item : batch) {
-                if (presence.take(item.getBody(), run::notice)) {
+                if (privates.take(item.getBody(), run) || presence.take(item.getBody(), run::notice)) {
                     continue;
                 }
                 RoomEntry entry = RoomEntry.of(item);
