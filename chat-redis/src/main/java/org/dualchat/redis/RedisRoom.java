@@ -111,7 +111,7 @@ public final class RedisRoom implements ChatRoom {
         presence = new RedisPresence(link, options, local::size);
         privates = new PrivateLines(options, writer, gate, local, members::get, () -> closed);
         try {
-            presence.start(this::tellHere, this::memberLabels);
+            presence.start(this::tellHere, this::memberLabels, this::memberNicks);
             reader.start(local.historySize(), this::remember);
         } catch (RuntimeException e) {
             link.close();
@@ -147,6 +147,18 @@ public final class RedisRoom implements ChatRoom {
         Map<String, String> labels = new java.util.HashMap<>();
         members.forEach((member, id) -> labels.put(id, member.label()));
         return labels;
+    }
+
+    /** This node's members that have a nick, by their ids in the room's presence: their nicks. */
+    private Map<String, String> memberNicks() {
+        Map<String, String> nicks = new java.util.HashMap<>();
+        members.forEach((member, id) -> {
+            String nick = member.nick();
+            if (nick != null) {
+                nicks.put(id, nick);
+            }
+        });
+        return nicks;
     }
 
     /** A line from the server to this node's clients, from any thread. */
