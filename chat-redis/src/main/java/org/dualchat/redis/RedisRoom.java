@@ -173,6 +173,11 @@ public final class RedisRoom implements ChatRoom {
         return reader == null ? null : reader.lastId();
     }
 
+    /** How many paused senders wait until fewer of this node's messages wait for Redis; for tests. */
+    int sendersWaitingForRedis() {
+        return writer == null ? 0 : writer.waiting();
+    }
+
     @Override
     public Member join(Channel channel) {
         Member member = local.join(channel);

@@ -110,7 +110,11 @@ final class StreamWriter {
         return health.isDown() || inFlight.availablePermits() > maxInFlight / 4;
     }
 
-    /** Runs {@code task} once {@link #hasRoom}, maybe at once, maybe on the thread of Redis's answer; once. */
+    /**
+     * Runs {@code task} once {@link #hasRoom}, maybe at once, maybe on the thread of Redis's answer; once. Its
+     * callers (a paused connection's feeder) wait once until called back, however often they are paused, so
+     * the queue holds at most one task per paused connection (SendersPausedIT).
+     */
     void whenRoom(Runnable task) {
         waiting.add(task);
         wakeIfRoom();
@@ -121,6 +125,11 @@ final class StreamWriter {
         while (!waiting.isEmpty() && hasRoom() && (task = waiting.poll()) != null) {
             task.run();
         }
+    }
+
+    /** How many paused senders wait for room here (one task each). */
+    int waiting() {
+        return waiting.size();
     }
 
     /** How many are waiting for Redis's answer. */
