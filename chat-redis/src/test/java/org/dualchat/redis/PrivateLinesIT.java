@@ -128,4 +128,52 @@ class PrivateLinesIT {
         assertThat(Nodes.message(bob2)).as("the new bob gets what was sent to him, and only that")
                 .isEqualTo("[private] alice@127.0.0.1 : hello again");
     }
+
+    @Test
+    void whileItsNodeWaitsForRedisAPrivateLineIsRefusedAsBusyAndWhileRedisIsDownAsUnreachable() throws Exception {
+        Nodes nodes = new Nodes(servers, redis.uri());
+        ChatServer a = nodes.start(LineCollector.open(), options -> options.maxInFlight(4));
+        ChatServer b = nodes.start(LineCollector.open());
+        Socket alice = nodes.client(a);
+        Socket dave = nodes.client(a);
+        Socket bob = nodes.client(b);
+        nick(bob, "bob");
+
+        // Redis holds writes: alice's lines wait for it, three of four at most, so a's senders must wait.
+        redis.server().command("CLIENT", "PAUSE", "3000", "WRITE");
+        Nodes.say(alice, "one", "two", "three", "four");
+        long deadline = System.nanoTime() + ServerExtension.WAIT.toNanos();
+        while (nodes.room(a).gate().isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Nodes.say(dave, "/msg bob psst");
+        assertThat(awaitLine(dave, PrivateLinesIT::isAnswer))
+                .isEqualTo("* the room is busy: not sent to bob, try again in a moment");
+        redis.server().command("CLIENT", "UNPAUSE");
+        assertThat(Nodes.messages(bob, 4)).containsExactly("127.0.0.1 : one", "127.0.0.1 : two",
+                "127.0.0.1 : three", "127.0.0.1 : four");
+        Nodes.say(dave, "/msg bob psst");
+        assertThat(awaitLine(dave, PrivateLinesIT::isAnswer)).isEqualTo("* to bob@" + port(bob) + ": psst");
+        assertThat(Nodes.message(bob)).as("only the line that was sent").isEqualTo("[private] 127.0.0.1 : psst");
+
+        redis.server().stop();
+        deadline = System.nanoTime() + ServerExtension.WAIT.toNanos();
+        String answer;
+        do {
+            Nodes.say(dave, "/msg bob are you there");
+            answer = awaitLine(dave, PrivateLinesIT::isAnswer);
+        } while (answer.startsWith("* to ") && System.nanoTime() < deadline && sleep(50));
+        assertThat(answer).isEqualTo("* cannot send to bob now: the room cannot be reached; try again");
+    }
+
+    /** The reply to a {@code /msg}. */
+    private static boolean isAnswer(String line) {
+        return line.startsWith("* to ") || line.startsWith("* no one") || line.startsWith("* the room is busy")
+                || line.startsWith("* cannot send");
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
 }
