@@ -11,6 +11,8 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.core.Protocol;
@@ -146,7 +148,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         switch (ChatCommands.name(line)) {
             case "nick" -> nick(ctx, argument);
             case "who" -> reply(ctx, who());
-            case "msg" -> reply(ctx, List.of(privately(argument)));
+            case "msg" -> privately(ctx, argument);
             case "me" -> {
                 if (argument.isEmpty()) {
                     reply(ctx, List.of("* usage: /me ACTION"));
@@ -183,25 +185,54 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
      * {@code /msg NICK TEXT}: the text to that member alone, as {@code [private] SENDER : TEXT}. It is not
      * printed on stdout nor logged (a private word is not the operator's to read), and it is counted as a
      * command. It travels with the room's relays, charged to the same budget: while that is spent the line
-     * is refused rather than queued. What the sender is told.
+     * is refused rather than queued. A nick no member here holds is looked for in the rest of the room (a
+     * shared room's other nodes), and the sender answered once the room has.
      */
-    private String privately(String argument) {
+    private void privately(ChannelHandlerContext ctx, String argument) {
         int space = argument.indexOf(' ');
         String text = space < 0 ? "" : argument.substring(space + 1).trim();
         if (text.isEmpty()) {
-            return "* usage: /msg NICK TEXT";
+            reply(ctx, List.of("* usage: /msg NICK TEXT"));
+            return;
         }
         String nick = argument.substring(0, space);
-        Member to = room.byNick(nick);
-        if (to != null && !room.gate().isOpen()) {
-            // Private lines wait in the room's relay budget too: while it is spent they are refused, and said so.
-            return "* the room is busy: not sent to " + to.label() + ", try again in a moment";
-        }
         String from = new ChatMessage(Protocol.TCP, ip, port, member.nick(), text).sender();
-        if (to == null || !to.tell("[private] " + from + " : " + TextSafety.escape(text))) {
-            return "* no one here is called " + TextSafety.escape(nick) + " (/who lists who is)";
+        String line = "[private] " + from + " : " + TextSafety.escape(text);
+        Member to = room.byNick(nick);
+        if (to == null) {
+            room.tellElsewhere(nick, line).whenComplete((label, error) -> {
+                String answer = error != null ? notSentElsewhere(nick, error) : label == null ? noOne(nick)
+                        : "* to " + label + ": " + TextSafety.escape(text);
+                if (ctx.executor().inEventLoop()) {
+                    reply(ctx, List.of(answer));
+                } else {
+                    ctx.executor().execute(() -> reply(ctx, List.of(answer)));
+                }
+            });
+        } else if (!room.gate().isOpen()) {
+            // Private lines wait in the room's relay budget too: while it is spent they are refused, and said so.
+            reply(ctx, List.of(busy(to.label())));
+        } else if (!to.tell(line)) {
+            reply(ctx, List.of(noOne(nick)));
+        } else {
+            reply(ctx, List.of("* to " + to.label() + ": " + TextSafety.escape(text)));
         }
-        return "* to " + to.label() + ": " + TextSafety.escape(text);
+    }
+
+    private static String busy(String to) {
+        return "* the room is busy: not sent to " + to + ", try again in a moment";
+    }
+
+    private static String noOne(String nick) {
+        return "* no one here is called " + TextSafety.escape(nick) + " (/who lists who is)";
+    }
+
+    private static String notSentElsewhere(String nick, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause instanceof RejectedExecutionException
+                ? busy(TextSafety.escape(nick))
+                : "* cannot send to " + TextSafety.escape(nick) + " now: the room cannot be reached; try again";
     }
 
     /** Says bye and closes, once the bye is written; the others hear {@code reason}. */

@@ -13,6 +13,9 @@ import org.dualchat.netty.common.RelayGate;
  */
 final class ReaderWaits {
 
+    /** How often a wait for the budget looks at whether the room closed, and reports itself. */
+    static final long TICK_MILLIS = 200;
+
     private ReaderWaits() {
     }
 
@@ -27,17 +30,21 @@ final class ReaderWaits {
         }
     }
 
-    /** Returns once {@code gate} is open, or the room closes. */
-    static void untilOpen(RelayGate gate, BooleanSupplier closed) {
+    /**
+     * Returns once {@code gate} is open, or the room closes; runs {@code waiting} every {@link #TICK_MILLIS}
+     * while it waits (the reader's lag goes on growing while it waits).
+     */
+    static void untilOpen(RelayGate gate, BooleanSupplier closed, Runnable waiting) {
         if (gate.isOpen()) {
             return;
         }
         CountDownLatch open = new CountDownLatch(1);
         gate.whenOpen(open::countDown);
         while (!closed.getAsBoolean() && open.getCount() > 0) {
-            if (!await(open, 200)) {
+            if (!await(open, TICK_MILLIS)) {
                 return;
             }
+            waiting.run();
         }
     }
 

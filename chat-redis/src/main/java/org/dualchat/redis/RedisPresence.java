@@ -64,6 +64,7 @@ final class RedisPresence implements AutoCloseable {
     private final AtomicInteger leftSince = new AtomicInteger();
     private volatile Consumer<String> notices = text -> { };
     private volatile Supplier<Map<String, String>> here = Map::of;
+    private volatile Supplier<Map<String, String>> nicksHere = Map::of;
     private volatile boolean listed;
 
     RedisPresence(RedisLink link, RedisOptions options, IntSupplier localSize) {
@@ -84,10 +85,12 @@ final class RedisPresence implements AutoCloseable {
      *
      * @param notices tells this node's clients a line
      * @param members this node's members now, by id: their labels
+     * @param nicks this node's members that have a nick, by id: their nicks
      */
-    void start(Consumer<String> notices, Supplier<Map<String, String>> members) {
+    void start(Consumer<String> notices, Supplier<Map<String, String>> members, Supplier<Map<String, String>> nicks) {
         this.notices = notices;
         this.here = members;
+        this.nicksHere = nicks;
         beat();
         timer.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::summarize, SUMMARY.toMillis(), SUMMARY.toMillis(), TimeUnit.MILLISECONDS);
@@ -243,10 +246,7 @@ final class RedisPresence implements AutoCloseable {
                 // Taken for gone (no heartbeat for a whole TTL: a pause, a cut): list this node's members again.
                 logger.warn("This node was not listed in the room any more (no heartbeat for {} s, or Redis lost its"
                         + " data); listing it and its members again", TTL.toSeconds());
-                Map<String, String> members = here.get();
-                if (!members.isEmpty()) {
-                    redis.hset(options.key("who:" + node), members);
-                }
+                relist();
             }
             listed = true;
         });
@@ -269,6 +269,24 @@ final class RedisPresence implements AutoCloseable {
             logger.debug("presence beat failed: {}", error.toString());
             return null;
         });
+    }
+
+    /**
+     * Lists this node's members again, and claims their nicks again, after Redis forgot them (it lost its data, or
+     * the others took this node for gone): {@code /who} is complete again on every node, and nick uniqueness holds
+     * again. A nick another node's member took meanwhile stays that member's; this node's holder is logged.
+     */
+    private void relist() {
+        Map<String, String> members = here.get();
+        if (!members.isEmpty()) {
+            redis.hset(options.key("who:" + node), members);
+        }
+        nicksHere.get().forEach((id, nick) -> claim(nick, id).thenAccept(won -> {
+            if (!won) {
+                logger.warn("The nick {} was taken on another node while Redis had forgotten this node: two members"
+                        + " hold it until one changes it", nick);
+            }
+        }));
     }
 
     /** Labels by label, as the cache keeps them (a member's id is its node's business). */

@@ -72,6 +72,7 @@ public final class RedisRoom implements ChatRoom {
     private final OwnMessages own;
     private final AtomicLong memberIds = new AtomicLong();
     private RedisPresence presence;
+    private PrivateLines privates;
     private RedisLink link;
     private RedisHealth health;
     private StreamWriter writer;
@@ -108,8 +109,9 @@ public final class RedisRoom implements ChatRoom {
         writer = new StreamWriter(link, options, stats, health);
         reader = new StreamReader(link, options, stats, health, this::deliver);
         presence = new RedisPresence(link, options, local::size);
+        privates = new PrivateLines(options, writer, gate, local, members::get, () -> closed);
         try {
-            presence.start(this::tellHere, this::memberLabels);
+            presence.start(this::tellHere, this::memberLabels, this::memberNicks);
             reader.start(local.historySize(), this::remember);
         } catch (RuntimeException e) {
             link.close();
@@ -147,6 +149,18 @@ public final class RedisRoom implements ChatRoom {
         return labels;
     }
 
+    /** This node's members that have a nick, by their ids in the room's presence: their nicks. */
+    private Map<String, String> memberNicks() {
+        Map<String, String> nicks = new java.util.HashMap<>();
+        members.forEach((member, id) -> {
+            String nick = member.nick();
+            if (nick != null) {
+                nicks.put(id, nick);
+            }
+        });
+        return nicks;
+    }
+
     /** A line from the server to this node's clients, from any thread. */
     private void tellHere(String text) {
         try (RelayRun run = RelayRun.in(local)) {
@@ -157,6 +171,11 @@ public final class RedisRoom implements ChatRoom {
     /** The id of the last entry this node read from the stream; for tests. */
     public String lastId() {
         return reader == null ? null : reader.lastId();
+    }
+
+    /** How many paused senders wait until fewer of this node's messages wait for Redis; for tests. */
+    int sendersWaitingForRedis() {
+        return writer == null ? 0 : writer.waiting();
     }
 
     @Override
@@ -237,6 +256,15 @@ public final class RedisRoom implements ChatRoom {
         return local.byNick(nick);
     }
 
+    /** See {@link PrivateLines#send}. */
+    @Override
+    public CompletionStage<String> tellElsewhere(String nick, String line) {
+        if (privates == null || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return privates.send(nick, line);
+    }
+
     @Override
     public void commandTaken() {
         local.commandTaken();
@@ -297,7 +325,7 @@ public final class RedisRoom implements ChatRoom {
         own.beginRun(run::relay);
         try {
             for (StreamMessage<String, String> item : batch) {
-                if (presence.take(item.getBody(), run::notice)) {
+                if (privates.take(item.getBody(), run) || presence.take(item.getBody(), run::notice)) {
                     continue;
                 }
                 RoomEntry entry = RoomEntry.of(item);
@@ -319,6 +347,7 @@ public final class RedisRoom implements ChatRoom {
             run.close();
         }
         stats.roomReadFromOthers(fromOthers);
+        long newest = RoomEntry.millisOf(batch.get(batch.size() - 1).getId());
         try {
             // Read on at the pace this node's event loops write out: what is not written waits in Redis.
             run.awaitWritten(LOOP_WAIT);
@@ -326,7 +355,7 @@ public final class RedisRoom implements ChatRoom {
             Thread.currentThread().interrupt();
             return;
         }
-        awaitBudget();
+        awaitBudget(newest);
     }
 
     /** Prints a message another node received, waiting while the sink is full. */
@@ -334,9 +363,13 @@ public final class RedisRoom implements ChatRoom {
         ReaderWaits.print(sink, message, () -> closed);
     }
 
-    /** While this node's relays use up its budget, reads no further: its clients set its pace, not the others'. */
-    private void awaitBudget() {
-        ReaderWaits.untilOpen(local.gate(), () -> closed);
+    /**
+     * While this node's relays use up its budget, reads no further: its clients set its pace, not the others'.
+     * Meanwhile its lag grows with the age of the newest entry it read, {@code newest} (ms since the epoch).
+     */
+    private void awaitBudget(long newest) {
+        ReaderWaits.untilOpen(local.gate(), () -> closed,
+                () -> stats.roomLag(Math.max(0, System.currentTimeMillis() - newest)));
     }
 
     @Override

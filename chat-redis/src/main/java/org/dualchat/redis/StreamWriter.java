@@ -1,11 +1,15 @@
 package org.dualchat.redis;
 
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.dualchat.netty.stats.ServerStats;
 
 /**
@@ -46,31 +50,55 @@ final class StreamWriter {
      * @return {@code false} if it was not even sent (too many waiting, or Redis known down): not shared
      */
     boolean write(RoomEntry entry, Consumer<String> added, Consumer<Throwable> failed) {
+        Map<String, String> fields = entry.fields();
+        return write(redis -> redis.xadd(key, trim, fields), true, added, failed);
+    }
+
+    /**
+     * As {@link #write(RoomEntry, Consumer, Consumer)}, for another command that adds to the stream (a private
+     * line's script), pipelined after what was written before it: bounded by the same limit, not counted as a
+     * message shared or not.
+     */
+    <T> boolean writeOther(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command,
+            Consumer<T> added, Consumer<Throwable> failed) {
+        return write(command, false, added, failed);
+    }
+
+    private <T> boolean write(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command,
+            boolean counted, Consumer<T> added, Consumer<Throwable> failed) {
         if (health.isDown() && !link.writer().isOpen() || !inFlight.tryAcquire()) {
-            stats.roomMessageNotShared();
+            notShared(counted);
             return false;
         }
         try {
-            link.writer().async().xadd(key, trim, entry.fields()).whenComplete((id, error) -> {
+            command.apply(link.writer().async()).whenComplete((result, error) -> {
                 inFlight.release();
                 if (error != null) {
                     health.failed(error);
                 }
                 wakeIfRoom();
                 if (error == null) {
-                    stats.roomMessageShared();
-                    added.accept(id);
+                    if (counted) {
+                        stats.roomMessageShared();
+                    }
+                    added.accept(result);
                 } else {
-                    stats.roomMessageNotShared();
+                    notShared(counted);
                     failed.accept(error);
                 }
             });
             return true;
         } catch (RuntimeException e) {
             inFlight.release();
-            stats.roomMessageNotShared();
+            notShared(counted);
             health.failed(e);
             return false;
+        }
+    }
+
+    private void notShared(boolean counted) {
+        if (counted) {
+            stats.roomMessageNotShared();
         }
     }
 
@@ -82,7 +110,11 @@ final class StreamWriter {
         return health.isDown() || inFlight.availablePermits() > maxInFlight / 4;
     }
 
-    /** Runs {@code task} once {@link #hasRoom}, maybe at once, maybe on the thread of Redis's answer; once. */
+    /**
+     * Runs {@code task} once {@link #hasRoom}, maybe at once, maybe on the thread of Redis's answer; once. Its
+     * callers (a paused connection's feeder) wait once until called back, however often they are paused, so
+     * the queue holds at most one task per paused connection (SendersPausedIT).
+     */
     void whenRoom(Runnable task) {
         waiting.add(task);
         wakeIfRoom();
@@ -93,6 +125,11 @@ final class StreamWriter {
         while (!waiting.isEmpty() && hasRoom() && (task = waiting.poll()) != null) {
             task.run();
         }
+    }
+
+    /** How many paused senders wait for room here (one task each). */
+    int waiting() {
+        return waiting.size();
     }
 
     /** How many are waiting for Redis's answer. */

@@ -22,6 +22,7 @@ final class Nodes {
 
     private final ServerExtension servers;
     private final String uri;
+    private final java.util.Map<ChatServer, RedisRoom> rooms = new java.util.concurrent.ConcurrentHashMap<>();
 
     Nodes(ServerExtension servers, String uri) {
         this.servers = servers;
@@ -30,11 +31,28 @@ final class Nodes {
 
     /** A node printing to {@code out}, in the room, with {@code options} adjusted. */
     ChatServer start(LineCollector out, Consumer<RedisOptions.Builder> options) throws IOException {
+        return start(out, options, server -> { });
+    }
+
+    /** A node printing to {@code out}, in the room, with {@code options} and its server's {@code config} adjusted. */
+    ChatServer start(LineCollector out, Consumer<RedisOptions.Builder> options,
+            Consumer<ChatServerConfig.Builder> config) throws IOException {
         RedisOptions.Builder redis = RedisOptions.builder(uri);
         options.accept(redis);
-        ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).bindAddress(
-                java.net.InetAddress.getLoopbackAddress()).roomFactory(RedisRoom.factory(redis.build())).build();
-        return servers.start(config, new PrintingSink(out, MessageFormat.PLAIN));
+        ChatServerConfig.Builder server = ChatServerConfig.builder().udpPort(0).tcpPort(0).bindAddress(
+                java.net.InetAddress.getLoopbackAddress());
+        config.accept(server);
+        RedisOptions built = redis.build();
+        RedisRoom[] made = new RedisRoom[1];
+        server.roomFactory((local, stats, sink) -> made[0] = new RedisRoom(built, local, stats, sink));
+        ChatServer node = servers.start(server.build(), new PrintingSink(out, MessageFormat.PLAIN));
+        rooms.put(node, made[0]);
+        return node;
+    }
+
+    /** The room of a node this started. */
+    RedisRoom room(ChatServer node) {
+        return rooms.get(node);
     }
 
     ChatServer start(LineCollector out) throws IOException {

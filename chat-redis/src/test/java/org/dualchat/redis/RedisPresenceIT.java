@@ -183,6 +183,69 @@ class RedisPresenceIT {
         assertThat(Nodes.message(bob)).as("the next line after the history, once").isEqualTo("127.0.0.1 : live");
     }
 
+    @Test
+    void afterRedisLosesItsDataEachNodeListsItsMembersAndClaimsTheirNicksAgain() throws Exception {
+        Nodes nodes = nodes();
+        ChatServer a = nodes.start(LineCollector.open());
+        ChatServer b = nodes.start(LineCollector.open());
+        Socket alice = nodes.client(a);
+        Socket bob = nodes.client(b);
+        Nodes.say(alice, "/nick alice");
+        assertThat(awaitLine(alice, l -> l.startsWith("* you are now"))).isEqualTo("* you are now alice@" + port(alice));
+        Nodes.say(bob, "/nick bob");
+        assertThat(awaitLine(bob, l -> l.startsWith("* you are now"))).isEqualTo("* you are now bob@" + port(bob));
+        assertThat(awaitListed(2)).as("both nodes and both nicks in Redis").isTrue();
+
+        // Redis forgets everything while it runs, then is restarted without persistence: empty both times.
+        redis.server().command("FLUSHALL");
+        assertThat(redis.server().command("HLEN", "dualchat:dualchat:nicks")).isEqualTo(0L);
+        assertThat(awaitListed(2)).as("listed again after FLUSHALL").isTrue();
+        redis.server().restart();
+        assertThat(redis.server().command("HLEN", "dualchat:dualchat:nicks")).isEqualTo(0L);
+        assertThat(awaitListed(2)).as("listed again after a restart that lost the data").isTrue();
+
+        // A node started now knows the others only from what they listed again.
+        ChatServer c = nodes.start(LineCollector.open());
+        Socket carol = nodes.client(c);
+        assertThat(who(carol, 3)).containsExactlyInAnyOrder("*   alice@" + port(alice), "*   bob@" + port(bob),
+                "*   " + port(carol) + " (you)");
+        // The nicks are unique across the room again.
+        Nodes.say(carol, "/nick ALICE");
+        assertThat(awaitLine(carol, l -> l.startsWith("* the nick") || l.startsWith("* you are now")))
+                .isEqualTo("* the nick ALICE is taken");
+        Nodes.say(alice, "still one room");
+        assertThat(Nodes.message(bob)).isEqualTo("alice@127.0.0.1 : still one room");
+        assertThat(Nodes.message(carol)).isEqualTo("alice@127.0.0.1 : still one room");
+    }
+
+    /** Waits until Redis lists {@code count} nodes, each alive, with their members and {@code count} nicks. */
+    private boolean awaitListed(int count) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Object listed = redis.server().command("SMEMBERS", "dualchat:dualchat:nodes");
+                if (listed instanceof List<?> names && names.size() == count
+                        && Long.valueOf(count).equals(redis.server().command("HLEN", "dualchat:dualchat:nicks"))
+                        && names.stream().allMatch(node -> alive(String.valueOf(node)))) {
+                    return true;
+                }
+            } catch (IOException restarting) {
+                // Try again.
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private boolean alive(String node) {
+        try {
+            return Long.valueOf(1).equals(redis.server().command("EXISTS", "dualchat:dualchat:alive:" + node))
+                    && Long.valueOf(1).equals(redis.server().command("HLEN", "dualchat:dualchat:who:" + node));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean sleep(long millis) throws InterruptedException {
         Thread.sleep(millis);
         return true;

@@ -8,12 +8,9 @@ import org.dualchat.cli.DualchatCli;
 import org.dualchat.cli.Ports;
 import org.dualchat.loadgen.IdleLoad;
 import org.dualchat.loadgen.LoadSpec;
-import org.dualchat.netty.ChatServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dualchat bench idle HOST}: a crowd of clients that connect, read their greeting and stay quiet. */
 @Command(
@@ -28,15 +25,8 @@ import picocli.CommandLine.Spec;
         })
 final class BenchIdleCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BenchOptions options;
-
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + ChatServerConfig.DEFAULT_TCP_PORT,
-            description = "The server's TCP port (default: ${DEFAULT-VALUE}).")
-    private int port;
+    private TcpBenchOptions tcp;
 
     @Option(names = {"-c", "--clients"}, paramLabel = "N", defaultValue = "1000",
             description = "Clients to connect (default: ${DEFAULT-VALUE}).")
@@ -48,19 +38,20 @@ final class BenchIdleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Ports.check(spec, "--port", port, 1);
-        BenchOptions.check(spec, "--clients", clients, 1, LoadSpec.MAX_CONNECTIONS);
-        BenchOptions.check(spec, "--hold", hold, 0, 600);
-        IdleLoad.Result result = BenchRun.runAny(options.host, () -> IdleLoad.run(options.host, port, clients,
+        Ports.check(tcp.spec, "--port", tcp.port, 1);
+        BenchOptions.check(tcp.spec, "--clients", clients, 1, LoadSpec.MAX_CONNECTIONS);
+        BenchOptions.check(tcp.spec, "--hold", hold, 0, 600);
+        BenchOptions options = tcp.options;
+        IdleLoad.Result result = BenchRun.runAny(options.host, () -> IdleLoad.run(options.host, tcp.port, clients,
                 options.transport, options.maxWait(), Duration.ofSeconds(hold)));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = tcp.spec.commandLine().getOut();
         double connectSeconds = result.connectNanos() / 1e9;
         double slowestMillis = result.slowestGreetingNanos() / 1e6;
-        if (options.keyValue) {
+        if (tcp.options.keyValue) {
             out.printf(Locale.ROOT, "clients=%d connected=%d connect_seconds=%.3f greeted=%d slowest_greeting_ms=%.1f%n",
                     clients, result.connected(), connectSeconds, result.greeted(), slowestMillis);
         } else {
-            out.printf(Locale.ROOT, "bench idle %s:%d  clients=%d%n", options.host, port, clients);
+            out.printf(Locale.ROOT, "bench idle %s:%d  clients=%d%n", tcp.options.host, tcp.port, clients);
             out.printf(Locale.ROOT, "  connected %,d in %.3f s%n", result.connected(), connectSeconds);
             out.printf(Locale.ROOT, "  greeted   %,d of %,d; the slowest %.1f ms after its connect%n",
                     result.greeted(), clients, slowestMillis);

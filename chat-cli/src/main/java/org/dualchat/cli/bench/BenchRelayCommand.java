@@ -13,12 +13,9 @@ import org.dualchat.loadgen.LoadResult;
 import org.dualchat.loadgen.LoadSpec;
 import org.dualchat.loadgen.RelayLoad;
 import org.dualchat.loadgen.ServerReadings;
-import org.dualchat.netty.ChatServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dualchat bench relay HOST}: senders and receiving clients on a relaying server. */
 @Command(
@@ -34,15 +31,8 @@ import picocli.CommandLine.Spec;
         })
 final class BenchRelayCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BenchOptions options;
-
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + ChatServerConfig.DEFAULT_TCP_PORT,
-            description = "The server's TCP port (default: ${DEFAULT-VALUE}).")
-    private int port;
+    private TcpBenchOptions tcp;
 
     @Option(names = {"-r", "--rate"}, paramLabel = "MSGS", defaultValue = "1000",
             description = "Messages per second, all senders together; 0 for as fast as possible"
@@ -81,16 +71,17 @@ final class BenchRelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LoadSpec load = options.toSpec(spec, port, rate, senders, "--senders", count, batch);
-        BenchOptions.check(spec, "--receivers", receivers, 1, LoadSpec.MAX_CONNECTIONS);
-        BenchOptions.check(spec, "--idle", idle, 0, LoadSpec.MAX_CONNECTIONS);
-        receiverPorts.forEach(p -> BenchOptions.check(spec, "--receiver-port", p, 1, 65535));
+        LoadSpec load = tcp.options.toSpec(tcp.spec, tcp.port, rate, senders, "--senders", count, batch);
+        BenchOptions.check(tcp.spec, "--receivers", receivers, 1, LoadSpec.MAX_CONNECTIONS);
+        BenchOptions.check(tcp.spec, "--idle", idle, 0, LoadSpec.MAX_CONNECTIONS);
+        receiverPorts.forEach(p -> BenchOptions.check(tcp.spec, "--receiver-port", p, 1, 65535));
+        BenchOptions options = tcp.options;
         LoadResult result = BenchRun.run(options.host,
                 () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait(), receiverPorts));
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = tcp.spec.commandLine().getOut();
         BenchReport.print(out, "relay", load, "senders=" + senders + " receivers=" + receivers + " idle=" + idle
                 + (receiverPorts.isEmpty() ? "" : " receiver_ports=" + receiverPorts.size()),
-                "relayed lines read by the receivers", result, options.keyValue);
+                "relayed lines read by the receivers", result, tcp.options.keyValue);
         if (serverMetrics != null) {
             printServer(out, serverMetrics);
         }
@@ -102,10 +93,10 @@ final class BenchRelayCommand implements Callable<Integer> {
         try {
             readings = ServerReadings.read(uri);
         } catch (IOException e) {
-            out.println(options.keyValue ? "server_metrics=unreadable" : "  server    metrics unreadable: " + e.getMessage());
+            out.println(tcp.options.keyValue ? "server_metrics=unreadable" : "  server    metrics unreadable: " + e.getMessage());
             return;
         }
-        if (options.keyValue) {
+        if (tcp.options.keyValue) {
             readings.forEach((name, value) -> out.println("server_" + name + "=" + value));
             return;
         }

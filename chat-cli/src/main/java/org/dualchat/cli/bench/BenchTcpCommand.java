@@ -6,12 +6,9 @@ import org.dualchat.loadgen.LoadResult;
 import org.dualchat.loadgen.LoadSpec;
 import org.dualchat.loadgen.ReceivedCounter;
 import org.dualchat.loadgen.TcpLoad;
-import org.dualchat.netty.ChatServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dualchat bench tcp HOST}: lines over one or more connections. */
 @Command(
@@ -26,15 +23,8 @@ import picocli.CommandLine.Spec;
         })
 final class BenchTcpCommand implements Callable<Integer> {
 
-    @Spec
-    private CommandSpec spec;
-
     @Mixin
-    private BenchOptions options;
-
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + ChatServerConfig.DEFAULT_TCP_PORT,
-            description = "The server's TCP port (default: ${DEFAULT-VALUE}).")
-    private int port;
+    private TcpBenchOptions tcp;
 
     @Option(names = {"-r", "--rate"}, paramLabel = "MSGS", defaultValue = "0",
             description = "Lines per second, all connections together; 0 for as fast as possible"
@@ -64,11 +54,13 @@ final class BenchTcpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LoadSpec load = options.toSpec(spec, port, rate, connections, "--connections", count, batch);
-        ReceivedCounter counter = counting.counter(spec, "tcp");
-        LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(), options.maxWait(), !noRead));
-        BenchReport.print(spec.commandLine().getOut(), "tcp", load, "connections=" + connections + (noRead ? " no-read" : ""),
-                counter.description(), result, options.keyValue);
+        LoadSpec load = tcp.options.toSpec(tcp.spec, tcp.port, rate, connections, "--connections", count, batch);
+        ReceivedCounter counter = counting.counter(tcp.spec, "tcp");
+        BenchOptions options = tcp.options;
+        LoadResult result = BenchRun.run(options.host, () -> TcpLoad.run(load, counter, options.quiet(),
+                options.maxWait(), !noRead));
+        BenchReport.print(tcp.spec.commandLine().getOut(), "tcp", load, "connections=" + connections + (noRead ? " no-read" : ""),
+                counter.description(), result, tcp.options.keyValue);
         return DualchatCli.OK;
     }
 }

@@ -58,6 +58,18 @@ public interface ChatRoom {
     /** The member whose nick is {@code nick} (ignoring case), or {@code null}. */
     Member byNick(String nick);
 
+    /**
+     * Sends {@code line} to the member called {@code nick} alone, when no member of this process is called so
+     * ({@code /msg} to a member of another node of a shared room). Never blocks the caller. Completes, on any
+     * thread, with the receiver's label once the line is on its way; with {@code null} if no one in the room is
+     * called {@code nick}; with a {@link java.util.concurrent.RejectedExecutionException} if the room is too
+     * busy to take it now (as a local private line is refused while the relay budget is spent); with another
+     * error if the room cannot be reached. The in-process room has no one elsewhere: {@code null} at once.
+     */
+    default CompletionStage<String> tellElsewhere(String nick, String line) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Counts a line a member sent as a command, not as a message. */
     void commandTaken();
 
