@@ -82,6 +82,25 @@ class RelayBatchTest {
     }
 
     @Test
+    void linesThatAreNotPlainAsciiOrAreLongAreEncodedAsUtf8Too() {
+        Outbox outbox = new Outbox(budget);
+        String longLine = "x".repeat(5000);
+        outbox.add("zoë", "10.0.0.1", "héllo ✓ 𝄞", alice, true);
+        outbox.add(null, "10.0.0.1", "plain", alice, true);
+        outbox.add(null, "::1", longLine, alice, true);
+        outbox.add("bob", "10.0.0.2", "b1", bob, true);
+        RelayBatch batch = outbox.take();
+        try {
+            String expected = "zoë@10.0.0.1 : héllo ✓ 𝄞\n10.0.0.1 : plain\n::1 : " + longLine + "\nbob@10.0.0.2 : b1\n";
+            assertThat(text(batch.partFor(carol))).isEqualTo(expected);
+            assertThat(budget.used()).isEqualTo(expected.getBytes(UTF_8).length);
+            assertThat(text(batch.partFor(bob))).isEqualTo(expected.substring(0, expected.indexOf("bob@")));
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
     void theBudgetIsHeldUntilTheLastReceiverHasLetGo() {
         RelayBatch batch = batch();
         long held = budget.used();
