@@ -310,7 +310,7 @@ END {
     np = split(peers, p, " "); nr = 0
     for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
     nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100 tcp100_read idle_mb peak_mb", metrics, " ")
-    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|TCP 100, reading relays (extra)|idle RSS MB|peak RSS MB", label, "|")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB|peak RSS MB", label, "|")
     if (nr) {
         printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
         for (m = 1; m <= nm; m++) {
