@@ -17,8 +17,6 @@ final class Outbox {
 
     /** A batch is sent on once it holds this many bytes, even before the end of its loop's round. */
     static final int MAX_BATCH_BYTES = 64 * 1024;
-    /** The longest line put together in {@link #scratch} first; a longer one is encoded straight into the batch. */
-    private static final int MAX_SCRATCH = 4096;
 
     private final RelayBudget budget;
     private ByteBuf content;
@@ -28,9 +26,6 @@ final class Outbox {
     private int count;
     private long charged;
     private List<ChatMessage> remembered;
-    // A plain ASCII line is put together here, then copied into the batch at once: one bounds check and one
-    // copy per line rather than one per part and per character.
-    private byte[] scratch = new byte[256];
 
     Outbox(RelayBudget budget) {
         this.budget = budget;
@@ -55,21 +50,16 @@ final class Outbox {
             content = ByteBufAllocator.DEFAULT.directBuffer(Math.max(256, text.length() + 64));
         }
         int start = content.writerIndex();
-        int ascii = ascii(nick, ip, text);
-        if (ascii > 0) {
-            content.writeBytes(scratch, 0, ascii);
-        } else {
-            if (nick != null) {
-                ByteBufUtil.writeUtf8(content, nick);
-                content.writeByte('@');
-            }
-            if (ip != null) {
-                ByteBufUtil.writeAscii(content, ip);
-                content.writeByte(' ').writeByte(':').writeByte(' ');
-            }
-            ByteBufUtil.writeUtf8(content, text);
-            content.writeByte('\n');
+        if (nick != null) {
+            ByteBufUtil.writeUtf8(content, nick);
+            content.writeByte('@');
         }
+        if (ip != null) {
+            ByteBufUtil.writeAscii(content, ip);
+            content.writeByte(' ').writeByte(':').writeByte(' ');
+        }
+        ByteBufUtil.writeUtf8(content, text);
+        content.writeByte('\n');
         int bytes = content.writerIndex() - start;
         budget.charge(bytes);
         charged += bytes;
@@ -82,53 +72,6 @@ final class Outbox {
         senders[count] = sender;
         counted[count] = relay;
         count++;
-    }
-
-    /**
-     * Puts the line together in {@link #scratch} if it is plain ASCII and not long: its length then, else 0
-     * (the caller encodes it as UTF-8 instead).
-     */
-    private int ascii(String nick, String ip, String text) {
-        int length = (nick != null ? nick.length() + 1 : 0) + (ip != null ? ip.length() + 3 : 0) + text.length() + 1;
-        if (length > MAX_SCRATCH) {
-            return 0;
-        }
-        if (length > scratch.length) {
-            scratch = new byte[Math.max(length, Math.min(MAX_SCRATCH, scratch.length * 2))];
-        }
-        byte[] out = scratch;
-        int at = 0;
-        if (nick != null) {
-            if ((at = copyAscii(nick, out, at)) < 0) {
-                return 0;
-            }
-            out[at++] = '@';
-        }
-        if (ip != null) {
-            if ((at = copyAscii(ip, out, at)) < 0) {
-                return 0;
-            }
-            out[at++] = ' ';
-            out[at++] = ':';
-            out[at++] = ' ';
-        }
-        if ((at = copyAscii(text, out, at)) < 0) {
-            return 0;
-        }
-        out[at++] = '\n';
-        return at;
-    }
-
-    /** Copies {@code s} to {@code out} from {@code at}: where it ends, or -1 if {@code s} is not plain ASCII. */
-    private static int copyAscii(String s, byte[] out, int at) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                return -1;
-            }
-            out[at++] = (byte) c;
-        }
-        return at;
     }
 
     /** Keeps {@code message} for the room's history, with this batch: it enters the history as the batch is sent. */
