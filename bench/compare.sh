@@ -13,7 +13,9 @@
 # The C programs in bench/c are built with `cc -O2` into the run's temp dir (nothing is committed built):
 #   udp_send  one native sender: sendmmsg, 64 datagrams a call, as fast as the kernel takes them;
 #             it then counts the lines that reached the receiver's file and reports the loss
-#   tcp_gen   N connections, 64-byte lines in 4 KB writes; reads the greeting, half-closes, reads to the end
+#   tcp_gen   N connections, 64-byte lines in 4 KB writes; reads the greeting, half-closes, reads to the end;
+#             either reads nothing in between (what the server relays piles up in its buffers, then is dropped
+#             and counted) or reads the relays all along
 #   udp_recv  recvmmsg, "ip : text" per line, one write per 1 MB (4 MB receive buffer, as rsyslog's)
 #   tcp_recv  one epoll thread, greets, "ip : text" per line, one write per 1 MB
 # Receivers, each printing to a file of its own:
@@ -33,7 +35,12 @@
 #   udp64 x2        two native senders at once (after the above): % lost of both together
 #   tcp1, tcp100    lines/s printed with 1 and 100 connections (tcp_gen), after a warm-up: lines in the file
 #                   (waiting until the file has not grown for 10 s: senders paused by the relay budget)
-#                   / (first write -> last growth of the file); '!' marks lines lost
+#                   / (first write -> last growth of the file); '!' marks lines lost. The connections read
+#                   nothing while they send (issue 11's "100 connections that never read"): with relay on the
+#                   server relays each line to the 99 others, whose buffers fill, and then drops (and counts)
+#                   what they cannot take
+#   tcp100 reading  dualchat with relay on only, an extra row and a different load: the 100 connections read
+#                   every relay all along, so the server writes 99 lines for each line it prints
 #   idle rss        resident memory 3 s after a fresh receiver listens (MB)
 #   peak rss        the highest VmHWM of the receiver's processes over all its loads (MB; c: both summed)
 # Receivers are interleaved run by run, so drift of a shared machine touches all of them. The table gives
@@ -226,12 +233,12 @@ udp_load() {   # udp_load SIZE COUNT [SENDERS]: sets RESULT = % lost
     echo "    $NAME udp$size x$senders: $out; kernel RcvbufErrors +$drops" >&2
 }
 
-tcp_load() {   # tcp_load CONNS LINES: sets RESULT = lines/s printed, '!' if lines were lost
-    local greet=$([[ $NAME == rsyslog ]] && echo 0 || echo 1) out
-    run_bg "$WORK/tcp.out" "$C/tcp_gen" "$TCP" "$1" "$2" 64 60 "$greet" "$OUT" 10000
+tcp_load() {   # tcp_load CONNS LINES [READ=0]: sets RESULT = lines/s printed, '!' if lines were lost
+    local greet=$([[ $NAME == rsyslog ]] && echo 0 || echo 1) read=${3:-0} out
+    run_bg "$WORK/tcp.out" "$C/tcp_gen" "$TCP" "$1" "$2" 64 60 "$greet" "$OUT" 10000 "$read"
     wait "$LAST_PID" || { echo "compare.sh: tcp_gen failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
     out=$(cat "$WORK/tcp.out")
-    echo "    $NAME tcp x$1: $out" >&2
+    echo "    $NAME tcp x$1$( ((read)) && echo ', reading relays'): $out" >&2
     RESULT=$(kv received_per_s "$out")
     if (($(kv lost "$out") > 0)); then RESULT="$RESULT!"; fi
 }
@@ -278,6 +285,7 @@ for ((run = 1; run <= RUNS; run++)); do
         tcp_load 10 "$TCP_WARM" >/dev/null   # warm-up, not counted
         tcp_load 1 "$TCP_LINES"; record tcp1
         tcp_load 100 "$TCP_LINES"; record tcp100
+        if [[ $NAME == dualchat ]]; then tcp_load 100 "$TCP_LINES" 1; record tcp100_read; fi
         stop_receiver
         RESULT=$(awk -v kb="$PEAK_KB" 'BEGIN { printf "%.1f", kb / 1024 }'); record peak_mb
     done
@@ -301,8 +309,8 @@ function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k
 END {
     np = split(peers, p, " "); nr = 0
     for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
-    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100 idle_mb peak_mb", metrics, " ")
-    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|idle RSS MB|peak RSS MB", label, "|")
+    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100 tcp100_read idle_mb peak_mb", metrics, " ")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB|peak RSS MB", label, "|")
     if (nr) {
         printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
         for (m = 1; m <= nm; m++) {
@@ -331,6 +339,12 @@ END {
                 }
                 if (line != "") printf "%-17s %-30s%s\n", dc, label[m], line
             }
+        }
+        # Issue 11, point 1: relay on against --no-relay in the same run (at least 0.90 on 1 connection, 0.75 on 100).
+        for (m = 1; m <= nm; m++) {
+            if (metrics[m] !~ /^tcp(1|100)$/) continue
+            x = med["dualchat", metrics[m]]; y = med["dualchat-norelay", metrics[m]]
+            if (x != "" && y > 0) printf "%-17s %-30s  %.2fx dualchat-norelay\n", "dualchat", label[m], x / y
         }
     }
     bn = median("sender" SUBSEP "send_native")

@@ -2,10 +2,12 @@
  * A native TCP load: CONNS connections to 127.0.0.1:PORT, each reads the greeting, then writes its share of
  * LINES lines of SIZE text bytes and a newline in 4 KB writes (GREET=0: without waiting for a greeting, for
  * receivers that send none), half-closes and reads to the end before
- * closing (so no reset discards what the server has not read). Reads whatever the server sends (relays)
- * all along. Bounded by MAX_SECONDS. With COUNT_FILE it waits until the file shows the lines or stops
- * growing for QUIET_MS, and reports lines/s from the first write to the file's last growth.
- * Usage: tcp_gen PORT CONNS LINES [SIZE=64] [MAX_SECONDS=60] [GREET=1] [COUNT_FILE QUIET_MS=3000]
+ * closing (so no reset discards what the server has not read). With READ=1 it reads whatever the server
+ * sends (relays) all along; with READ=0 a connection reads nothing between its greeting and its half-close
+ * (a room of members that do not read: what the server relays to them piles up until it drops it), and
+ * reads to the end only after it. Bounded by MAX_SECONDS. With COUNT_FILE it waits until the file shows
+ * the lines or stops growing for QUIET_MS, and reports lines/s from the first write to the file's last growth.
+ * Usage: tcp_gen PORT CONNS LINES [SIZE=64] [MAX_SECONDS=60] [GREET=1] [COUNT_FILE QUIET_MS=3000 [READ=1]]
  * Prints: sent=N sent_per_s=R [received=N lost=N received_per_s=R]
  */
 #include "common.h"
@@ -19,7 +21,7 @@
 struct conn { int fd; long long left; int greeted, closed_write, done; };
 
 int main(int argc, char **argv) {
-    if (argc < 4) { fprintf(stderr, "usage: tcp_gen PORT CONNS LINES [SIZE] [MAX_SECONDS] [GREET] [COUNT_FILE QUIET_MS]\n"); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: tcp_gen PORT CONNS LINES [SIZE] [MAX_SECONDS] [GREET] [COUNT_FILE QUIET_MS [READ]]\n"); return 2; }
     int port = arg_long(argv[1], "port");
     int conns = arg_long(argv[2], "conns");
     long long lines = arg_long(argv[3], "lines");
@@ -28,6 +30,7 @@ int main(int argc, char **argv) {
     int greet = argc > 6 ? arg_long(argv[6], "greet") : 1;
     const char *file = argc > 7 ? argv[7] : NULL;
     double quiet_s = (argc > 8 ? arg_long(argv[8], "quiet_ms") : 3000) / 1000.0;
+    int reading = argc > 9 ? arg_long(argv[9], "read") : 1;
     if (conns < 1 || conns > 10000 || size < 1 || size + 1 > CHUNK) { fprintf(stderr, "bad conns or size\n"); return 2; }
 
     static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -58,7 +61,9 @@ int main(int argc, char **argv) {
     while (open > 0 && now_s() < deadline) {
         for (int i = 0; i < conns; i++) {
             p[i].fd = c[i].done ? -1 : c[i].fd;
-            p[i].events = POLLIN | (c[i].greeted && !c[i].closed_write ? POLLOUT : 0);
+            int writing = c[i].greeted && !c[i].closed_write;
+            /* Not reading: poll reports an error or a hang-up anyway, so a reset is still seen. */
+            p[i].events = (writing && !reading ? 0 : POLLIN) | (writing ? POLLOUT : 0);
         }
         if (poll(p, conns, 100) < 0 && errno != EINTR) die("poll");
         for (int i = 0; i < conns; i++) {

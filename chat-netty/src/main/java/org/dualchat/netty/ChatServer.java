@@ -149,7 +149,9 @@ public final class ChatServer implements AutoCloseable {
         started = true;
         ListenOptions listen = config.listenOptions();
         Transport transport = Transport.of(listen.transport());
-        group = new MultiThreadIoEventLoopGroup(listen.ioThreads(), transport.ioHandlerFactory());
+        group = new MultiThreadIoEventLoopGroup(
+                Transport.serverThreads(listen.ioThreads(), Runtime.getRuntime().availableProcessors()),
+                transport.ioHandlerFactory());
         clients = new DefaultChannelGroup("dualchat-tcp-clients", GlobalEventExecutor.INSTANCE);
         try {
             if (room != null) {

@@ -109,7 +109,7 @@ public final class ListenOptions {
         return transport;
     }
 
-    /** The number of event loop threads; 0 for Netty's default (twice the cores). */
+    /** The number of event loop threads; 0 for the server's default (see {@link org.dualchat.netty.common.Transport#serverThreads}). */
     public int ioThreads() {
         return ioThreads;
     }
@@ -165,7 +165,7 @@ public final class ListenOptions {
             return this;
         }
 
-        /** The number of event loop threads; 0 for Netty's default. */
+        /** The number of event loop threads; 0 for the server's default, one fewer than the cores (at least one). */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = Checks.atLeast("ioThreads", ioThreads, 0);
             return this;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -322,6 +323,10 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (Failures.isFatal(cause)) {
             Failures.escalate(cause);
+        } else if (cause instanceof ChannelOutputShutdownException) {
+            // Relays it held, let go as the room cut off a client that does not read: it is still heard.
+            logger.debug("{} relays dropped, the client's output is shut: {}", ctx.channel(), cause.toString());
+            return;
         } else if (cause instanceof IOException) {
             // Reset by peer, broken pipe: the ordinary ways a client goes away.
             logger.debug("{} I/O error, closing: {}", ctx.channel(), cause.toString());

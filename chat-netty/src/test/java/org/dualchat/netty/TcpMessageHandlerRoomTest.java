@@ -324,6 +324,23 @@ class TcpMessageHandlerRoomTest {
     }
 
     @Test
+    void aMemberWhoseOutputTheRoomShutIsStillHeardWhileAnyOtherIoErrorCloses() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel cutOff = client("127.0.0.1", 40002);
+        received(alice);
+        received(cutOff);
+        // What its outbound buffer held, failed as the room shuts its output (StuckMembers).
+        cutOff.pipeline().fireExceptionCaught(new io.netty.channel.socket.ChannelOutputShutdownException("shut"));
+        assertThat(cutOff.isOpen()).as("not closed: what it sends is still read").isTrue();
+        cutOff.writeInbound("still heard");
+        assertThat(received(alice)).containsExactly("127.0.0.1 : still heard");
+        assertThat(sink.texts()).contains("still heard");
+
+        cutOff.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        assertThat(cutOff.isOpen()).isFalse();
+    }
+
+    @Test
     void aReceiveOnlyServerTreatsCommandsAsText() {
         EmbeddedChannel ch = new EmbeddedChannel(new TcpMessageHandler(sink, new byte[0], held, null));
         channels.add(ch);

@@ -57,7 +57,8 @@ final class History {
     /** Remembers a batch's messages ({@code null} for none), in order; the batch's number. */
     synchronized long append(List<ChatMessage> messages) {
         if (messages != null) {
-            for (int i = 0; i < messages.size(); i++) {
+            // Only the last capacity of a large batch can stay in the ring.
+            for (int i = Math.max(0, messages.size() - ring.length); i < messages.size(); i++) {
                 put(messages.get(i));
             }
         }

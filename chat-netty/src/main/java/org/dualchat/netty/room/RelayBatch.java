@@ -2,9 +2,9 @@ package org.dualchat.netty.room;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.dualchat.core.ChatMessage;
 
 /**
@@ -21,7 +21,9 @@ final class RelayBatch {
     private final boolean[] counted;
     private final int count;
     private final int countedLines;
-    private final Set<Member> senderSet = new HashSet<>();
+    // Per sender in the batch: how many of its lines, and of its relays, it holds; so that what a receiver is
+    // sent is counted in constant time, even for a member over its buffer that misses the whole batch.
+    private final Map<Member, int[]> own = new IdentityHashMap<>();
     /** The messages in it that enter the room's history, or {@code null}; set before it is sent. */
     List<ChatMessage> remembered;
     /** Its number in the room's history (0 without history); set before it is sent to any loop. */
@@ -41,12 +43,21 @@ final class RelayBatch {
         this.counted = counted;
         this.count = count;
         int relays = 0;
+        Member last = null;
+        int[] mine = null;
         for (int i = 0; i < count; i++) {
             if (counted[i]) {
                 relays++;
             }
             if (senders[i] != null) {
-                senderSet.add(senders[i]);
+                if (senders[i] != last) { // a read's lines come one sender after the other
+                    last = senders[i];
+                    mine = own.computeIfAbsent(last, sender -> new int[2]);
+                }
+                mine[0]++;
+                if (counted[i]) {
+                    mine[1]++;
+                }
             }
         }
         this.countedLines = relays;
@@ -58,30 +69,14 @@ final class RelayBatch {
 
     /** How many of the relays (not notices) in this batch {@code receiver} is sent. */
     int relaysFor(Member receiver) {
-        if (!senderSet.contains(receiver)) {
-            return countedLines;
-        }
-        int n = 0;
-        for (int i = 0; i < count; i++) {
-            if (counted[i] && senders[i] != receiver) {
-                n++;
-            }
-        }
-        return n;
+        int[] mine = own.get(receiver);
+        return mine == null ? countedLines : countedLines - mine[1];
     }
 
     /** How many lines {@code receiver} is sent. */
     int linesFor(Member receiver) {
-        if (!senderSet.contains(receiver)) {
-            return count;
-        }
-        int n = 0;
-        for (int i = 0; i < count; i++) {
-            if (senders[i] != receiver) {
-                n++;
-            }
-        }
-        return n;
+        int[] mine = own.get(receiver);
+        return mine == null ? count : count - mine[0];
     }
 
     /**
@@ -89,7 +84,7 @@ final class RelayBatch {
      * (retained, the caller's to write or release); {@code null} if nothing is left for it.
      */
     ByteBuf partFor(Member receiver) {
-        if (!senderSet.contains(receiver)) {
+        if (!own.containsKey(receiver)) {
             return lines.retainedDuplicate();
         }
         CompositeByteBuf part = null;

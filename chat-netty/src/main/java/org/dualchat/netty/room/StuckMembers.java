@@ -1,5 +1,7 @@
 package org.dualchat.netty.room;
 
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 import java.util.Collection;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * While TCP senders wait for the relay budget, looks every second for members that hold relays without
- * reading, and closes those that have read nothing for three checks in a row: the room waits for them.
+ * reading, and cuts off those that have read nothing for three checks in a row: the room waits for them.
+ * Cut off is the sending half only: the relays it held are let go (the budget with them) and it receives
+ * nothing more (what it misses is counted), but what it sends is still read and printed. A sender that
+ * never reads (a log shipper, {@code tail -f log | nc host 2222}) is the commonest client of a receiver:
+ * closing it would reset its connection and lose what it had sent and the server not read yet.
  */
 final class StuckMembers {
 
@@ -61,8 +67,16 @@ final class StuckMembers {
     }
 
     static void close(Member member, RelayBudget budget) {
+        Channel channel = member.channel;
+        if (channel instanceof DuplexChannel && !((DuplexChannel) channel).isOutputShutdown()) {
+            logger.warn("{} gets no more relays: it has read nothing for {} s while the room's relay budget ({} bytes)"
+                    + " is spent; what it sends is still printed", channel, STRIKES * CHECK_MILLIS / 1000, budget.limit());
+            // Fails and releases what its outbound buffer holds: the budget is free of it at once.
+            ((DuplexChannel) channel).shutdownOutput();
+            return;
+        }
         logger.warn("{} closed: it has read nothing for {} s while the room's relay budget ({} bytes) is spent",
-                member.channel, STRIKES * CHECK_MILLIS / 1000, budget.limit());
-        member.channel.close();
+                channel, STRIKES * CHECK_MILLIS / 1000, budget.limit());
+        channel.close();
     }
 }

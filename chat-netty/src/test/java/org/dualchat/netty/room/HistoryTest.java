@@ -31,6 +31,17 @@ class HistoryTest {
     }
 
     @Test
+    void aBatchLargerThanTheRingLeavesItsLastMessagesInOrder() {
+        History history = new History(3, ZoneOffset.UTC);
+        history.append(List.of(said("0")));
+        history.append(List.of(said("1"), said("2"), said("3"), said("4"), said("5"), said("6"), said("7")));
+        assertThat(history.snapshot().messages()).extracting(ChatMessage::text).containsExactly("5", "6", "7");
+        history.append(List.of(said("8")));
+        assertThat(history.snapshot().messages()).extracting(ChatMessage::text).containsExactly("6", "7", "8");
+        assertThat(history.snapshot().lastBatch()).isEqualTo(3);
+    }
+
+    @Test
     void numbersEachBatchSoAJoinerKnowsWhichItHasSeen() {
         History history = new History(5, ZoneOffset.UTC);
         assertThat(history.snapshot().lastBatch()).isZero();

@@ -1,0 +1,116 @@
+package org.dualchat.netty.room;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link RelayBatch}: what each receiver of one batch is sent and counted, and the budget it holds. */
+@Timeout(10)
+class RelayBatchTest {
+
+    private final RelayBudget budget = new RelayBudget(1 << 20);
+    private final Member alice = new Member(new EmbeddedChannel());
+    private final Member bob = new Member(new EmbeddedChannel());
+    private final Member carol = new Member(new EmbeddedChannel());
+
+    /** a1 a2 (alice), a notice, b1 (bob), a3 (alice): alice's lines in two runs, as two reads of hers. */
+    private RelayBatch batch() {
+        Outbox outbox = new Outbox(budget);
+        outbox.add(null, "10.0.0.1", "a1", alice, true);
+        outbox.add(null, "10.0.0.1", "a2", alice, true);
+        outbox.add(null, null, "* dave joined", null, false);
+        outbox.add("bob", "10.0.0.2", "b1", bob, true);
+        outbox.add(null, "10.0.0.1", "a3", alice, true);
+        return outbox.take();
+    }
+
+    private static String text(ByteBuf buf) {
+        try {
+            return buf.toString(UTF_8);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void aSenderIsSentAndCountedEverythingButItsOwnLines() {
+        RelayBatch batch = batch();
+        try {
+            assertThat(batch.lineCount()).isEqualTo(5);
+            assertThat(batch.linesFor(alice)).isEqualTo(2);
+            assertThat(batch.relaysFor(alice)).as("the notice is a line, not a relay").isEqualTo(1);
+            assertThat(text(batch.partFor(alice))).isEqualTo("* dave joined\nbob@10.0.0.2 : b1\n");
+            assertThat(batch.linesFor(bob)).isEqualTo(4);
+            assertThat(batch.relaysFor(bob)).isEqualTo(3);
+            assertThat(text(batch.partFor(bob)))
+                    .isEqualTo("10.0.0.1 : a1\n10.0.0.1 : a2\n* dave joined\n10.0.0.1 : a3\n");
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
+    void aMemberWhoSentNoneOfItIsSentTheWholeBatch() {
+        RelayBatch batch = batch();
+        try {
+            assertThat(batch.linesFor(carol)).isEqualTo(5);
+            assertThat(batch.relaysFor(carol)).isEqualTo(4);
+            assertThat(text(batch.partFor(carol))).isEqualTo(
+                    "10.0.0.1 : a1\n10.0.0.1 : a2\n* dave joined\nbob@10.0.0.2 : b1\n10.0.0.1 : a3\n");
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
+    void aSenderOfEveryLineIsSentNothing() {
+        Outbox outbox = new Outbox(budget);
+        outbox.add(null, "10.0.0.1", "a1", alice, true);
+        outbox.add(null, "10.0.0.1", "a2", alice, true);
+        RelayBatch batch = outbox.take();
+        try {
+            assertThat(batch.linesFor(alice)).isZero();
+            assertThat(batch.relaysFor(alice)).isZero();
+            assertThat(batch.partFor(alice)).isNull();
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
+    void linesThatAreNotPlainAsciiOrAreLongAreEncodedAsUtf8Too() {
+        Outbox outbox = new Outbox(budget);
+        String longLine = "x".repeat(5000);
+        outbox.add("zoë", "10.0.0.1", "héllo ✓ 𝄞", alice, true);
+        outbox.add(null, "10.0.0.1", "plain", alice, true);
+        outbox.add(null, "::1", longLine, alice, true);
+        outbox.add("bob", "10.0.0.2", "b1", bob, true);
+        RelayBatch batch = outbox.take();
+        try {
+            String expected = "zoë@10.0.0.1 : héllo ✓ 𝄞\n10.0.0.1 : plain\n::1 : " + longLine + "\nbob@10.0.0.2 : b1\n";
+            assertThat(text(batch.partFor(carol))).isEqualTo(expected);
+            assertThat(budget.used()).isEqualTo(expected.getBytes(UTF_8).length);
+            assertThat(text(batch.partFor(bob))).isEqualTo(expected.substring(0, expected.indexOf("bob@")));
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
+    void theBudgetIsHeldUntilTheLastReceiverHasLetGo() {
+        RelayBatch batch = batch();
+        long held = budget.used();
+        assertThat(held).isEqualTo(("10.0.0.1 : a1\n10.0.0.1 : a2\n* dave joined\nbob@10.0.0.2 : b1\n"
+                + "10.0.0.1 : a3\n").length());
+        ByteBuf toBob = batch.partFor(bob);
+        batch.retain().release();
+        batch.release();
+        assertThat(budget.used()).as("bob's part still holds the batch").isEqualTo(held);
+        toBob.release();
+        assertThat(budget.used()).isZero();
+    }
+}
