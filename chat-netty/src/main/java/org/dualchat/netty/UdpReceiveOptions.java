@@ -44,7 +44,7 @@ final class UdpReceiveOptions {
         if (!EpollDatagramChannel.class.equals(transport.datagramChannel())) {
             return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, oneSlot);
         }
-        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(SLOT * DATAGRAMS_PER_CALL);
+        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(SLOT * DATAGRAMS_PER_CALL); // see readBufferSize
         slots.maxMessagesPerRead(MESSAGES_PER_READ);
         return bootstrap
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT)
@@ -86,6 +86,21 @@ final class UdpReceiveOptions {
                     + "bursts through", forced, asked);
         }
         return forced;
+    }
+
+    /**
+     * Gives {@code udp} a read buffer of its own, allocated once and reused for every read
+     * ({@link ReusedReadBuffer}), released when the channel closes. Call before the channel's first read.
+     */
+    static void reuseReadBuffer(Channel udp) {
+        ReusedReadBuffer buffer = new ReusedReadBuffer(readBufferSize(udp));
+        udp.config().setAllocator(buffer);
+        udp.closeFuture().addListener(f -> buffer.close());
+    }
+
+    /** The size of each read's buffer: {@value #DATAGRAMS_PER_CALL} slots on epoll, one with NIO. */
+    static int readBufferSize(Channel udp) {
+        return udp instanceof EpollDatagramChannel ? SLOT * DATAGRAMS_PER_CALL : SLOT;
     }
 
     private static int granted(Channel udp) {
