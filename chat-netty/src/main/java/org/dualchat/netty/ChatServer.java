@@ -103,6 +103,7 @@ public final class ChatServer implements AutoCloseable {
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
     private final ReportTimer timer = new ReportTimer();
     private final GracefulStop stop;
+    private UdpKernelDrops kernelDrops;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -194,7 +195,9 @@ public final class ChatServer implements AutoCloseable {
         }
         serving = true;
         UdpReceiveOptions.ensureGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
-        stats.udpKernelDrops(UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress()));
+        kernelDrops = UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress());
+        kernelDrops.refresh();
+        stats.udpKernelDrops(kernelDrops);
         if (room != null) {
             room.udpChannel(udpChannel);
         }
@@ -222,6 +225,8 @@ public final class ChatServer implements AutoCloseable {
     private void startTimer() {
         timer.every(Duration.ofSeconds(1), this::report);
         timer.every(Duration.ofSeconds(1), limits::tick);
+        // Read /proc/net/udp here, once a second, rather than on whichever event loop a metrics scrape runs.
+        timer.every(Duration.ofSeconds(1), kernelDrops::refresh);
         timer.every(config.observabilityOptions().statsInterval(), statsReporter::reportIfChanged);
         if (room != null && room.udpSources() != null) {
             timer.every(Duration.ofMinutes(1), room.udpSources()::expire);
@@ -354,7 +359,9 @@ public final class ChatServer implements AutoCloseable {
                 awaitQueuedTasks();
             }
             // The kernel forgets a socket's drops when it closes: read them while it is open, for the last stats.
-            stats.get(ServerStats.Count.UDP_KERNEL_DROPS);
+            if (kernelDrops != null) {
+                kernelDrops.refresh();
+            }
             closeAndWait(udpChannel);
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
                 logger.warn("{} TCP messages could not be delivered within {} s",
