@@ -158,7 +158,10 @@ public final class ChatServer implements AutoCloseable {
             }
             InetAddress bindAddress = listen.bindAddress();
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
-            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, listen.udpPort()));
+            // The receive path compiled before the port takes real datagrams: a fresh JVM reads slowly.
+            UdpWarmUp.run(init -> udpBootstrap(transport, init), sink, UdpWarmUp.datagrams());
+            udpChannel = bind("UDP", udpBootstrap(transport, new UdpChannelInitializer(sink, udpDrops, stats, limits, room)),
+                    new InetSocketAddress(host, listen.udpPort()));
             ServerTls serverTls = config.tls();
             TlsStage tls = new TlsStage(serverTls, tlsFailures);
             OptionalInt tlsPort = config.tlsOptions().port();
@@ -394,12 +397,12 @@ public final class ChatServer implements AutoCloseable {
         stop.abort();
     }
 
-    private Bootstrap udpBootstrap(Transport transport) {
+    private Bootstrap udpBootstrap(Transport transport, UdpChannelInitializer initializer) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, config.listenOptions().udpReceiveBuffer())
-                .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
+                .handler(initializer);
         // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
         return UdpReceiveOptions.apply(bootstrap, transport);
     }
