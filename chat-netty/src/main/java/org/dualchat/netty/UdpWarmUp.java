@@ -33,11 +33,11 @@ final class UdpWarmUp {
 
     /** {@code -Ddualchat.udp.warmup=N}: datagrams to send; 0 turns the warm-up off. */
     static final String PROPERTY = "dualchat.udp.warmup";
-    static final int DEFAULT_DATAGRAMS = 60_000;
+    static final int DEFAULT_DATAGRAMS = 30_000;
     /** However many are left, the sending stops after this long. */
-    static final Duration MAX_SENDING = Duration.ofMillis(400);
+    static final Duration MAX_SENDING = Duration.ofMillis(250);
     /** Then at most this long for the channel to read what was sent. */
-    private static final Duration MAX_DRAIN = Duration.ofMillis(200);
+    private static final Duration MAX_DRAIN = Duration.ofMillis(150);
     private static final byte[] TEXT = ("dualchat warm-up datagram, printed nowhere: 64 bytes of printable ASCII"
             .substring(0, 63) + "\n").getBytes(StandardCharsets.US_ASCII);
 
