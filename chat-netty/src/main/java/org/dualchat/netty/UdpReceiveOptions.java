@@ -89,10 +89,15 @@ final class UdpReceiveOptions {
     }
 
     /**
-     * Gives {@code udp} a read buffer of its own, allocated once and reused for every read
-     * ({@link ReusedReadBuffer}), released when the channel closes. Call before the channel's first read.
+     * Gives an epoll {@code udp} channel a read buffer of its own, allocated once and reused for every read
+     * ({@link ReusedReadBuffer}), released when the channel closes. Call before the channel's first read. NIO
+     * is left as it is: it holds every datagram of a wake-up, each in a buffer of its own, before it passes
+     * them on, so there is no buffer free to hand out again.
      */
     static void reuseReadBuffer(Channel udp) {
+        if (!(udp instanceof EpollDatagramChannel)) {
+            return;
+        }
         ReusedReadBuffer buffer = new ReusedReadBuffer(readBufferSize(udp));
         udp.config().setAllocator(buffer);
         udp.closeFuture().addListener(f -> buffer.close());
