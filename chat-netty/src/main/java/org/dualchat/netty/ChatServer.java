@@ -160,8 +160,8 @@ public final class ChatServer implements AutoCloseable {
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
             // The receive path compiled before the port takes real datagrams: a fresh JVM reads slowly.
             UdpWarmUp.run(init -> udpBootstrap(transport, init), sink, UdpWarmUp.datagrams());
-            udpChannel = bind("UDP", udpBootstrap(transport, new UdpChannelInitializer(sink, udpDrops, stats, limits, room)),
-                    new InetSocketAddress(host, listen.udpPort()));
+            UdpChannelInitializer udp = new UdpChannelInitializer(sink, udpDrops, stats, limits, room);
+            udpChannel = bind("UDP", udpBootstrap(transport, udp), new InetSocketAddress(host, listen.udpPort()));
             ServerTls serverTls = config.tls();
             TlsStage tls = new TlsStage(serverTls, tlsFailures);
             OptionalInt tlsPort = config.tlsOptions().port();

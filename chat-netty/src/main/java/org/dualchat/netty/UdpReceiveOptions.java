@@ -44,7 +44,7 @@ final class UdpReceiveOptions {
         if (!EpollDatagramChannel.class.equals(transport.datagramChannel())) {
             return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, oneSlot);
         }
-        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(SLOT * DATAGRAMS_PER_CALL); // see readBufferSize
+        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(readBufferSizeOnEpoll());
         slots.maxMessagesPerRead(MESSAGES_PER_READ);
         return bootstrap
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT)
@@ -105,7 +105,11 @@ final class UdpReceiveOptions {
 
     /** The size of each read's buffer: {@value #DATAGRAMS_PER_CALL} slots on epoll, one with NIO. */
     static int readBufferSize(Channel udp) {
-        return udp instanceof EpollDatagramChannel ? SLOT * DATAGRAMS_PER_CALL : SLOT;
+        return udp instanceof EpollDatagramChannel ? readBufferSizeOnEpoll() : SLOT;
+    }
+
+    private static int readBufferSizeOnEpoll() {
+        return SLOT * DATAGRAMS_PER_CALL;
     }
 
     private static int granted(Channel udp) {

@@ -83,6 +83,7 @@ final class UdpWarmUp {
             while (stats.view().udpLines() < sent && System.nanoTime() < drainBy) {
                 Thread.sleep(1);
             }
+            channel.close().awaitUninterruptibly(); // reads nothing more: the count below is final
             long lines = stats.view().udpLines();
             logger.debug("UDP warm-up: {} datagrams sent, {} read, in {} ms", sent, lines,
                     (System.nanoTime() - started) / 1_000_000);
