@@ -1,8 +1,10 @@
 /*
  * A native UDP sender at full speed: sendmmsg with 64 datagrams of SIZE text bytes and a newline each, to
  * 127.0.0.1:PORT, until COUNT are sent or MAX_SECONDS pass. With COUNT_FILE it then waits until the file
- * shows the datagrams (one line each) or stops growing for QUIET_MS, and reports what was lost.
- * Usage: udp_send PORT SIZE COUNT [MAX_SECONDS=10] [COUNT_FILE QUIET_MS=500]
+ * shows the datagrams (one line each) or stops growing for QUIET_MS, and reports what was lost. With -r RATE it
+ * sends RATE datagrams a second instead (in calls of 64, each at its due time), so that the receiver's CPU per
+ * datagram can be measured at a load it keeps up with.
+ * Usage: udp_send [-r RATE] PORT SIZE COUNT [MAX_SECONDS=10] [COUNT_FILE QUIET_MS=500]
  * Prints: sent=N sent_per_s=R [received=N lost=N lost_pct=P]
  */
 #include "common.h"
@@ -13,7 +15,13 @@
 #define VLEN 64
 
 int main(int argc, char **argv) {
-    if (argc < 4) { fprintf(stderr, "usage: udp_send PORT SIZE COUNT [MAX_SECONDS] [COUNT_FILE QUIET_MS]\n"); return 2; }
+    double rate = 0;
+    if (argc > 2 && strcmp(argv[1], "-r") == 0) {
+        rate = arg_long(argv[2], "rate");
+        argc -= 2;
+        argv += 2;
+    }
+    if (argc < 4) { fprintf(stderr, "usage: udp_send [-r RATE] PORT SIZE COUNT [MAX_SECONDS] [COUNT_FILE QUIET_MS]\n"); return 2; }
     int port = arg_long(argv[1], "port");
     long size = arg_long(argv[2], "size");
     long long count = arg_long(argv[3], "count");
@@ -44,6 +52,13 @@ int main(int argc, char **argv) {
     long long sent = 0;
     while (sent < count && now_s() < deadline) {
         long long want = count - sent < VLEN ? count - sent : VLEN;
+        if (rate > 0) {   /* this call's datagrams are due when the rate says; sleep until then */
+            double due = start + sent / rate, wait = due - now_s();
+            if (wait > 0) {
+                struct timespec t = { (time_t) wait, (long) ((wait - (time_t) wait) * 1e9) };
+                nanosleep(&t, NULL);
+            }
+        }
         int n = sendmmsg(fd, msgs, want, 0);
         if (n < 0) {
             if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN || errno == ECONNREFUSED) continue;

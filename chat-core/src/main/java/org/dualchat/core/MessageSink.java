@@ -61,6 +61,15 @@ public interface MessageSink extends AutoCloseable {
         task.run();
     }
 
+    /**
+     * A new sink of the same kind that delivers nothing: a server pushes a bounded number of made-up messages
+     * through its own code into it before it listens, so that the JIT compiles that code before real traffic
+     * comes. The caller closes it. {@code null} (the default) when a sink has no such twin.
+     */
+    default MessageSink discardingTwin() {
+        return null;
+    }
+
     /** Delivers every message already accepted, then releases the sink's resources. */
     @Override
     void close();

@@ -58,6 +58,8 @@ public final class PrintingSink implements MessageSink {
     private static final ChatMessage END = new ChatMessage(Protocol.UDP, "", 0, "");
 
     private final SinkQueue queue;
+    private final MessageFormat format;
+    private final int capacity;
     private final long maxQueuedChars;
     private final int resumeAtSize;
     private final long resumeAtChars;
@@ -94,6 +96,8 @@ public final class PrintingSink implements MessageSink {
         }
         requireNonNull(format, "format");
         this.queue = new SinkQueue(capacity);
+        this.format = format;
+        this.capacity = capacity;
         this.maxQueuedChars = maxQueuedChars;
         // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
         this.resumeAtSize = capacity / 2;
@@ -196,6 +200,12 @@ public final class PrintingSink implements MessageSink {
     /** The number of messages waiting to be written. */
     public int queued() {
         return queue.size();
+    }
+
+    /** A sink with this one's format and bounds, printing to {@link OutputStream#nullOutputStream()}. */
+    @Override
+    public MessageSink discardingTwin() {
+        return new PrintingSink(OutputStream.nullOutputStream(), format, capacity, maxQueuedChars);
     }
 
     @Override

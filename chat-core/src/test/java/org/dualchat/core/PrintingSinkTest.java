@@ -26,6 +26,22 @@ class PrintingSinkTest {
     }
 
     @Test
+    void itsDiscardingTwinTakesMessagesAndPrintsNothingHere() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintingSink sink = new PrintingSink(bytes, MessageFormat.PLAIN)) {
+            MessageSink twin = sink.discardingTwin();
+            assertThat(twin).isInstanceOf(PrintingSink.class).isNotSameAs(sink);
+            for (int i = 0; i < 1000; i++) {
+                assertThat(twin.offer(new ChatMessage(Protocol.UDP, "127.0.0.1", 1, "warm-up " + i))).isTrue();
+            }
+            twin.close();
+            assertThat(twin.offer(new ChatMessage(Protocol.UDP, "127.0.0.1", 1, "after close"))).isFalse();
+            assertThat(sink.offer(new ChatMessage(Protocol.UDP, "127.0.0.1", 1, "real"))).isTrue();
+        }
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("127.0.0.1 : real\n");
+    }
+
+    @Test
     void aTaskAfterPrintedRunsOnlyOnceWhatWasAcceptedBeforeItIsWritten() throws Exception {
         CountDownLatch open = new CountDownLatch(1);
         StringBuilder order = new StringBuilder();

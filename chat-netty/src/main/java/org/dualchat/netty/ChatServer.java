@@ -103,6 +103,7 @@ public final class ChatServer implements AutoCloseable {
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
     private final ReportTimer timer = new ReportTimer();
     private final GracefulStop stop;
+    private UdpKernelDrops kernelDrops;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
@@ -159,7 +160,10 @@ public final class ChatServer implements AutoCloseable {
             }
             InetAddress bindAddress = listen.bindAddress();
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
-            udpChannel = bind("UDP", udpBootstrap(transport), new InetSocketAddress(host, listen.udpPort()));
+            // The receive path compiled before the port takes real datagrams: a fresh JVM reads slowly.
+            UdpWarmUp.run(init -> udpBootstrap(transport, init), sink, UdpWarmUp.datagrams());
+            UdpChannelInitializer udp = new UdpChannelInitializer(sink, udpDrops, stats, limits, room);
+            udpChannel = bind("UDP", udpBootstrap(transport, udp), new InetSocketAddress(host, listen.udpPort()));
             ServerTls serverTls = config.tls();
             TlsStage tls = new TlsStage(serverTls, tlsFailures);
             OptionalInt tlsPort = config.tlsOptions().port();
@@ -196,7 +200,9 @@ public final class ChatServer implements AutoCloseable {
         }
         serving = true;
         UdpReceiveOptions.ensureGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
-        stats.udpKernelDrops(UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress()));
+        kernelDrops = UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress());
+        kernelDrops.refresh();
+        stats.udpKernelDrops(kernelDrops);
         if (room != null) {
             room.udpChannel(udpChannel);
         }
@@ -224,6 +230,8 @@ public final class ChatServer implements AutoCloseable {
     private void startTimer() {
         timer.every(Duration.ofSeconds(1), this::report);
         timer.every(Duration.ofSeconds(1), limits::tick);
+        // Read /proc/net/udp here, once a second, rather than on whichever event loop a metrics scrape runs.
+        timer.every(Duration.ofSeconds(1), kernelDrops::refresh);
         timer.every(config.observabilityOptions().statsInterval(), statsReporter::reportIfChanged);
         if (room != null && room.udpSources() != null) {
             timer.every(Duration.ofMinutes(1), room.udpSources()::expire);
@@ -356,7 +364,9 @@ public final class ChatServer implements AutoCloseable {
                 awaitQueuedTasks();
             }
             // The kernel forgets a socket's drops when it closes: read them while it is open, for the last stats.
-            stats.get(ServerStats.Count.UDP_KERNEL_DROPS);
+            if (kernelDrops != null) {
+                kernelDrops.refresh();
+            }
             closeAndWait(udpChannel);
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
                 logger.warn("{} TCP messages could not be delivered within {} s",
@@ -389,12 +399,12 @@ public final class ChatServer implements AutoCloseable {
         stop.abort();
     }
 
-    private Bootstrap udpBootstrap(Transport transport) {
+    private Bootstrap udpBootstrap(Transport transport, UdpChannelInitializer initializer) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, config.listenOptions().udpReceiveBuffer())
-                .handler(new UdpChannelInitializer(sink, udpDrops, stats, limits, room));
+                .handler(initializer);
         // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
         return UdpReceiveOptions.apply(bootstrap, transport);
     }

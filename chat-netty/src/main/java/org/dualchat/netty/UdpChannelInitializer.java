@@ -31,6 +31,7 @@ final class UdpChannelInitializer extends ChannelInitializer<DatagramChannel> {
 
     @Override
     protected void initChannel(DatagramChannel ch) {
+        UdpReceiveOptions.reuseReadBuffer(ch);
         // Counted first, as TCP is: "datagrams received" is what reached the socket, denied or not. Denied and
         // over-rate datagrams are then dropped before any work is spent decoding them.
         ch.pipeline().addLast("counter", new UdpTrafficCounter(stats));

@@ -44,7 +44,7 @@ final class UdpReceiveOptions {
         if (!EpollDatagramChannel.class.equals(transport.datagramChannel())) {
             return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, oneSlot);
         }
-        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(SLOT * DATAGRAMS_PER_CALL);
+        FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(readBufferSizeOnEpoll());
         slots.maxMessagesPerRead(MESSAGES_PER_READ);
         return bootstrap
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT)
@@ -86,6 +86,30 @@ final class UdpReceiveOptions {
                     + "bursts through", forced, asked);
         }
         return forced;
+    }
+
+    /**
+     * Gives an epoll {@code udp} channel a read buffer of its own, allocated once and reused for every read
+     * ({@link ReusedReadBuffer}), released when the channel closes. Call before the channel's first read. NIO
+     * is left as it is: it holds every datagram of a wake-up, each in a buffer of its own, before it passes
+     * them on, so there is no buffer free to hand out again.
+     */
+    static void reuseReadBuffer(Channel udp) {
+        if (!(udp instanceof EpollDatagramChannel)) {
+            return;
+        }
+        ReusedReadBuffer buffer = new ReusedReadBuffer(readBufferSize(udp));
+        udp.config().setAllocator(buffer);
+        udp.closeFuture().addListener(f -> buffer.close());
+    }
+
+    /** The size of each read's buffer: {@value #DATAGRAMS_PER_CALL} slots on epoll, one with NIO. */
+    static int readBufferSize(Channel udp) {
+        return udp instanceof EpollDatagramChannel ? readBufferSizeOnEpoll() : SLOT;
+    }
+
+    private static int readBufferSizeOnEpoll() {
+        return SLOT * DATAGRAMS_PER_CALL;
     }
 
     private static int granted(Channel udp) {

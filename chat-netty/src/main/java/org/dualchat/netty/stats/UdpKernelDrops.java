@@ -20,6 +20,10 @@ import java.util.function.LongSupplier;
  * {@code RcvbufErrors} of {@code /proc/net/snmp} counts every socket of the machine; this table counts ours.
  * Where there is no such table (not Linux), it reads 0. The value only grows: a socket gone from the table
  * keeps what it had counted.
+ *
+ * <p>Reading the tables is file I/O, so it is done by {@link #refresh()}, which the server calls once a second
+ * from its report timer and once before the socket closes; {@link #getAsLong()}, which a metrics scrape calls
+ * on an event loop, only returns what the last refresh found.
  */
 public final class UdpKernelDrops implements LongSupplier {
 
@@ -39,15 +43,19 @@ public final class UdpKernelDrops implements LongSupplier {
         return new UdpKernelDrops(local, TABLES);
     }
 
-    /** The drops counted so far. */
+    /** The drops counted as of the last {@link #refresh()}; reads no file. */
     @Override
     public long getAsLong() {
+        return highest.get();
+    }
+
+    /** Reads the kernel's tables now; returns the drops counted so far. Blocks on file I/O: not on an event loop. */
+    public long refresh() {
         long now = 0;
         for (Path table : tables) {
             now += read(table);
         }
-        long seen = now;
-        return highest.accumulateAndGet(seen, Math::max);
+        return highest.accumulateAndGet(now, Math::max);
     }
 
     private long read(Path table) {
