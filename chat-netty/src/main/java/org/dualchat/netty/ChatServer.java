@@ -3,7 +3,6 @@ package org.dualchat.netty;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.AbstractBootstrap;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -34,7 +33,6 @@ import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.common.Reasons;
 import org.dualchat.netty.common.Transport;
-import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.metrics.MetricsServer;
 import org.dualchat.netty.metrics.ObservabilityOptions;
@@ -45,7 +43,6 @@ import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.shutdown.GracefulStop;
 import org.dualchat.netty.stats.ReportTimer;
 import org.dualchat.netty.stats.ServerStats;
-import org.dualchat.netty.stats.UdpKernelDrops;
 import org.dualchat.netty.stats.StatsReporter;
 import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.tls.HandshakeFailures;
@@ -95,19 +92,17 @@ public final class ChatServer implements AutoCloseable {
     private final MessageSink sink;
     private final HeldMessages held = new HeldMessages();
     private final ServerStats stats = new ServerStats();
-    private final DropCounter udpDrops = new DropCounter(
-            "UDP messages because the output queue was full", stats, ServerStats.Drop.QUEUE_FULL);
     private final StatsReporter statsReporter;
     private final ChatRoom room;
     private final Limits limits;
     private final HandshakeFailures tlsFailures = new HandshakeFailures(stats);
     private final ReportTimer timer = new ReportTimer();
     private final GracefulStop stop;
-    private UdpKernelDrops kernelDrops;
 
     private EventLoopGroup group;
     private ChannelGroup clients;
     private Channel udpChannel;
+    private final UdpListener udp;
     private Channel tcpChannel;
     private MetricsServer metrics;
     private Channel metricsChannel;
@@ -131,6 +126,7 @@ public final class ChatServer implements AutoCloseable {
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);
         this.stop = new GracefulStop(config.listenOptions().shutdownGrace());
+        this.udp = new UdpListener(config.listenOptions(), stats);
         if (room != null) {
             room.logLeavesThrough(sink::afterPrinted);
         }
@@ -160,10 +156,8 @@ public final class ChatServer implements AutoCloseable {
             }
             InetAddress bindAddress = listen.bindAddress();
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
-            // The receive path compiled before the port takes real datagrams: a fresh JVM reads slowly.
-            UdpWarmUp.run(init -> udpBootstrap(transport, init), sink, UdpWarmUp.datagrams());
-            UdpChannelInitializer udp = new UdpChannelInitializer(sink, udpDrops, stats, limits, room);
-            udpChannel = bind("UDP", udpBootstrap(transport, udp), new InetSocketAddress(host, listen.udpPort()));
+            udpChannel = udp.bind(group, transport, new UdpChannelInitializer(sink, udp.drops(), stats, limits, room),
+                    sink, new InetSocketAddress(host, listen.udpPort()));
             ServerTls serverTls = config.tls();
             TlsStage tls = new TlsStage(serverTls, tlsFailures);
             OptionalInt tlsPort = config.tlsOptions().port();
@@ -199,10 +193,7 @@ public final class ChatServer implements AutoCloseable {
             throw e;
         }
         serving = true;
-        UdpReceiveOptions.ensureGranted(udpChannel, config.listenOptions().udpReceiveBuffer());
-        kernelDrops = UdpKernelDrops.of((InetSocketAddress) udpChannel.localAddress());
-        kernelDrops.refresh();
-        stats.udpKernelDrops(kernelDrops);
+        udp.serving();
         if (room != null) {
             room.udpChannel(udpChannel);
         }
@@ -230,8 +221,6 @@ public final class ChatServer implements AutoCloseable {
     private void startTimer() {
         timer.every(Duration.ofSeconds(1), this::report);
         timer.every(Duration.ofSeconds(1), limits::tick);
-        // Read /proc/net/udp here, once a second, rather than on whichever event loop a metrics scrape runs.
-        timer.every(Duration.ofSeconds(1), kernelDrops::refresh);
         timer.every(config.observabilityOptions().statsInterval(), statsReporter::reportIfChanged);
         if (room != null && room.udpSources() != null) {
             timer.every(Duration.ofMinutes(1), room.udpSources()::expire);
@@ -281,7 +270,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** UDP messages dropped so far because the sink was full. */
     public long udpDropped() {
-        return udpDrops.total();
+        return udp.drops().total();
     }
 
     /**
@@ -363,11 +352,7 @@ public final class ChatServer implements AutoCloseable {
                 // framer delivers the last partial line: let every event loop get through its queue first.
                 awaitQueuedTasks();
             }
-            // The kernel forgets a socket's drops when it closes: read them while it is open, for the last stats.
-            if (kernelDrops != null) {
-                kernelDrops.refresh();
-            }
-            closeAndWait(udpChannel);
+            udp.close();
             if (!held.awaitNone(DRAIN_TIMEOUT)) {
                 logger.warn("{} TCP messages could not be delivered within {} s",
                         held.count(), DRAIN_TIMEOUT.toSeconds());
@@ -399,18 +384,8 @@ public final class ChatServer implements AutoCloseable {
         stop.abort();
     }
 
-    private Bootstrap udpBootstrap(Transport transport, UdpChannelInitializer initializer) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(transport.datagramChannel())
-                .option(ChannelOption.SO_RCVBUF, config.listenOptions().udpReceiveBuffer())
-                .handler(initializer);
-        // Whole datagrams up to 64 KB; on epoll, several per recvmmsg call.
-        return UdpReceiveOptions.apply(bootstrap, transport);
-    }
-
     private void report() {
-        udpDrops.report();
+        udp.drops().report();
         tlsFailures.report();
     }
 
@@ -440,7 +415,8 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    private static Channel bind(String protocol, AbstractBootstrap<?, ?> bootstrap,
+    /** Binds {@code address}; a failure is an {@code IOException} naming the protocol, the address, the reason. */
+    static Channel bind(String protocol, AbstractBootstrap<?, ?> bootstrap,
             InetSocketAddress address) throws IOException {
         ChannelFuture future = bootstrap.bind(address).awaitUninterruptibly();
         if (!future.isSuccess()) {
