@@ -2,6 +2,7 @@ package org.dualchat.netty.room;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +22,12 @@ final class RelayBatch {
     private final boolean[] counted;
     private final int count;
     private final int countedLines;
-    private final Set<Member> senderSet = new HashSet<>();
+    // The distinct senders in the batch: looked up for every receiver. Most batches have one or a few, so an
+    // array (no allocation beyond it); a set once there are more than SMALL of them.
+    private static final int SMALL = 8;
+    private final Member[] fewSenders;
+    private final int fewCount;
+    private final Set<Member> manySenders;
     /** The messages in it that enter the room's history, or {@code null}; set before it is sent. */
     List<ChatMessage> remembered;
     /** Its number in the room's history (0 without history); set before it is sent to any loop. */
@@ -41,15 +47,42 @@ final class RelayBatch {
         this.counted = counted;
         this.count = count;
         int relays = 0;
+        Member[] few = new Member[Math.min(count, SMALL)];
+        int distinct = 0;
+        Set<Member> many = null;
         for (int i = 0; i < count; i++) {
             if (counted[i]) {
                 relays++;
             }
-            if (senders[i] != null) {
-                senderSet.add(senders[i]);
+            Member sender = senders[i];
+            if (sender == null || many != null && !many.add(sender) || many == null && indexOf(few, distinct, sender) >= 0) {
+                continue;
+            }
+            if (many == null && distinct < few.length) {
+                few[distinct++] = sender;
+            } else if (many == null) {
+                many = new HashSet<>(Arrays.asList(few));
+                many.add(sender);
             }
         }
         this.countedLines = relays;
+        this.fewSenders = few;
+        this.fewCount = distinct;
+        this.manySenders = many;
+    }
+
+    private static int indexOf(Member[] members, int n, Member member) {
+        for (int i = 0; i < n; i++) {
+            if (members[i] == member) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code member} sent any line of this batch. */
+    private boolean sentBy(Member member) {
+        return manySenders != null ? manySenders.contains(member) : indexOf(fewSenders, fewCount, member) >= 0;
     }
 
     int lineCount() {
@@ -58,7 +91,7 @@ final class RelayBatch {
 
     /** How many of the relays (not notices) in this batch {@code receiver} is sent. */
     int relaysFor(Member receiver) {
-        if (!senderSet.contains(receiver)) {
+        if (!sentBy(receiver)) {
             return countedLines;
         }
         int n = 0;
@@ -72,7 +105,7 @@ final class RelayBatch {
 
     /** How many lines {@code receiver} is sent. */
     int linesFor(Member receiver) {
-        if (!senderSet.contains(receiver)) {
+        if (!sentBy(receiver)) {
             return count;
         }
         int n = 0;
@@ -89,7 +122,7 @@ final class RelayBatch {
      * (retained, the caller's to write or release); {@code null} if nothing is left for it.
      */
     ByteBuf partFor(Member receiver) {
-        if (!senderSet.contains(receiver)) {
+        if (!sentBy(receiver)) {
             return lines.retainedDuplicate();
         }
         CompositeByteBuf part = null;
