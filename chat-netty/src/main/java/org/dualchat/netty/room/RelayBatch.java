@@ -17,6 +17,8 @@ import org.dualchat.core.ChatMessage;
 final class RelayBatch {
 
     private final ByteBuf lines;
+    // The encoded lines themselves, which lines (the budget's hold on them) wraps: what receivers read.
+    private final ByteBuf content;
     private final int[] ends;
     private final Member[] senders;
     private final boolean[] counted;
@@ -42,6 +44,7 @@ final class RelayBatch {
     RelayBatch(ByteBuf content, RelayBudget budget, long charged, int[] ends, Member[] senders, boolean[] counted,
             int count) {
         this.lines = new Budgeted(content, budget, charged);
+        this.content = content;
         this.ends = ends;
         this.senders = senders;
         this.counted = counted;
@@ -119,11 +122,12 @@ final class RelayBatch {
 
     /**
      * What {@code receiver} is sent: every line but its own, as one buffer sharing this batch's memory
-     * (retained, the caller's to write or release); {@code null} if nothing is left for it.
+     * (retained, the caller's to write or release; a recycled {@link SharedPart} for a receiver that sent none of
+     * it); {@code null} if nothing is left for it.
      */
     ByteBuf partFor(Member receiver) {
         if (!sentBy(receiver)) {
-            return lines.retainedDuplicate();
+            return SharedPart.of(lines, content);
         }
         CompositeByteBuf part = null;
         int runStart = -1;
