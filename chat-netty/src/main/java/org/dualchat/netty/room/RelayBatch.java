@@ -17,8 +17,6 @@ import org.dualchat.core.ChatMessage;
 final class RelayBatch {
 
     private final ByteBuf lines;
-    // The encoded lines themselves, which lines (the budget's hold on them) wraps: what receivers read.
-    private final ByteBuf content;
     private final int[] ends;
     private final Member[] senders;
     private final boolean[] counted;
@@ -44,7 +42,6 @@ final class RelayBatch {
     RelayBatch(ByteBuf content, RelayBudget budget, long charged, int[] ends, Member[] senders, boolean[] counted,
             int count) {
         this.lines = new Budgeted(content, budget, charged);
-        this.content = content;
         this.ends = ends;
         this.senders = senders;
         this.counted = counted;
@@ -122,12 +119,11 @@ final class RelayBatch {
 
     /**
      * What {@code receiver} is sent: every line but its own, as one buffer sharing this batch's memory
-     * (retained, the caller's to write or release; a recycled {@link SharedPart} for a receiver that sent none of
-     * it); {@code null} if nothing is left for it.
+     * (retained, the caller's to write or release); {@code null} if nothing is left for it.
      */
     ByteBuf partFor(Member receiver) {
         if (!sentBy(receiver)) {
-            return SharedPart.of(lines, content);
+            return lines.retainedDuplicate();
         }
         CompositeByteBuf part = null;
         int runStart = -1;

@@ -81,53 +81,6 @@ class RelayBatchTest {
     }
 
     @Test
-    void receiversReadTheirOwnViewsOfOneBatchAndTheViewsAreReused() throws Exception {
-        Member alice = member();
-        Member bob = member();
-        Member carol = member();
-        RelayBudget small = new RelayBudget(6);
-        Outbox outbox = new Outbox(small);
-        outbox.add(null, null, "one", alice, true);
-        outbox.add(null, null, "two", alice, true);
-        RelayBatch batch = outbox.take();
-        ByteBuf forBob = batch.partFor(bob);
-        ByteBuf forCarol = batch.partFor(carol);
-        assertThat(forBob).isNotSameAs(forCarol);
-        assertThat(forBob.isReadOnly()).isTrue();
-        forBob.skipBytes(4);
-        assertThat(forBob.toString(UTF_8)).isEqualTo("two\n");
-        assertThat(forCarol.toString(UTF_8)).as("its own reader index").isEqualTo("one\ntwo\n");
-        assertThat(forCarol.readByte()).isEqualTo((byte) 'o');
-        batch.release();
-        forBob.release();
-        assertThat(small.isOpen()).as("carol's part still holds the batch").isFalse();
-        forCarol.release();
-        assertThat(small.isOpen()).isTrue();
-
-        // Views are kept for reuse on event loops (Netty's threads), where receivers take and release them.
-        io.netty.util.concurrent.DefaultEventExecutor loop = new io.netty.util.concurrent.DefaultEventExecutor();
-        try {
-            ByteBuf[] firstAndAgain = loop.submit(() -> {
-                outbox.add(null, null, "three", alice, true);
-                RelayBatch next = outbox.take();
-                ByteBuf first = next.partFor(bob);
-                first.release();
-                ByteBuf again = next.partFor(carol);
-                String text = again.toString(UTF_8);
-                int reader = again.readerIndex();
-                again.release();
-                next.release();
-                return text.equals("three\n") && reader == 0 ? new ByteBuf[] {first, again} : null;
-            }).get();
-            assertThat(firstAndAgain).as("the view read the new batch from its start").isNotNull();
-            assertThat(firstAndAgain[1]).as("a released view is taken again").isSameAs(firstAndAgain[0]);
-        } finally {
-            loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        assertThat(small.isOpen()).isTrue();
-    }
-
-    @Test
     void theBudgetIsCreditedWhenTheLastPartIsReleased() {
         Member alice = member();
         Member bob = member();
