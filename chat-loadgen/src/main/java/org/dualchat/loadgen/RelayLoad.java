@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -16,7 +17,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +35,8 @@ import org.dualchat.netty.common.Transport;
  * that relays every TCP line to every other TCP client as {@code SENDER : TEXT}. Each message carries
  * its sender, a sequence number and the time it was written ({@link System#nanoTime()}: senders and
  * receivers are in this one process); each receiver records how long every message took to reach it in
- * an HdrHistogram of its own, and the run merges them.
+ * an HdrHistogram, one per event loop (shared by the receivers there, written on that loop only), and the
+ * run merges them.
  *
  * <p>Before the clock starts, the first sender sends a probe line and the run waits until every receiver
  * has seen it: that proves the server relays and has every receiver in its room. Senders get each
@@ -110,8 +114,10 @@ public final class RelayLoad {
             }
             List<RelayReceiver> readers = new ArrayList<>();
             List<Channel> readerChannels = new ArrayList<>();
+            Map<EventLoop, Histogram> histograms = new HashMap<>();
             for (Channel channel : connectSpread(group, transport, target, receiverPorts, receivers)) {
-                RelayReceiver reader = new RelayReceiver(origin);
+                RelayReceiver reader = new RelayReceiver(origin,
+                        histograms.computeIfAbsent(channel.eventLoop(), loop -> RelayReceiver.newHistogram()));
                 channel.pipeline().addLast("receiver", reader);
                 channels.add(channel);
                 readerChannels.add(channel);
@@ -157,7 +163,7 @@ public final class RelayLoad {
                 long expected = sent * receivers;
                 long received = watch.await(expected, end, quiet, maxWait);
                 long receiveNanos = received <= 0 ? 0 : watch.lastGrowthNanos() - start;
-                Histogram merged = merge(readers, readerChannels);
+                Histogram merged = merge(histograms);
                 return new LoadResult(transport.name(), sent, end - start, sent < spec.count(), received, expected,
                         receiveNanos, errors.sum(), LatencySummary.of(merged));
             }
@@ -245,15 +251,14 @@ public final class RelayLoad {
         }
     }
 
-    /** Merges the receivers' histograms, each copied on its own event loop, where it is written. */
-    private static Histogram merge(List<RelayReceiver> readers, List<Channel> channels) throws InterruptedException {
-        Histogram merged = new Histogram(RelayReceiver.MAX_LATENCY_MICROS, 3);
-        for (int i = 0; i < readers.size(); i++) {
-            RelayReceiver reader = readers.get(i);
+    /** Merges the receivers' histograms, one per event loop, each copied on its loop, where it is written. */
+    private static Histogram merge(Map<EventLoop, Histogram> histograms) throws InterruptedException {
+        Histogram merged = RelayReceiver.newHistogram();
+        for (Map.Entry<EventLoop, Histogram> each : histograms.entrySet()) {
             try {
-                merged.add(channels.get(i).eventLoop().submit(() -> reader.histogram().copy()).get(10, TimeUnit.SECONDS));
+                merged.add(each.getKey().submit(() -> each.getValue().copy()).get(10, TimeUnit.SECONDS));
             } catch (ExecutionException | TimeoutException e) {
-                // A receiver whose loop is stuck adds nothing; its lines are still counted as received.
+                // Receivers whose loop is stuck add nothing; their lines are still counted as received.
             }
         }
         return merged;

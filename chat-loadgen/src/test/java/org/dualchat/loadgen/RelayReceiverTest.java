@@ -41,6 +41,26 @@ class RelayReceiverTest {
     }
 
     @Test
+    void receiversOnOneLoopShareOneHistogramAndKeepTheirOwnCounts() {
+        long origin = System.nanoTime() - 5_000_000_000L;
+        org.HdrHistogram.Histogram shared = RelayReceiver.newHistogram();
+        RelayReceiver one = new RelayReceiver(origin, shared);
+        RelayReceiver two = new RelayReceiver(origin, shared);
+        EmbeddedChannel first = new EmbeddedChannel(one);
+        EmbeddedChannel second = new EmbeddedChannel(two);
+        long stamp = System.nanoTime() - origin - 1_000_000;
+        feed(first, "127.0.0.1 : #bench 0 1 " + stamp + "\n");
+        feed(second, "127.0.0.1 : #bench 0 1 " + stamp + "\n127.0.0.1 : #bench 0 2 " + stamp + "\n");
+
+        assertThat(one.received()).isEqualTo(1);
+        assertThat(two.received()).isEqualTo(2);
+        assertThat(shared.getTotalCount()).isEqualTo(3);
+        assertThat(one.histogram()).isSameAs(two.histogram());
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    @Test
     void ignoresTheHistoryAJoinerIsShownButThisRunsProbeInIt() {
         long origin = System.nanoTime();
         RelayReceiver receiver = new RelayReceiver(origin);

@@ -1,9 +1,13 @@
 package org.dualchat.netty;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.dualchat.core.MessageSink;
@@ -14,18 +18,21 @@ import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.limit.Limits;
 import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.stats.ServerStats;
-import org.dualchat.netty.stats.TcpTrafficCounter;
 import org.dualchat.netty.tls.TlsStage;
 
 /**
  * Builds the pipeline of one TCP client: count, check the access list and limits, tell TLS from plain text,
  * drop telnet's commands, bytes to lines, lines to text, text to the sink; TLS goes in after the detector,
- * so that TLS and plain clients share everything after it.
+ * so that TLS and plain clients share everything after it. The stages that work on bytes the client sends
+ * go in with its first bytes: a client that only listens costs none of them.
  */
-public final class TcpChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
 
     /** The longest a partial line waits for its newline when the config asks to wait for it (a quiet time of 0). */
     static final Duration MAX_PARTIAL_LINE_HOLD = Duration.ofSeconds(60);
+    /** The name of the place of the stages that wait for the client's first bytes (see {@link ByteStages}). */
+    static final String BYTES = "bytes";
+    static final String HANDLER = "handler";
 
     private final FramingOptions config;
     private final MessageSink sink;
@@ -37,6 +44,9 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
     private final TlsStage tls;
     private final boolean tlsOnly;
     private final ChatRoom room;
+    private final long partialLineNanos;
+    private final Runnable lineSplit;
+    private final ChannelHandler byteStages = new ByteStages();
 
     /**
      * @param tls what tells TLS from plain text, and the TLS to switch to (if the server has a certificate)
@@ -55,6 +65,8 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
         this.stats = stats;
         this.limits = limits;
         this.greeting = greetingBytes(config);
+        this.partialLineNanos = partialLineNanos(config);
+        this.lineSplit = stats::lineSplit;
     }
 
     /** The greeting as sent: one line, or nothing. */
@@ -73,22 +85,49 @@ public final class TcpChannelInitializer extends ChannelInitializer<SocketChanne
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         clients.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
-        // "acl" and "limits" come first, ahead of TLS too: a refused connection costs no handshake, and
-        // hears why in plain text. "idle" and "rate" come after the framer: they count messages, not reads.
-        pipeline.addLast("counter", new TcpTrafficCounter(stats));
-        Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
-        pipeline.addLast("limits", limits.newConnectionLimiter());
+        // "counter", "acl" and "limits" come first, ahead of TLS too: a refused connection costs no
+        // handshake, and hears why in plain text. "idle" and "rate" come after the framer: they count
+        // messages, not reads.
+        limits.addAdmission(pipeline, null);
         // TLS or plain, told by the first bytes; a TLS client's session starts when its handshake is done.
-        boolean awaitStart = tls.addTo(pipeline, tlsOnly);
-        pipeline.addLast("telnet", new TelnetFilter());
-        pipeline.addLast("framer", new LineFramer(config.maxLineLength(), partialLineNanos(config), stats::lineSplit));
+        // A port that takes plain text only has nothing to time: its detector waits for the first bytes too.
+        boolean awaitStart = tls.awaitsStart();
+        if (awaitStart) {
+            tls.addTo(pipeline, tlsOnly);
+        }
+        pipeline.addLast(BYTES, byteStages);
         Limits.addIfOn(pipeline, "idle", limits.newIdleCloser());
-        Limits.addIfOn(pipeline, "rate", limits.newTcpRateLimiter());
-        pipeline
-                .addLast("decoder", new Utf8LineDecoder(stats))
-                .addLast("handler", new TcpMessageHandler(sink, greeting, held, room, awaitStart));
+        pipeline.addLast(HANDLER, new TcpMessageHandler(sink, greeting, held, room, awaitStart));
+    }
+
+    /**
+     * Stands where the stages that work on the client's bytes go (the plain-text port's TLS detector, telnet,
+     * the framer; the rate limit and the decoder after "idle"), and puts them there when the first bytes come.
+     * A client that only listens, the most common member of a large room, never costs them.
+     */
+    @Sharable
+    private final class ByteStages extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ChannelPipeline pipeline = ctx.pipeline();
+            String after = ctx.name();
+            if (!tls.awaitsStart()) {
+                after = tls.addDetectorAfter(pipeline, after);
+            }
+            pipeline.addAfter(after, "telnet", new TelnetFilter())
+                    .addAfter("telnet", "framer", new LineFramer(config.maxLineLength(), partialLineNanos, lineSplit));
+            ChannelHandler rate = limits.newTcpRateLimiter();
+            if (rate != null) {
+                pipeline.addBefore(HANDLER, "rate", rate);
+            }
+            pipeline.addBefore(HANDLER, "decoder", new Utf8LineDecoder(stats));
+            pipeline.remove(ctx.name());
+            // The removed context still knows what came after it: the stages just added.
+            ctx.fireChannelRead(msg);
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.dualchat.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -70,13 +69,22 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         this.awaitStart = awaitStart;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        feeder = room == null
-                ? new SinkFeeder(ctx, sink, held)
-                // An action (/me) goes to everyone, its sender included, as on IRC.
-                : new SinkFeeder(ctx, sink, held,
-                        message -> room.relay(message, message.action() ? null : member, null), room.gate());
+    /** The feeder to the sink, made with the client's first line: a client that only listens never needs one. */
+    private SinkFeeder feeder(ChannelHandlerContext ctx) {
+        if (feeder == null) {
+            feeder = room == null
+                    ? new SinkFeeder(ctx, sink, held)
+                    // An action (/me) goes to everyone, its sender included, as on IRC.
+                    : new SinkFeeder(ctx, sink, held,
+                            message -> room.relay(message, message.action() ? null : member, null), room.gate());
+        }
+        return feeder;
+    }
+
+    private void flushFeeder() {
+        if (feeder != null) {
+            feeder.flush();
+        }
     }
 
     @Override
@@ -102,18 +110,23 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         } else {
             logger.info("{} connected", ctx.channel());
         }
-        if (greeting.length > 0) {
-            ctx.write(Unpooled.wrappedBuffer(greeting), ctx.voidPromise());
+        // The greeting, the join line and the history in one buffer: one write, one system call.
+        String joined = member != null ? room.joinLine(member) : null;
+        List<String> past = member != null ? member.takeHistory() : List.of();
+        if (greeting.length == 0 && joined == null) {
+            return;
         }
-        if (member != null) {
+        ByteBuf out = ctx.alloc().buffer(greeting.length + (joined == null ? 0 : joined.length() + 1));
+        out.writeBytes(greeting);
+        if (joined != null) {
             // After the greeting, which the seed programs read as it is.
-            ctx.write(line(ctx, room.joinLine(member)), ctx.voidPromise());
+            writeLine(out, joined);
             // The room's last messages, taken as it joined: live relays are tasks queued after this one.
-            for (String past : member.takeHistory()) {
-                ctx.write(line(ctx, past), ctx.voidPromise());
+            for (String line : past) {
+                writeLine(out, line);
             }
         }
-        ctx.flush();
+        ctx.writeAndFlush(out, ctx.voidPromise());
     }
 
     @Override
@@ -128,19 +141,19 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         // A read's lines go to the sink together, when the read is complete (or before a command, which
         // may answer or close, so that it comes after the lines sent before it).
         if (room == null) {
-            feeder.add(new ChatMessage(Protocol.TCP, ip, port, text));
+            feeder(ctx).add(new ChatMessage(Protocol.TCP, ip, port, text));
         } else if (ChatCommands.isCommand(text)) {
-            feeder.flush();
+            flushFeeder();
             room.commandTaken();
             command(ctx, text);
         } else {
-            feeder.add(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
+            feeder(ctx).add(new ChatMessage(Protocol.TCP, ip, port, member.nick(), ChatCommands.text(text)));
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        feeder.flush();
+        flushFeeder();
         ctx.fireChannelReadComplete();
     }
 
@@ -154,7 +167,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
                 if (argument.isEmpty()) {
                     reply(ctx, List.of("* usage: /me ACTION"));
                 } else {
-                    feeder.deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), argument).asAction());
+                    feeder(ctx).deliver(new ChatMessage(Protocol.TCP, ip, port, member.nick(), argument).asAction());
                 }
             }
             case "quit" -> quit(ctx, argument);
@@ -267,7 +280,10 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static ByteBuf line(ChannelHandlerContext ctx, String text) {
-        ByteBuf buf = ctx.alloc().buffer(text.length() + 1);
+        return writeLine(ctx.alloc().buffer(text.length() + 1), text);
+    }
+
+    private static ByteBuf writeLine(ByteBuf buf, String text) {
         ByteBufUtil.writeUtf8(buf, text);
         return buf.writeByte('\n');
     }
@@ -301,7 +317,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The framer has already delivered the last partial line; the client has nothing more to say.
             logger.debug("{} half-closed by the client, closing", ctx.channel());
-            feeder.flush();
+            flushFeeder();
             ctx.close();
         }
         ctx.fireUserEventTriggered(evt);
@@ -310,7 +326,7 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // Lines of a last read that never completed: they are the client's last words, printed before it leaves.
-        feeder.flush();
+        flushFeeder();
         if (member != null) {
             room.leave(member, quitReason);
         } else if (started) {

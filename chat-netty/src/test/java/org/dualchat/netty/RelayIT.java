@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.netty.room.ChatCommands;
+import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -138,6 +139,26 @@ class RelayIT {
         assertThat(servers.out().awaitCount(1, WAIT)).containsExactly("127.0.0.1 : hello room");
         assertThat(alice.readLine()).isEqualTo("* 127.0.0.1:" + carol.port() + " joined");
         assertThat(alice.poll(300)).as("never her own line").isNull();
+    }
+
+    /** Receivers' views of a batch are written from their memory address on epoll, as NIO buffers on NIO. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = TransportType.class, names = {"NIO", "AUTO"})
+    void manyLinesReachManyReceiversWholeAndInOrderOnEitherTransport(TransportType transport) throws Exception {
+        ChatServer server = servers.start(config -> config.transport(transport));
+        Client alice = join(server);
+        java.util.List<Client> receivers = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            receivers.add(join(server));
+        }
+        for (int i = 0; i < 200; i++) {
+            alice.send("line " + i + " " + "x".repeat(i));
+        }
+        for (Client receiver : receivers) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(receiver.readMessage()).isEqualTo("127.0.0.1 : line " + i + " " + "x".repeat(i));
+            }
+        }
     }
 
     @Test

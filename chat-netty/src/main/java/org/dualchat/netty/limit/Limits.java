@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import org.dualchat.netty.stats.ServerStats;
+import org.dualchat.netty.stats.TcpTrafficCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,19 @@ public final class Limits {
         if (handler != null) {
             pipeline.addLast(name, handler);
         }
+    }
+
+    /**
+     * Adds the stages every TCP connection (chat or web) starts with, in this order: {@code counter} (the
+     * connection and its bytes in the stats), {@code acl} (if there are rules), {@code refusal} (if given:
+     * what turns the limiter's refusal line into the protocol's own), {@code limits} (the connection counts).
+     * They come ahead of TLS: a refused connection costs no handshake.
+     */
+    public void addAdmission(ChannelPipeline pipeline, ChannelHandler refusal) {
+        pipeline.addLast("counter", new TcpTrafficCounter(stats));
+        addIfOn(pipeline, "acl", tcpAccessFilter());
+        addIfOn(pipeline, "refusal", refusal);
+        pipeline.addLast("limits", newConnectionLimiter());
     }
 
     /** Reports what is left; the server stops the ticks first. */

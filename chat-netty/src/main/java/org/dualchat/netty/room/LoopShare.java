@@ -32,6 +32,9 @@ final class LoopShare {
     private boolean flushQueued;
     private volatile int size;
     private boolean dispatchQueued;
+    // The tasks this share queues on its loop, made once: one per round and per flush otherwise.
+    private final Runnable dispatchTask = this::dispatch;
+    private final Runnable flushTask = this::flushAll;
 
     LoopShare(EventExecutor loop, LocalRoom room, RelayBudget budget) {
         this.loop = loop;
@@ -97,7 +100,7 @@ final class LoopShare {
             dispatch();
         } else if (!dispatchQueued) {
             dispatchQueued = true;
-            loop.execute(this::dispatch);
+            loop.execute(dispatchTask);
         }
     }
 
@@ -218,7 +221,7 @@ final class LoopShare {
         if (!flushQueued) {
             flushQueued = true;
             try {
-                loop.execute(this::flushAll);
+                loop.execute(flushTask);
             } catch (RejectedExecutionException shuttingDown) {
                 flushAll();
             }

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelPipeline;
  */
 public final class TlsStage {
 
+    private static final String DETECT = "detect";
+
     private final ServerTls tls;
     private final HandshakeFailures failures;
 
@@ -27,8 +29,28 @@ public final class TlsStage {
     public boolean addTo(ChannelPipeline pipeline, boolean tlsOnly) {
         TlsDetector.Mode mode = tls == null ? TlsDetector.Mode.PLAIN
                 : tlsOnly ? TlsDetector.Mode.TLS : TlsDetector.Mode.EITHER;
-        pipeline.addLast("detect", new TlsDetector(mode, this, failures));
+        pipeline.addLast(DETECT, new TlsDetector(mode, this, failures));
         return mode != TlsDetector.Mode.PLAIN;
+    }
+
+    /**
+     * Whether a client's session waits for a start event ({@link PlainStart} or a successful handshake): on a
+     * server with a certificate. Without one, every port takes plain text only, the session starts when the
+     * client connects, and the detector may wait for the client's first bytes ({@link #addDetectorAfter}).
+     */
+    public boolean awaitsStart() {
+        return tls != null;
+    }
+
+    /**
+     * Adds the detector of a plain-text-only port (a server without a certificate) after {@code name}, once
+     * the client's first bytes have come: there is no timer to arm before them.
+     *
+     * @return the detector's name
+     */
+    public String addDetectorAfter(ChannelPipeline pipeline, String name) {
+        pipeline.addAfter(name, DETECT, new TlsDetector(TlsDetector.Mode.PLAIN, this, failures));
+        return DETECT;
     }
 
     /** Adds TLS itself at the end of {@code pipeline}, for a port that speaks nothing else (HTTPS). */

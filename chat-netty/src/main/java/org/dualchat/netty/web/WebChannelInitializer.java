@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.netty.limit.Limits;
-import org.dualchat.netty.stats.ServerStats;
-import org.dualchat.netty.stats.TcpTrafficCounter;
 import org.dualchat.netty.tls.TlsStage;
 
 /**
@@ -28,7 +26,6 @@ final class WebChannelInitializer extends ChannelInitializer<SocketChannel> {
     static final long HTTP_IDLE_MILLIS = 60_000;
 
     private final ChannelGroup clients;
-    private final ServerStats stats;
     private final Limits limits;
     private final TlsStage tls;
     private final StaticFiles files;
@@ -36,10 +33,9 @@ final class WebChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final WebSocketStage stage;
     private final long httpIdleMillis;
 
-    WebChannelInitializer(ChannelGroup clients, ServerStats stats, Limits limits, TlsStage tls, StaticFiles files,
+    WebChannelInitializer(ChannelGroup clients, Limits limits, TlsStage tls, StaticFiles files,
             WebOrigins origins, WebSocketStage stage, long idleTimeoutMillis) {
         this.clients = clients;
-        this.stats = stats;
         this.limits = limits;
         this.tls = tls;
         this.files = files;
@@ -52,10 +48,7 @@ final class WebChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
         ChannelPipeline pipeline = ch.pipeline();
-        pipeline.addLast("counter", new TcpTrafficCounter(stats));
-        Limits.addIfOn(pipeline, "acl", limits.tcpAccessFilter());
-        pipeline.addLast("refusal", new HttpRefusal());
-        pipeline.addLast("limits", limits.newConnectionLimiter());
+        limits.addAdmission(pipeline, new HttpRefusal());
         if (tls != null) {
             tls.addTlsTo(pipeline);
         }

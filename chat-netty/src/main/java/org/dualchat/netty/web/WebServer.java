@@ -51,7 +51,7 @@ public final class WebServer {
         this.clientBuffer = clientBuffer;
         MessageSink wsSink = new WebSocketSink(sink);
         WebSocketStage stage = new WebSocketStage(maxLineLength, stats, limits, () -> member.apply(wsSink));
-        this.initializer = new WebChannelInitializer(clients, stats, limits, tls,
+        this.initializer = new WebChannelInitializer(clients, limits, tls,
                 new StaticFiles(maxLineLength, relaying), new WebOrigins(options.allowOrigins()), stage,
                 idleTimeout.toMillis());
     }
