@@ -77,6 +77,9 @@ public final class JarProcesses implements BeforeEachCallback, AfterEachCallback
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The system property that sets how many datagrams the server warms its UDP path with (0: none). */
+    private static final String WARM_UP = "dualchat.udp.warmup";
+
     /** Starts {@code dualchat ARGS} with its stdin closed, as from a script. */
     public JarProcess start(String... args) throws IOException {
         return start(List.of(), false, args);
@@ -94,6 +97,11 @@ public final class JarProcesses implements BeforeEachCallback, AfterEachCallback
 
     private JarProcess start(List<String> jvmOptions, boolean stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java()));
+        if (jvmOptions.stream().noneMatch(option -> option.startsWith("-D" + WARM_UP + "="))) {
+            // A fraction of a second of start each: the tests of the warm-up ask for it (ReadmeIT runs the
+            // README's command, which warms up; UdpWarmUpIT tests it in process).
+            command.add("-D" + WARM_UP + "=0");
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
