@@ -147,7 +147,11 @@ wait_listening() {  # wait_listening udp|tcp PORT PID
     echo "compare.sh: receiver $3 is not listening on $1 $2" >&2; return 1
 }
 
-proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
+proc_kb() {   # proc_kb PID FIELD: kB, 0 if the process is gone
+    local v
+    v=$(awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || true)
+    echo "${v:-0}"
+}
 
 RECV_PIDS=()      # the PIDs of the receiver now running
 PEAK_KB=0         # the receiver's highest VmHWM (summed over its processes) over its fresh starts
@@ -191,7 +195,13 @@ EOF
 
 stop_receiver() {   # stops every process of the receiver, keeping the highest peak in PEAK_KB
     local pid kb=0
-    for pid in "${RECV_PIDS[@]}"; do kb=$((kb + $(proc_kb "$pid" VmHWM))); done
+    for pid in "${RECV_PIDS[@]}"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "compare.sh: $NAME (PID $pid) exited before its loads were over; the end of its stderr:" >&2
+            tail -5 "$WORK/receiver.err" | sed 's/^/    /' >&2
+        fi
+        kb=$((kb + $(proc_kb "$pid" VmHWM)))
+    done
     ((kb > PEAK_KB)) && PEAK_KB=$kb
     for pid in "${RECV_PIDS[@]}"; do stop_pid "$pid"; done
     rm -f "$OUT"
