@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.ChatServer;
@@ -90,5 +91,21 @@ final class Nodes {
 
     static String message(Socket client) throws IOException {
         return messages(client, 1).get(0);
+    }
+
+    /** How the room labels {@code client}: its address and port. */
+    static String port(Socket client) {
+        return "127.0.0.1:" + client.getLocalPort();
+    }
+
+    /** Reads lines until one matches; fails if none does within the socket's timeout. */
+    static String awaitLine(Socket client, Predicate<String> wanted) throws IOException {
+        while (true) {
+            String line = ServerExtension.readLine(client.getInputStream());
+            assertThat(line).as("a line").isNotNull();
+            if (wanted.test(line)) {
+                return line;
+            }
+        }
     }
 }

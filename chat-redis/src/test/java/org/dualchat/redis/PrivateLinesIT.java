@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.util.function.Predicate;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.ServerExtension;
@@ -28,25 +27,10 @@ class PrivateLinesIT {
     @RegisterExtension
     final ServerExtension servers = new ServerExtension();
 
-    private static String port(Socket client) {
-        return "127.0.0.1:" + client.getLocalPort();
-    }
-
-    /** Reads lines until one matches; fails if none does within the socket's timeout. */
-    private static String awaitLine(Socket client, Predicate<String> wanted) throws IOException {
-        while (true) {
-            String line = ServerExtension.readLine(client.getInputStream());
-            assertThat(line).as("a line").isNotNull();
-            if (wanted.test(line)) {
-                return line;
-            }
-        }
-    }
-
     private static void nick(Socket client, String nick) throws IOException {
         Nodes.say(client, "/nick " + nick);
-        assertThat(awaitLine(client, l -> l.startsWith("* you are now") || l.startsWith("* the nick")))
-                .isEqualTo("* you are now " + nick + "@" + port(client));
+        assertThat(Nodes.awaitLine(client, l -> l.startsWith("* you are now") || l.startsWith("* the nick")))
+                .isEqualTo("* you are now " + nick + "@" + Nodes.port(client));
     }
 
     @Test
@@ -64,8 +48,8 @@ class PrivateLinesIT {
         nick(bob, "bob");
 
         Nodes.say(alice, "before", "/msg BOB psst", "after");
-        assertThat(awaitLine(alice, l -> l.startsWith("* to ") || l.startsWith("* no one")))
-                .as("the sender is told whom it reached").isEqualTo("* to bob@" + port(bob) + ": psst");
+        assertThat(Nodes.awaitLine(alice, l -> l.startsWith("* to ") || l.startsWith("* no one")))
+                .as("the sender is told whom it reached").isEqualTo("* to bob@" + Nodes.port(bob) + ": psst");
         assertThat(Nodes.messages(bob, 3)).as("bob's private line, between alice's two public ones").containsExactly(
                 "alice@127.0.0.1 : before", "[private] alice@127.0.0.1 : psst", "alice@127.0.0.1 : after");
         assertThat(Nodes.messages(carol, 2)).as("bob's neighbour does not see it")
@@ -75,12 +59,12 @@ class PrivateLinesIT {
 
         // And back the other way, to the sender's node.
         Nodes.say(bob, "/msg alice and to you");
-        assertThat(awaitLine(bob, l -> l.startsWith("* to "))).isEqualTo("* to alice@" + port(alice) + ": and to you");
+        assertThat(Nodes.awaitLine(bob, l -> l.startsWith("* to "))).isEqualTo("* to alice@" + Nodes.port(alice) + ": and to you");
         assertThat(Nodes.message(alice)).isEqualTo("[private] bob@127.0.0.1 : and to you");
 
         // No one in the room holds the nick: said so, as on one node; nothing is sent.
         Nodes.say(bob, "/msg nobody hello?");
-        assertThat(awaitLine(bob, l -> l.startsWith("* "))).isEqualTo("* no one here is called nobody (/who lists who is)");
+        assertThat(Nodes.awaitLine(bob, l -> l.startsWith("* "))).isEqualTo("* no one here is called nobody (/who lists who is)");
 
         Nodes.say(carol, "last");
         assertThat(Nodes.message(dave)).as("nothing else reached dave").isEqualTo("127.0.0.1 : last");
@@ -95,7 +79,7 @@ class PrivateLinesIT {
         // A node started afterwards shows its joiner the room's history from the stream: without private lines.
         ChatServer c = nodes.start(LineCollector.open());
         Socket erin = nodes.client(c);
-        assertThat(awaitLine(erin, l -> l.startsWith("* last "))).isEqualTo("* last 3 messages:");
+        assertThat(Nodes.awaitLine(erin, l -> l.startsWith("* last "))).isEqualTo("* last 3 messages:");
         for (String text : new String[] {"alice@127.0.0.1 : before", "alice@127.0.0.1 : after", "127.0.0.1 : last"}) {
             assertThat(ServerExtension.readLine(erin.getInputStream())).endsWith("] " + text);
         }
@@ -112,19 +96,19 @@ class PrivateLinesIT {
         nick(alice, "alice");
         nick(bob, "bob");
         bob.close();
-        awaitLine(alice, l -> l.endsWith(" left"));
+        Nodes.awaitLine(alice, l -> l.endsWith(" left"));
         // Once bob's nick is given back, no one holds it: the sender learns so.
         long deadline = System.nanoTime() + ServerExtension.WAIT.toNanos();
         String answer;
         do {
             Nodes.say(alice, "/msg bob are you there");
-            answer = awaitLine(alice, l -> l.startsWith("* to ") || l.startsWith("* no one"));
+            answer = Nodes.awaitLine(alice, l -> l.startsWith("* to ") || l.startsWith("* no one"));
         } while (answer.startsWith("* to ") && System.nanoTime() < deadline);
         assertThat(answer).isEqualTo("* no one here is called bob (/who lists who is)");
         Socket bob2 = nodes.client(b);
         nick(bob2, "bob");
         Nodes.say(alice, "/msg bob hello again");
-        assertThat(awaitLine(alice, l -> l.startsWith("* to "))).isEqualTo("* to bob@" + port(bob2) + ": hello again");
+        assertThat(Nodes.awaitLine(alice, l -> l.startsWith("* to "))).isEqualTo("* to bob@" + Nodes.port(bob2) + ": hello again");
         assertThat(Nodes.message(bob2)).as("the new bob gets what was sent to him, and only that")
                 .isEqualTo("[private] alice@127.0.0.1 : hello again");
     }
@@ -147,13 +131,13 @@ class PrivateLinesIT {
             Thread.sleep(5);
         }
         Nodes.say(dave, "/msg bob psst");
-        assertThat(awaitLine(dave, PrivateLinesIT::isAnswer))
+        assertThat(Nodes.awaitLine(dave, PrivateLinesIT::isAnswer))
                 .isEqualTo("* the room is busy: not sent to bob, try again in a moment");
         redis.server().command("CLIENT", "UNPAUSE");
         assertThat(Nodes.messages(bob, 4)).containsExactly("127.0.0.1 : one", "127.0.0.1 : two",
                 "127.0.0.1 : three", "127.0.0.1 : four");
         Nodes.say(dave, "/msg bob psst");
-        assertThat(awaitLine(dave, PrivateLinesIT::isAnswer)).isEqualTo("* to bob@" + port(bob) + ": psst");
+        assertThat(Nodes.awaitLine(dave, PrivateLinesIT::isAnswer)).isEqualTo("* to bob@" + Nodes.port(bob) + ": psst");
         assertThat(Nodes.message(bob)).as("only the line that was sent").isEqualTo("[private] 127.0.0.1 : psst");
 
         redis.server().stop();
@@ -161,7 +145,7 @@ class PrivateLinesIT {
         String answer;
         do {
             Nodes.say(dave, "/msg bob are you there");
-            answer = awaitLine(dave, PrivateLinesIT::isAnswer);
+            answer = Nodes.awaitLine(dave, PrivateLinesIT::isAnswer);
         } while (answer.startsWith("* to ") && System.nanoTime() < deadline && sleep(50));
         assertThat(answer).isEqualTo("* cannot send to bob now: the room cannot be reached; try again");
     }

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.ServerExtension;
@@ -42,28 +41,13 @@ class RedisPresenceIT {
         return new Nodes(servers, redis.uri());
     }
 
-    private static String port(Socket client) {
-        return "127.0.0.1:" + client.getLocalPort();
-    }
-
-    /** Reads lines until one matches; fails if none does within the socket's timeout. */
-    private static String awaitLine(Socket client, Predicate<String> wanted) throws IOException {
-        while (true) {
-            String line = ServerExtension.readLine(client.getInputStream());
-            assertThat(line).as("a line").isNotNull();
-            if (wanted.test(line)) {
-                return line;
-            }
-        }
-    }
-
     /** Asks {@code /who} until its reply lists {@code count} members, or the wait is over; the reply's lines. */
     private static List<String> who(Socket client, int count) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<String> lines;
         do {
             Nodes.say(client, "/who");
-            String head = awaitLine(client, l -> l.matches("\\* \\d+ here:"));
+            String head = Nodes.awaitLine(client, l -> l.matches("\\* \\d+ here:"));
             int n = Integer.parseInt(head.substring(2, head.indexOf(' ', 2)));
             lines = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -85,20 +69,20 @@ class RedisPresenceIT {
         ChatServer c = nodes.start(LineCollector.open());
         Socket alice = nodes.client(a);
         Socket bob = nodes.client(b);
-        assertThat(awaitLine(alice, l -> l.endsWith(" joined"))).isEqualTo("* " + port(bob) + " joined");
+        assertThat(Nodes.awaitLine(alice, l -> l.endsWith(" joined"))).isEqualTo("* " + Nodes.port(bob) + " joined");
         Socket carol = nodes.client(c);
-        assertThat(awaitLine(alice, l -> l.endsWith(" joined"))).isEqualTo("* " + port(carol) + " joined");
+        assertThat(Nodes.awaitLine(alice, l -> l.endsWith(" joined"))).isEqualTo("* " + Nodes.port(carol) + " joined");
         // Bob may first be told of alice, whose join came through the stream after he was there.
-        String carolJoined = "* " + port(carol) + " joined";
-        assertThat(awaitLine(bob, l -> l.equals(carolJoined))).isEqualTo(carolJoined);
+        String carolJoined = "* " + Nodes.port(carol) + " joined";
+        assertThat(Nodes.awaitLine(bob, l -> l.equals(carolJoined))).isEqualTo(carolJoined);
 
         assertThat(who(carol, 3)).containsExactlyInAnyOrder(
-                "*   " + port(alice), "*   " + port(bob), "*   " + port(carol) + " (you)");
+                "*   " + Nodes.port(alice), "*   " + Nodes.port(bob), "*   " + Nodes.port(carol) + " (you)");
 
         Nodes.say(bob, "/quit lunch");
-        assertThat(awaitLine(alice, l -> l.contains(" left"))).isEqualTo("* " + port(bob) + " left (lunch)");
-        assertThat(awaitLine(carol, l -> l.contains(" left"))).isEqualTo("* " + port(bob) + " left (lunch)");
-        assertThat(who(alice, 2)).containsExactlyInAnyOrder("*   " + port(alice) + " (you)", "*   " + port(carol));
+        assertThat(Nodes.awaitLine(alice, l -> l.contains(" left"))).isEqualTo("* " + Nodes.port(bob) + " left (lunch)");
+        assertThat(Nodes.awaitLine(carol, l -> l.contains(" left"))).isEqualTo("* " + Nodes.port(bob) + " left (lunch)");
+        assertThat(who(alice, 2)).containsExactlyInAnyOrder("*   " + Nodes.port(alice) + " (you)", "*   " + Nodes.port(carol));
     }
 
     @Test
@@ -110,10 +94,10 @@ class RedisPresenceIT {
         Socket alice = nodes.client(a);
         Socket bob = nodes.client(b);
         Nodes.say(alice, "/nick sam");
-        assertThat(awaitLine(alice, l -> l.startsWith("* you are now"))).isEqualTo("* you are now sam@" + port(alice));
-        assertThat(awaitLine(bob, l -> l.contains(" is now "))).isEqualTo("* " + port(alice) + " is now sam");
+        assertThat(Nodes.awaitLine(alice, l -> l.startsWith("* you are now"))).isEqualTo("* you are now sam@" + Nodes.port(alice));
+        assertThat(Nodes.awaitLine(bob, l -> l.contains(" is now "))).isEqualTo("* " + Nodes.port(alice) + " is now sam");
         Nodes.say(bob, "/nick SAM");
-        assertThat(awaitLine(bob, l -> l.startsWith("* the nick") || l.startsWith("* you are now")))
+        assertThat(Nodes.awaitLine(bob, l -> l.startsWith("* the nick") || l.startsWith("* you are now")))
                 .isEqualTo("* the nick SAM is taken");
 
         // Two clients on two nodes claim one nick at the same moment, twenty times over: one wins each time.
@@ -129,7 +113,7 @@ class RedisPresenceIT {
                     answers.add(pool.submit(() -> {
                         go.await();
                         Nodes.say(claimant, "/nick " + nick);
-                        return awaitLine(claimant, l -> l.startsWith("* the nick") || l.startsWith("* you are now"));
+                        return Nodes.awaitLine(claimant, l -> l.startsWith("* the nick") || l.startsWith("* you are now"));
                     }));
                 }
                 go.countDown();
@@ -153,9 +137,9 @@ class RedisPresenceIT {
         String answer;
         do {
             Nodes.say(bob, "/nick Sam");
-            answer = awaitLine(bob, l -> l.startsWith("* the nick") || l.startsWith("* you are now"));
+            answer = Nodes.awaitLine(bob, l -> l.startsWith("* the nick") || l.startsWith("* you are now"));
         } while (!answer.startsWith("* you are now") && System.nanoTime() < deadline && sleep(200));
-        assertThat(answer).isEqualTo("* you are now Sam@" + port(bob));
+        assertThat(answer).isEqualTo("* you are now Sam@" + Nodes.port(bob));
     }
 
     @Test
@@ -173,7 +157,7 @@ class RedisPresenceIT {
         // A node started after the talk: its ring is empty, so its history comes from the stream.
         ChatServer b = nodes.start(LineCollector.open());
         Socket bob = nodes.client(b);
-        assertThat(awaitLine(bob, l -> l.startsWith("* last "))).isEqualTo("* last 20 messages:");
+        assertThat(Nodes.awaitLine(bob, l -> l.startsWith("* last "))).isEqualTo("* last 20 messages:");
         for (int i = 6; i <= 25; i++) {
             assertThat(ServerExtension.readLine(bob.getInputStream()))
                     .matches("\\[\\d\\d:\\d\\d:\\d\\d\\] 127\\.0\\.0\\.1 : line " + i);
@@ -191,9 +175,9 @@ class RedisPresenceIT {
         Socket alice = nodes.client(a);
         Socket bob = nodes.client(b);
         Nodes.say(alice, "/nick alice");
-        assertThat(awaitLine(alice, l -> l.startsWith("* you are now"))).isEqualTo("* you are now alice@" + port(alice));
+        assertThat(Nodes.awaitLine(alice, l -> l.startsWith("* you are now"))).isEqualTo("* you are now alice@" + Nodes.port(alice));
         Nodes.say(bob, "/nick bob");
-        assertThat(awaitLine(bob, l -> l.startsWith("* you are now"))).isEqualTo("* you are now bob@" + port(bob));
+        assertThat(Nodes.awaitLine(bob, l -> l.startsWith("* you are now"))).isEqualTo("* you are now bob@" + Nodes.port(bob));
         assertThat(awaitListed(2)).as("both nodes and both nicks in Redis").isTrue();
 
         // Redis forgets everything while it runs, then is restarted without persistence: empty both times.
@@ -207,11 +191,11 @@ class RedisPresenceIT {
         // A node started now knows the others only from what they listed again.
         ChatServer c = nodes.start(LineCollector.open());
         Socket carol = nodes.client(c);
-        assertThat(who(carol, 3)).containsExactlyInAnyOrder("*   alice@" + port(alice), "*   bob@" + port(bob),
-                "*   " + port(carol) + " (you)");
+        assertThat(who(carol, 3)).containsExactlyInAnyOrder("*   alice@" + Nodes.port(alice), "*   bob@" + Nodes.port(bob),
+                "*   " + Nodes.port(carol) + " (you)");
         // The nicks are unique across the room again.
         Nodes.say(carol, "/nick ALICE");
-        assertThat(awaitLine(carol, l -> l.startsWith("* the nick") || l.startsWith("* you are now")))
+        assertThat(Nodes.awaitLine(carol, l -> l.startsWith("* the nick") || l.startsWith("* you are now")))
                 .isEqualTo("* the nick ALICE is taken");
         Nodes.say(alice, "still one room");
         assertThat(Nodes.message(bob)).isEqualTo("alice@127.0.0.1 : still one room");
