@@ -93,8 +93,9 @@ class SlowNodeIT {
                     atBob.size(), TOTAL).isTrue();
             long atBAt = System.nanoTime();
 
-            // b has everything while c is still stuck behind its slow member: c did not hold a or b back.
-            assertThat(budgetC.waits()).as("c's reader waited for its relay budget").isPositive();
+            // b has everything while c is stuck behind its slow member (or soon is: c reads at its own pace, and
+            // 6 MB is more than the slow member's kernel buffers take): c did not hold a or b back.
+            assertThat(await(() -> budgetC.waits() > 0)).as("c's reader waits for its relay budget").isTrue();
             assertThat(StreamReader.compare(roomC.lastId(), roomB.lastId())).as("c has read less of the stream"
                     + " than b (c at %s, b at %s)", roomC.lastId(), roomB.lastId()).isNegative();
             assertThat(atCarol.size()).as("c's reading client is behind").isLessThan(TOTAL);
