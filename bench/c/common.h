@@ -21,6 +21,16 @@ static inline void die(const char *what) {
     exit(1);
 }
 
+/* Writes all of buf to fd, through short writes and interruptions; dies on an error. */
+static inline void write_all(int fd, const char *buf, size_t len) {
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, buf + off, len - off);
+        if (n < 0) { if (errno == EINTR) continue; die("write"); }
+        off += n;
+    }
+}
+
 static inline long arg_long(const char *s, const char *name) {
     char *end;
     long v = strtol(s, &end, 10);

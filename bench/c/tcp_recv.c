@@ -24,12 +24,7 @@ static size_t used;
 static struct client *clients[MAX_FDS];
 
 static void flush_out(void) {
-    size_t off = 0;
-    while (off < used) {
-        ssize_t n = write(1, out + off, used - off);
-        if (n < 0) { if (errno == EINTR) continue; die("write"); }
-        off += n;
-    }
+    write_all(1, out, used);
     used = 0;
 }
 
