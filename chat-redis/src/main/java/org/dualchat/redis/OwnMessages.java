@@ -138,9 +138,10 @@ final class OwnMessages {
      * relayed here goes into the run, which ends.
      */
     void endRun(String lastRead) {
-        pending.values().removeIf(own -> own.id != null && !own.relayHere
-                && StreamReader.compare(own.id, lastRead) <= 0);
         synchronized (lock) {
+            // Under the lock: relayHere is set under it, and one marked to be relayed here is not forgotten.
+            pending.values().removeIf(own -> own.id != null && !own.relayHere
+                    && StreamReader.compare(own.id, lastRead) <= 0);
             if (here > 0) {
                 release(run);
             }
