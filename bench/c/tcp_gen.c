@@ -3,9 +3,11 @@
  * LINES lines of SIZE text bytes and a newline in 4 KB writes (GREET=0: without waiting for a greeting, for
  * receivers that send none), half-closes and reads to the end before
  * closing (so no reset discards what the server has not read). With READ=1 it reads whatever the server
- * sends (relays) all along; with READ=0 a connection reads nothing between its greeting and its half-close
- * (a room of members that do not read: what the server relays to them piles up until it drops it), and
- * reads to the end only after it. Bounded by MAX_SECONDS. With COUNT_FILE it waits until the file shows
+ * sends (relays) all along; with READ=0 no connection reads anything after its greeting while the load runs
+ * (a room of members that do not read: what the server relays to them piles up until it drops it): each
+ * half-closes after its last line, and all read to the end only once every connection has written its share
+ * and COUNT_FILE shows every line or stops growing (a connection reading as soon as its own share is in its
+ * socket would read the relays at full speed long before the server has read the load). Bounded by MAX_SECONDS. With COUNT_FILE it waits until the file shows
  * the lines or stops growing for QUIET_MS, and reports lines/s from the first write to the file's last growth.
  * Usage: tcp_gen PORT CONNS LINES [SIZE=64] [MAX_SECONDS=60] [GREET=1] [COUNT_FILE QUIET_MS=3000 [READ=1]]
  * Prints: sent=N sent_per_s=R [received=N lost=N received_per_s=R]
@@ -57,13 +59,20 @@ int main(int argc, char **argv) {
     static char rbuf[1 << 16];
     double start = 0, deadline = now_s() + max_s;
     long long sent = 0;
-    int open = conns;
+    int open = conns, written = 0, held = !reading;
+    long long got = -1;
+    double last = 0;
     while (open > 0 && now_s() < deadline) {
+        if (held && written == conns) {
+            /* Every share is written: the load is over once the server has printed it; then all read to the end. */
+            if (file) got = await_lines(&counter, base, sent, quiet_s, 60, &last);
+            held = 0;
+        }
         for (int i = 0; i < conns; i++) {
             p[i].fd = c[i].done ? -1 : c[i].fd;
             int writing = c[i].greeted && !c[i].closed_write;
             /* Not reading: poll reports an error or a hang-up anyway, so a reset is still seen. */
-            p[i].events = (writing && !reading ? 0 : POLLIN) | (writing ? POLLOUT : 0);
+            p[i].events = ((writing || c[i].closed_write) && held ? 0 : POLLIN) | (writing ? POLLOUT : 0);
         }
         if (poll(p, conns, 100) < 0 && errno != EINTR) die("poll");
         for (int i = 0; i < conns; i++) {
@@ -74,6 +83,7 @@ int main(int argc, char **argv) {
                     if (!c[i].greeted && memchr(rbuf, '\n', n)) c[i].greeted = 1;
                 } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
                     if (!c[i].closed_write && c[i].left > 0) fprintf(stderr, "connection %d ended early\n", i);
+                    if (!c[i].closed_write) written++; /* it will write no more */
                     close(c[i].fd); c[i].done = 1; open--; continue;
                 }
             }
@@ -92,7 +102,7 @@ int main(int argc, char **argv) {
                     c[i].left -= off / (size + 1); sent += off / (size + 1);
                     if ((long long) off < k * (size + 1)) break;
                 }
-                if (c[i].left == 0) { shutdown(c[i].fd, SHUT_WR); c[i].closed_write = 1; }
+                if (c[i].left == 0) { shutdown(c[i].fd, SHUT_WR); c[i].closed_write = 1; written++; }
             }
         }
     }
@@ -101,8 +111,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < conns; i++) if (!c[i].done) close(c[i].fd);
     printf("sent=%lld sent_per_s=%.0f", sent, sent / (end - start > 0 ? end - start : 1e-9));
     if (file) {
-        double last;
-        long long got = await_lines(&counter, base, sent, quiet_s, 60, &last);
+        if (got < 0) got = await_lines(&counter, base, sent, quiet_s, 60, &last);
         printf(" received=%lld lost=%lld received_per_s=%.0f", got, sent - got, got / (last - start > 0 ? last - start : 1e-9));
     }
     printf("\n");

@@ -57,8 +57,11 @@ public final class TcpLoad {
 
     /**
      * As {@link #run(LoadSpec, ReceivedCounter, Duration, Duration)}; with {@code readWhileSending} false the
-     * connections read nothing (not the greeting, not the room's relays) until their last line is sent,
-     * as clients that never read: then each half-closes and reads to the end.
+     * connections read nothing (not the greeting, not the room's relays) while the load runs, as clients that
+     * never read: each half-closes after its last line, and all of them read to the end only once the
+     * receiver has shown every line (or gone quiet). A connection reading as soon as its own last line is
+     * in its socket would read the relays at full speed long before the server has read the load, and the
+     * run would measure a room of readers.
      */
     public static LoadResult run(LoadSpec spec, ReceivedCounter counter, Duration quiet, Duration maxWait,
             boolean readWhileSending) throws IOException, InterruptedException {
@@ -95,7 +98,8 @@ public final class TcpLoad {
                             + Reasons.of(connect.cause()),
                             connect.cause());
                 }
-                Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, block, lineBytes);
+                Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, block, lineBytes,
+                        readWhileSending);
                 connect.channel().pipeline().addLast("sender", sender);
                 channels.add(connect.channel());
                 senders.add(sender);
@@ -110,6 +114,11 @@ public final class TcpLoad {
                 long end = System.nanoTime();
                 long received = counter == ReceivedCounter.NONE ? -1 : watch.await(sent, end, quiet, maxWait);
                 long receiveNanos = received <= 0 ? 0 : watch.lastGrowthNanos() - start;
+                if (!readWhileSending) {
+                    for (Channel channel : channels) {
+                        channel.config().setAutoRead(true);
+                    }
+                }
                 awaitClosed(channels);
                 return new LoadResult(transport.name(), sent, end - start, sent < spec.count(), received, sent,
                         receiveNanos, errors.sum(), null);
@@ -135,11 +144,13 @@ public final class TcpLoad {
     private static final class Sender extends PacedSender {
         private final ByteBuf block;
         private final int lineBytes;
+        private final boolean readWhenDone;
 
-        Sender(long quota, double perNano, int perWrite, ByteBuf block, int lineBytes) {
+        Sender(long quota, double perNano, int perWrite, ByteBuf block, int lineBytes, boolean readWhenDone) {
             super(quota, perNano, perWrite);
             this.block = block;
             this.lineBytes = lineBytes;
+            this.readWhenDone = readWhenDone;
         }
 
         @Override
@@ -152,8 +163,11 @@ public final class TcpLoad {
             if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                 duplex.shutdownOutput();
             }
-            // A connection that did not read while sending reads to the end now, so it is never reset with data unread.
-            channel.config().setAutoRead(true);
+            // Reads to the end now (or, if it must not read while the load runs, once the run is over), so that it
+            // is never reset with data unread.
+            if (readWhenDone) {
+                channel.config().setAutoRead(true);
+            }
         }
     }
 

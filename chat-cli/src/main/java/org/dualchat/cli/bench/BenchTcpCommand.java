@@ -45,8 +45,9 @@ final class BenchTcpCommand implements Callable<Integer> {
     private int batch;
 
     @Option(names = "--no-read",
-            description = "The connections read nothing (not the greeting, not relays) until their last line is"
-                    + " sent: clients that never read. Then each half-closes and reads to the end.")
+            description = "The connections read nothing (not the greeting, not relays) while the load runs:"
+                    + " clients that never read. Each half-closes after its last line; all read to the end once"
+                    + " every line is counted (or the count went quiet).")
     private boolean noRead;
 
     @Mixin
