@@ -121,7 +121,8 @@ public final class ChatServer implements AutoCloseable {
         this.sink = requireNonNull(sink, "sink");
         RelayOptions relay = config.relayOptions();
         this.room = !relay.relay() ? null : relay.roomFactory().create(new LocalRoom(stats, relay.relayBudget(),
-                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null, relay.history()), stats,
+                relay.udpRelay() ? new RecentSources(relay.udpRelayWindow().toNanos()) : null, relay.history(),
+                relay), stats,
                 sink);
         this.statsReporter = new StatsReporter(stats.view(), config.observabilityOptions().statsInterval());
         this.limits = new Limits(config.limitOptions(), stats);

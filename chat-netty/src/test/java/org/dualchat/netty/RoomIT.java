@@ -187,7 +187,9 @@ class RoomIT {
 
     @Test
     void whileTheBudgetIsSpentUdpLinesArePrintedButNotRelayedAndAStuckMemberIsCutOffButStillHeard() throws Exception {
-        ChatServer server = start(ChatServerConfig.builder().relayBudget(RelayOptions.MIN_RELAY_BUDGET));
+        // A client buffer given, as large as the budget: a default one would shrink to the stuck client's share.
+        ChatServer server = start(ChatServerConfig.builder().relayBudget(RelayOptions.MIN_RELAY_BUDGET)
+                .clientBuffer(RelayOptions.DEFAULT_CLIENT_BUFFER));
         RelayBudget budget = ((LocalRoom) server.room()).budget();
         Client stuck = join(server);
         stuck.socket.setReceiveBufferSize(4096);

@@ -103,10 +103,12 @@ public final class ServerCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private long udpRelayWindowMinutes;
 
-    @Option(names = "--client-buffer", paramLabel = "BYTES", defaultValue = "" + RelayOptions.DEFAULT_CLIENT_BUFFER,
+    @Option(names = "--client-buffer", paramLabel = "BYTES",
             description = "Relays that may wait for one slow TCP client; past this it misses relays,"
-                    + " and is told how many once it reads again (default: ${DEFAULT-VALUE}).")
-    private int clientBuffer;
+                    + " and is told how many once it reads again (default: " + RelayOptions.DEFAULT_CLIENT_BUFFER
+                    + ", or in a room too large for every client to hold that within the relay budget, each"
+                    + " one's share of half the budget, at least " + RelayOptions.MIN_SHARED_CLIENT_BUFFER + ").")
+    private Integer clientBuffer;
 
     @Option(names = "--history", paramLabel = "N", defaultValue = "" + RelayOptions.DEFAULT_HISTORY,
             description = "The room's last N messages a TCP or browser client is shown as it joins, marked as"
@@ -260,7 +262,9 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--udp-rcvbuf", udpReceiveBuffer, () -> config.udpReceiveBuffer(udpReceiveBuffer));
         values.set("--udp-relay-window", udpRelayWindowMinutes, ChronoUnit.MINUTES,
                 () -> config.udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes)));
-        values.set("--client-buffer", clientBuffer, () -> config.clientBuffer(clientBuffer));
+        if (clientBuffer != null) {
+            values.set("--client-buffer", clientBuffer, () -> config.clientBuffer(clientBuffer));
+        }
         values.set("--max-connections", maxConnections, () -> config.maxConnections(maxConnections));
         values.set("--max-connections-per-ip", maxConnectionsPerIp,
                 () -> config.maxConnectionsPerIp(maxConnectionsPerIp));

@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * receiver gets them in the order sent. With no other member and no UDP receiver, a relay costs a
  * counter read and nothing else.
  *
- * <p>Memory is bounded twice: a client whose outbound buffer is over its limit misses relays (counted,
- * and told once it reads again); and every batch counts against one {@link RelayBudget} until the last
- * receiver has written it out. While the budget is spent, TCP senders wait (their lines held, their
- * reads paused), UDP lines are printed but not relayed (counted), and members that have read nothing
- * for a few seconds are closed, since the room waits for the relays they hold.
+ * <p>Memory is bounded twice: a client whose outbound buffer is over its limit (in a crowded room, its share
+ * of the budget: {@link MemberBuffers}) misses relays (counted, and told once it reads again); and every
+ * batch counts against one {@link RelayBudget} until the last receiver has written it out. While the
+ * budget is spent, TCP senders wait (their lines held, their reads paused), UDP lines are printed but not
+ * relayed (counted), and members that read nothing for a few seconds are cut off: the room waits on them.
  *
  * <p>Presence: up to {@link #DEFAULT_PRESENCE_THRESHOLD} members each join, leave and nick change is
  * told to the others at once. In a larger room, joins and leaves are told in one summary line every
@@ -65,6 +65,7 @@ public final class LocalRoom implements ChatRoom {
     private final RecentSources udpSources;
     private final PresenceSummary presence;
     private final History history;
+    private final MemberBuffers buffers;
     final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
@@ -84,18 +85,19 @@ public final class LocalRoom implements ChatRoom {
 
     /** @param history how many of the last messages a joiner is shown; 0 for none */
     public LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int history) {
-        this(stats, budget, udpSources, DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL, history);
+        this(stats, budget, udpSources, history, RelayOptions.builder().build());
     }
 
-    LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int presenceThreshold,
-            Duration presenceInterval, int history) {
+    /** @param relay the client buffer, and whether it shrinks to a share of the budget (see {@link MemberBuffers}) */
+    public LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int history, RelayOptions relay) {
+        this.buffers = new MemberBuffers(relay.clientBuffer(), budget, !relay.clientBufferSet());
         this.history = History.of(history);
         this.stats = stats;
         this.budget = new RelayBudget(budget);
         this.udpRelay = new UdpRelay(stats, this.budget);
         this.udpSources = udpSources;
         this.stuck = new StuckMembers(this.budget, loops.values());
-        this.presence = new PresenceSummary(presenceThreshold, presenceInterval, memberCount::get);
+        this.presence = new PresenceSummary(DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL, memberCount::get);
         this.gate = new RelayGate() {
             @Override
             public boolean isOpen() {
@@ -168,6 +170,7 @@ public final class LocalRoom implements ChatRoom {
         members.put(channel, member);
         share.add(member);
         int size = memberCount.incrementAndGet();
+        buffers.sized(member, size, members.values());
         if (history != null) {
             // After it is counted and among its loop's members: see History.
             member.history(history.snapshot());
@@ -186,6 +189,7 @@ public final class LocalRoom implements ChatRoom {
         }
         member.share.remove(member);
         int size = memberCount.decrementAndGet();
+        buffers.sized(null, size, members.values());
         String nick = member.nick();
         if (nick != null) {
             nicks.remove(nick.toLowerCase(Locale.ROOT), member);

@@ -22,6 +22,8 @@ public final class RelayOptions {
      * mark of its outbound buffer (the low one is half of it).
      */
     public static final int DEFAULT_CLIENT_BUFFER = 256 * 1024;
+    /** The smallest a default client buffer shrinks to in a crowded room (see {@link #clientBufferSet}). */
+    public static final int MIN_SHARED_CLIENT_BUFFER = 16 * 1024;
     /** The smallest client buffer taken. */
     public static final int MIN_CLIENT_BUFFER = 1024;
 
@@ -39,6 +41,7 @@ public final class RelayOptions {
     private final boolean udpRelay;
     private final Duration udpRelayWindow;
     private final int clientBuffer;
+    private final boolean clientBufferSet;
     private final long relayBudget;
     private final int history;
     private final RoomFactory roomFactory;
@@ -48,6 +51,7 @@ public final class RelayOptions {
         this.udpRelay = b.udpRelay;
         this.udpRelayWindow = b.udpRelayWindow;
         this.clientBuffer = b.clientBuffer;
+        this.clientBufferSet = b.clientBufferSet;
         this.history = b.history;
         this.roomFactory = b.roomFactory;
         this.relayBudget = b.relayBudget != 0 ? b.relayBudget : defaultRelayBudget(Runtime.getRuntime().maxMemory());
@@ -64,8 +68,9 @@ public final class RelayOptions {
 
     /** A builder that starts from these options. */
     public Builder mutate() {
-        return new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow).clientBuffer(clientBuffer)
+        Builder b = new Builder().relay(relay).udpRelay(udpRelay).udpRelayWindow(udpRelayWindow)
                 .relayBudget(relayBudget).history(history).roomFactory(roomFactory);
+        return clientBufferSet ? b.clientBuffer(clientBuffer) : b;
     }
 
     /** Whether messages are relayed to the TCP clients, with presence notices and commands; else receive-only. */
@@ -86,6 +91,14 @@ public final class RelayOptions {
     /** The most bytes of relays waiting for one TCP client before it misses relays. */
     public int clientBuffer() {
         return clientBuffer;
+    }
+
+    /**
+     * Whether {@link #clientBuffer} was given rather than left at its default: a default one shrinks to each
+     * member's share of the relay budget in a room too large for all to hold it (see {@code MemberBuffers}).
+     */
+    public boolean clientBufferSet() {
+        return clientBufferSet;
     }
 
     /**
@@ -126,6 +139,7 @@ public final class RelayOptions {
         private boolean udpRelay;
         private Duration udpRelayWindow = DEFAULT_UDP_RELAY_WINDOW;
         private int clientBuffer = DEFAULT_CLIENT_BUFFER;
+        private boolean clientBufferSet;
         private long relayBudget;
         private int history = DEFAULT_HISTORY;
         private RoomFactory roomFactory = RoomFactory.LOCAL;
@@ -157,6 +171,7 @@ public final class RelayOptions {
         /** The most bytes of relays waiting for one TCP client before it misses relays. */
         public Builder clientBuffer(int clientBuffer) {
             this.clientBuffer = Checks.atLeast("clientBuffer", clientBuffer, MIN_CLIENT_BUFFER);
+            this.clientBufferSet = true;
             return this;
         }
 

@@ -1,0 +1,77 @@
+package org.dualchat.netty.room;
+
+import io.netty.channel.WriteBufferWaterMark;
+
+/**
+ * How much of the room's relays one member may hold unwritten, beyond what its socket takes: the client
+ * buffer, or in a room too large for every member to fill that within the relay budget, an equal share of
+ * half the budget, never under {@link #MIN_SHARE}. Members that read nothing then miss relays (counted, and
+ * told once they read) instead of spending the budget that the whole room's senders wait on. The limit is
+ * each member channel's write buffer water mark; it is set for the room's size rounded up to a power of
+ * two, so the members are visited only when that doubles or halves. Thread-safe.
+ */
+final class MemberBuffers {
+
+    /** The smallest share: a member that reads keeps it below this, its socket holding the rest. */
+    static final int MIN_SHARE = RelayOptions.MIN_SHARED_CLIENT_BUFFER;
+
+    private final int clientBuffer;
+    private final long budget;
+    private final boolean shared;
+    private int appliedLevel;
+
+    /**
+     * @param clientBuffer the most one member may hold (its channel's high water mark at most)
+     * @param budget the room's relay budget, in bytes
+     * @param shared whether the limit shrinks to a share of the budget; {@code false}: a client buffer given
+     *     by the operator, kept whatever the room's size
+     */
+    MemberBuffers(int clientBuffer, long budget, boolean shared) {
+        this.clientBuffer = clientBuffer;
+        this.budget = budget;
+        this.shared = shared;
+    }
+
+    /** The limit for each member of a room of {@code size}. */
+    int limit(int size) {
+        if (!shared) {
+            return clientBuffer;
+        }
+        long share = budget / 2 / Math.max(1, size);
+        return (int) Math.max(Math.min(MIN_SHARE, clientBuffer), Math.min(clientBuffer, share));
+    }
+
+    /** Sets {@code member}'s limit as it joins, and every member's if the room's size class changed. */
+    void sized(Member member, int size, Iterable<Member> everyone) {
+        if (!shared) {
+            return;
+        }
+        int level = level(size);
+        if (member != null) {
+            apply(member, limit(1 << level));
+        }
+        resize(level, everyone);
+    }
+
+    private synchronized void resize(int level, Iterable<Member> everyone) {
+        if (level == appliedLevel) {
+            return;
+        }
+        appliedLevel = level;
+        int limit = limit(1 << level);
+        for (Member member : everyone) {
+            apply(member, limit);
+        }
+    }
+
+    private static int level(int size) {
+        return size <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(size - 1);
+    }
+
+    private static void apply(Member member, int limit) {
+        WriteBufferWaterMark current = member.channel.config().getWriteBufferWaterMark();
+        if (current.high() != limit) {
+            member.channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 2, limit));
+        }
+    }
+}
