@@ -49,7 +49,10 @@ public final class RelayBudget implements RelayGate {
     /** Counts {@code bytes} about to wait; the callers check {@link #isOpen()} first where they can wait or drop. */
     void charge(long bytes) {
         long now = used.addAndGet(bytes);
-        peak.accumulateAndGet(now, Math::max);
+        // A plain read first: a compare-and-set for every line would cost as much as the count itself.
+        if (now > peak.get()) {
+            peak.accumulateAndGet(now, Math::max);
+        }
     }
 
     void release(long bytes) {
