@@ -5,7 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.TextSafety;
 
@@ -66,14 +66,15 @@ final class History {
     }
 
     /**
-     * Remembers {@code message} as a batch of its own if {@code nobodyElse} still holds, checked under the
-     * same lock as a joiner's snapshot: either the message is in the snapshot, or the joiner was counted
-     * before the check and the message goes the way of a relay instead.
+     * Remembers {@code message} as a batch of its own if the room still counts at most {@code most} members,
+     * checked under the same lock as a joiner's snapshot: either the message is in the snapshot, or the joiner
+     * was counted before the check and the message goes the way of a relay instead. (Once per message said
+     * alone, a UDP datagram included: no lambda to allocate.)
      *
      * @return whether it was remembered
      */
-    synchronized boolean appendIf(BooleanSupplier nobodyElse, ChatMessage message) {
-        if (!nobodyElse.getAsBoolean()) {
+    synchronized boolean appendIf(AtomicInteger members, int most, ChatMessage message) {
+        if (members.get() > most) {
             return false;
         }
         put(message);
@@ -92,7 +93,7 @@ final class History {
 
     private void put(ChatMessage message) {
         ring[next] = cut(message);
-        next = (next + 1) % ring.length;
+        next = next + 1 == ring.length ? 0 : next + 1;
         size = Math.min(size + 1, ring.length);
     }
 

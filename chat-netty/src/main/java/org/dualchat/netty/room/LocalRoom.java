@@ -73,6 +73,7 @@ public final class LocalRoom implements ChatRoom {
     private final StuckMembers stuck;
     private final RelayGate gate;
     private volatile Channel udpChannel;
+    private volatile LoopShare udpShare; // its loop's, found once rather than for every datagram
     private volatile Executor leaveLogs = Runnable::run;
 
     /**
@@ -149,6 +150,7 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public void udpChannel(Channel channel) {
+        this.udpShare = channel == null ? null : loops.computeIfAbsent(channel.eventLoop(), this::newShare);
         this.udpChannel = channel;
     }
 
@@ -305,7 +307,7 @@ public final class LocalRoom implements ChatRoom {
     private boolean rememberAlone(ChatMessage message, Member sender, Outbox run) {
         LoopShare here = run != null ? null : shareOfThisThread(sender);
         return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty())
-                && history.appendIf(() -> memberCount.get() <= (sender != null ? 1 : 0), message);
+                && history.appendIf(memberCount, sender != null ? 1 : 0, message);
     }
 
     /** Sends a line from the server itself (presence) to every client but {@code except}. */
@@ -360,11 +362,8 @@ public final class LocalRoom implements ChatRoom {
         if (sender != null && sender.share.loop.inEventLoop()) {
             return sender.share;
         }
-        Channel udp = udpChannel;
-        if (sender == null && udp != null && udp.eventLoop().inEventLoop()) {
-            return loops.computeIfAbsent(udp.eventLoop(), this::newShare);
-        }
-        return null;
+        LoopShare udp = udpShare;
+        return sender == null && udp != null && udp.loop.inEventLoop() ? udp : null;
     }
 
     private LoopShare newShare(EventExecutor loop) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class HistoryTest {
         assertThat(history.snapshot().lastBatch()).isZero();
         assertThat(history.append(null)).as("a batch of notices only is numbered too").isEqualTo(1);
         assertThat(history.append(List.of(said("a")))).isEqualTo(2);
-        assertThat(history.appendIf(() -> true, said("b"))).isTrue();
+        assertThat(history.appendIf(new AtomicInteger(1), 1, said("b"))).isTrue();
         assertThat(history.snapshot().lastBatch()).isEqualTo(3);
         assertThat(history.snapshot().messages()).extracting(ChatMessage::text).containsExactly("a", "b");
     }
@@ -55,7 +56,7 @@ class HistoryTest {
     @Test
     void aMessageForNobodyIsNotKeptOnceSomeoneHasJoined() {
         History history = new History(5, ZoneOffset.UTC);
-        assertThat(history.appendIf(() -> false, said("too late"))).isFalse();
+        assertThat(history.appendIf(new AtomicInteger(2), 1, said("too late"))).isFalse();
         assertThat(history.snapshot().messages()).isEmpty();
         assertThat(history.snapshot().lastBatch()).as("not numbered: its batch will be").isZero();
     }
