@@ -36,9 +36,10 @@
 #   tcp1, tcp100    lines/s printed with 1 and 100 connections (tcp_gen), after a warm-up: lines in the file
 #                   (waiting until the file has not grown for 10 s: senders paused by the relay budget)
 #                   / (first write -> last growth of the file); '!' marks lines lost. The connections read
-#                   nothing while they send (issue 11's "100 connections that never read"): with relay on the
-#                   server relays each line to the 99 others, whose buffers fill, and then drops (and counts)
-#                   what they cannot take
+#                   nothing until the file shows every line (issue 11's "100 connections that never read"):
+#                   with relay on the server relays each line to the 99 others, whose buffers fill, and then
+#                   drops (and counts) what they cannot take. (Before 2026-12-01 each connection read as soon
+#                   as its own share was written, within milliseconds on loopback: that row measured readers.)
 #   tcp100 reading  dualchat with relay on only, an extra row and a different load: the 100 connections read
 #                   every relay all along, so the server writes 99 lines for each line it prints
 #   idle rss        resident memory 3 s after a fresh receiver listens (MB)

@@ -19,7 +19,8 @@
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
 #              sent, and the server's peak RSS (VmHWM), MB
 #   tcp1       bench tcp -c 1 -n 2000000, relay on and --no-relay: printed lines/s, and on/off
-#   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that never read while sending), same
+#   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that read nothing until every line is
+#              counted), same
 #   udp        bench udp -n 1000000 at full speed, relay on and --no-relay: % lost
 # Needs `ulimit -n` of at least 10,100 for the idle row (the script raises the soft limit if it can).
 
