@@ -116,7 +116,13 @@ public final class TcpLoad {
                 long receiveNanos = received <= 0 ? 0 : watch.lastGrowthNanos() - start;
                 if (!readWhileSending) {
                     for (Channel channel : channels) {
-                        channel.config().setAutoRead(true);
+                        // On its loop, and only if still open: the server may have closed it already, and
+                        // asking a closed channel to read fails.
+                        channel.eventLoop().execute(() -> {
+                            if (channel.isActive()) {
+                                channel.config().setAutoRead(true);
+                            }
+                        });
                     }
                 }
                 awaitClosed(channels);
