@@ -153,8 +153,14 @@ public final class RelayLoad {
                 senders.add(sender);
             }
             probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout, origin);
-            WarmUpResult warmedUp = warmUp.isZero() ? null : RelayWarmUp.run(spec, warmUp, perWrite, senderChannels,
-                    readers, warmUpHistograms, origin, quiet, maxWait);
+            WarmUpResult warmedUp = null;
+            if (!warmUp.isZero()) {
+                warmedUp = RelayWarmUp.run(spec, warmUp, perWrite, senderChannels, readers, warmUpHistograms, origin,
+                        quiet, maxWait);
+                // This generator's own garbage from starting and warming up, collected now rather than in a pause
+                // the run would measure (as JMH does between iterations); the server's heap is not touched.
+                System.gc();
+            }
             ReceivedCounter total = new ReceivedCounter() {
                 @Override
                 public long count() {
