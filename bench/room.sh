@@ -15,10 +15,12 @@
 #
 # Rows (the server: `JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip 10000`, stdout to a
 # file, relay on unless the row says --no-relay):
-#   latency    bench relay -R 100 -r 1000 -n 10000 --warmup 3: p50 and p99 relay latency, ms, of the run after
-#              a warm-up of 3 s at the same rate (LAT_WARMUP=SECONDS; 0 for none, as before); the warm-up's own
+#   latency    bench relay -R 100 -r 1000 -n 10000 --warmup 5: p50 and p99 relay latency, ms, of the run after
+#              a warm-up of 5 s at the same rate (LAT_WARMUP=SECONDS; 0 for none, as before); the warm-up's own
 #              p99 (a fresh server's and generator's first seconds); the GC pauses of the server (its whole
-#              life: start, warm-up and run) and of the load generator (-Xlog:gc), how many and the longest
+#              life: start, warm-up and run) and of the load generator (-Xlog:gc), how many and the longest;
+#              the seconds the server's event loop ran and waited runnable for a CPU during warm-up and run
+#              (/proc schedstat): a wait near the run time means the machine, not the server, made the tail
 #   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together;
 #              the % of relays the receivers missed; CPU seconds used by the server and by the load
 #              generator (if the generator used most, the figure measures its receivers)
@@ -37,7 +39,7 @@ usage() { sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; }
 (($# >= 2)) || { usage >&2; exit 2; }
 BEFORE=$(realpath "$1"); AFTER=$(realpath "$2"); shift 2
 RUNS=3; QUICK=0; ROWS="latency fanout idle onewrite tcp1 tcp100 udp"; SERVER_RUN=launcher
-LAT_WARMUP=${LAT_WARMUP:-3}
+LAT_WARMUP=${LAT_WARMUP:-5}
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift ;;
@@ -127,6 +129,18 @@ gc_pauses() {
         | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d/%.1fms", n, m }'
 }
 
+# Nanoseconds the event loop threads of process $1 have run, and waited runnable for a CPU, so far
+# (/proc/PID/task/*/schedstat): waiting is what a machine shared with other work does to a latency.
+loop_sched() {
+    local t c w cpu=0 wait=0
+    for t in /proc/"$1"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == multiThreadIoEv* ]] || continue
+        read -r c w _ <"$t/schedstat" 2>/dev/null || continue
+        cpu=$((cpu + c)); wait=$((wait + w))
+    done
+    echo "$cpu $wait"
+}
+
 proc_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 
 # One figure per call, on stdout; the raw output goes to $WORK/log.
@@ -138,12 +152,14 @@ row() {
             # Both JVMs log their GC pauses: how much of the tail they can explain.
             rm -f "$WORK/server-gc.log" "$WORK/gen-gc.log"
             SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log" start_server "$jar"
+            local sched0 sched1; sched0=$(loop_sched "$SERVER_PID")
             # GEN_JVM's own options kept: the log option comes on top.
             r=$(GEN_JVM="${GEN_JVM:-} -Xlog:gc:file=$WORK/gen-gc.log" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 1000 \
                 -n "$LAT_N" --warmup "$LAT_WARMUP" --kv | tail -1)
+            sched1=$(loop_sched "$SERVER_PID")
             stop_server
             local warm; warm=$(kv "$r" warmup_p99_us); warm=${warm:-0}
-            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" -v w="$warm" 'BEGIN{printf "%.2f/%.1f/%.1f", a/1000, b/1000, w/1000}')/$(gc_pauses "$WORK/server-gc.log")/$(gc_pauses "$WORK/gen-gc.log")" ;;
+            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" -v w="$warm" 'BEGIN{printf "%.2f/%.1f/%.1f", a/1000, b/1000, w/1000}')/$(gc_pauses "$WORK/server-gc.log")/$(gc_pauses "$WORK/gen-gc.log")/$(awk -v a="$sched0" -v b="$sched1" 'BEGIN{split(a, x, " "); split(b, y, " "); printf "%.1fs/%.1fs", (y[1] - x[1]) / 1e9, (y[2] - x[2]) / 1e9}')" ;;
         fanout)
             # The CPU each side used: if the load generator's receivers took most of it, the figure
             # measures them rather than the server.
@@ -223,7 +239,7 @@ echo
 echo "Raw bench lines: $LOG"
 echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER; servers started with: $SERVER_RUN"
 declare -A WHAT=(
-    [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses / longest, server; same, generator"
+    [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses / longest, server; same, generator / server loop CPU / run-queue wait"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
