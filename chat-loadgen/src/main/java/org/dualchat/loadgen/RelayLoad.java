@@ -38,7 +38,8 @@ import org.dualchat.netty.common.Transport;
  *
  * <p>Before the clock starts, the first sender sends a probe line and the run waits until every receiver
  * has seen it: that proves the server relays and has every receiver in its room. Senders get each
- * other's messages too; they read and drop them.
+ * other's messages too; they read and drop them. With a warm-up ({@link RelayWarmUp}) the same clients then
+ * send at the run's rate for a while, timed apart, before the clock starts.
  */
 public final class RelayLoad {
 
