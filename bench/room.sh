@@ -17,8 +17,9 @@
 # file, relay on unless the row says --no-relay):
 #   latency    bench relay -R 100 -r 1000 -n 10000 --warmup 5: p50 and p99 relay latency, ms, of the run after
 #              a warm-up of 5 s at the same rate (LAT_WARMUP=SECONDS; 0 for none, as before); the warm-up's own
-#              p99 (a fresh server's and generator's first seconds); the GC pauses of the server (its whole
-#              life: start, warm-up and run) and of the load generator (-Xlog:gc), how many and the longest;
+#              p99 (a fresh server's and generator's first seconds); the GC pauses of the server and of the
+#              load generator (-Xlog:gc) within the run (from the generator's collection after its warm-up to
+#              its end; with LAT_WARMUP=0, over the server's whole life), how many and the longest;
 #              the seconds the server's event loop ran and waited runnable for a CPU during warm-up and run
 #              (/proc schedstat): a wait near the run time means the machine, not the server, made the tail
 #   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together;
@@ -123,9 +124,14 @@ stop_server() {
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
 # GC pauses in a -Xlog:gc file: how many, and the longest in ms. Not the collection bench relay asks for
-# itself (System.gc()) between its warm-up and its run, outside what it measures.
+# itself (System.gc()) between its warm-up and its run, outside what it measures. With FROM (and TO), wall-clock
+# times as -Xlog's `time` decoration writes them (2026-12-01T21:38:45.297+0000, which sort as strings), only the
+# pauses that ended in between.
 gc_pauses() {
-    { grep 'Pause' "$1" 2>/dev/null || true; } | { grep -v 'System.gc()' || true; } | grep -o '[0-9.]*ms$' | tr -d 'ms' \
+    local from=${2:-} to=${3:-9999}
+    { grep 'Pause' "$1" 2>/dev/null || true; } | { grep -v 'System.gc()' || true; } \
+        | awk -v from="$from" -v to="$to" '{ t = substr($1, 2, 28); if (t >= from && t <= to) print }' \
+        | grep -o '[0-9.]*ms$' | tr -d 'ms' \
         | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d/%.1fms", n, m }'
 }
 
@@ -151,15 +157,19 @@ row() {
         latency)
             # Both JVMs log their GC pauses: how much of the tail they can explain.
             rm -f "$WORK/server-gc.log" "$WORK/gen-gc.log"
-            SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log" start_server "$jar"
+            SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log:time" start_server "$jar"
             local sched0 sched1; sched0=$(loop_sched "$SERVER_PID")
             # GEN_JVM's own options kept: the log option comes on top.
-            r=$(GEN_JVM="${GEN_JVM:-} -Xlog:gc:file=$WORK/gen-gc.log" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 1000 \
-                -n "$LAT_N" --warmup "$LAT_WARMUP" --kv | tail -1)
+            r=$(GEN_JVM="${GEN_JVM:-} -Xlog:gc:file=$WORK/gen-gc.log:time" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 \
+                -r 1000 -n "$LAT_N" --warmup "$LAT_WARMUP" --kv | tail -1)
+            local end; end=$(date +%Y-%m-%dT%H:%M:%S.%3N%z)
             sched1=$(loop_sched "$SERVER_PID")
             stop_server
+            # The run starts once the generator's own System.gc() after the warm-up is over: count the pauses
+            # from there (without a warm-up, over the server's whole life).
+            local from; from=$({ grep -m1 'System.gc()' "$WORK/gen-gc.log" 2>/dev/null || true; } | cut -c2-29)
             local warm; warm=$(kv "$r" warmup_p99_us); warm=${warm:-0}
-            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" -v w="$warm" 'BEGIN{printf "%.2f/%.1f/%.1f", a/1000, b/1000, w/1000}')/$(gc_pauses "$WORK/server-gc.log")/$(gc_pauses "$WORK/gen-gc.log")/$(awk -v a="$sched0" -v b="$sched1" 'BEGIN{split(a, x, " "); split(b, y, " "); printf "%.1fs/%.1fs", (y[1] - x[1]) / 1e9, (y[2] - x[2]) / 1e9}')" ;;
+            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" -v w="$warm" 'BEGIN{printf "%.2f/%.1f/%.1f", a/1000, b/1000, w/1000}')/$(gc_pauses "$WORK/server-gc.log" "$from" "$end")/$(gc_pauses "$WORK/gen-gc.log" "$from" "$end")/$(awk -v a="$sched0" -v b="$sched1" 'BEGIN{split(a, x, " "); split(b, y, " "); printf "%.1fs/%.1fs", (y[1] - x[1]) / 1e9, (y[2] - x[2]) / 1e9}')" ;;
         fanout)
             # The CPU each side used: if the load generator's receivers took most of it, the figure
             # measures them rather than the server.
@@ -239,7 +249,7 @@ echo
 echo "Raw bench lines: $LOG"
 echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER; servers started with: $SERVER_RUN"
 declare -A WHAT=(
-    [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses / longest, server; same, generator / server loop CPU / run-queue wait"
+    [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses in the run / longest, server; same, generator / server loop CPU / run-queue wait (warm-up and run)"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
