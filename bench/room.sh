@@ -2,15 +2,26 @@
 # The room's rows (issue 11), two servers on the same loads in the same run: a jar before a change and a
 # jar after it. Loopback only; every load bounded in count and time; every process stopped by its PID.
 #
-# Usage: bash bench/room.sh BEFORE.jar AFTER.jar [--runs N] [--rows "latency fanout ..."] [--quick]
-#   The load generator is always AFTER.jar's `dualchat bench` (it has every load), for both servers.
+# Usage: bash bench/room.sh BEFORE.jar AFTER.jar [--runs N] [--rows "latency fanout ..."] [--server launcher|java] [--quick]
+#   The load generator is always AFTER.jar's `dualchat bench` (it has every load), for both servers, with the
+#   JVM's defaults and GEN_JVM (e.g. GEN_JVM=-XX:+UseZGC).
 #   --runs N   runs of each row and jar, interleaved (default 3); the table gives medians [min-max]
+#   --server   how the servers are started: `launcher` (default), as the README runs it: the jar as a program,
+#              `sh JAR server ...`, which starts the JVM with the launcher's options (serial GC, 80 MB heap);
+#              `java`: `java -jar JAR server ...`, the JVM's defaults (G1, a quarter of the RAM), the way this
+#              script ran them before. A jar without the launcher is run with `java -jar` either way.
+#              SERVER_JVM adds JVM options to the server in both cases.
 #   --quick    smaller loads, 1 run: a smoke test, not figures
 #
-# Rows (the server: `java -jar JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip
-# 10000`, stdout to a file, relay on unless the row says --no-relay):
-#   latency    bench relay -R 100 -r 1000 -n 10000: p50 and p99 relay latency, ms; the GC pauses of the
-#              server and of the load generator (-Xlog:gc), how many and the longest
+# Rows (the server: `JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip 10000`, stdout to a
+# file, relay on unless the row says --no-relay):
+#   latency    bench relay -R 100 -r 1000 -n 10000 --warmup 5: p50 and p99 relay latency, ms, of the run after
+#              a warm-up of 5 s at the same rate (LAT_WARMUP=SECONDS; 0 for none, as before); the warm-up's own
+#              p99 (a fresh server's and generator's first seconds); the GC pauses of the server and of the
+#              load generator (-Xlog:gc) within the run (from the generator's collection after its warm-up to
+#              its end; with LAT_WARMUP=0, over the server's whole life), how many and the longest;
+#              the seconds the server's event loop ran and waited runnable for a CPU during warm-up and run
+#              (/proc schedstat): a wait near the run time means the machine, not the server, made the tail
 #   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together;
 #              the % of relays the receivers missed; CPU seconds used by the server and by the load
 #              generator (if the generator used most, the figure measures its receivers)
@@ -29,10 +40,14 @@ set -euo pipefail
 usage() { sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; }
 (($# >= 2)) || { usage >&2; exit 2; }
 BEFORE=$(realpath "$1"); AFTER=$(realpath "$2"); shift 2
-RUNS=3; QUICK=0; ROWS="latency fanout idle onewrite tcp1 tcp100 udp"
+RUNS=3; QUICK=0; ROWS="latency fanout idle onewrite tcp1 tcp100 udp"; SERVER_RUN=launcher
+LAT_WARMUP=${LAT_WARMUP:-5}
 while (($#)); do
     case $1 in
         --runs) RUNS=$2; shift ;;
+        --server)
+            SERVER_RUN=$2; shift
+            [[ $SERVER_RUN == launcher || $SERVER_RUN == java ]] || { echo "room.sh: --server launcher|java" >&2; exit 2; } ;;
         --rows) ROWS=$2; shift ;;
         --quick) QUICK=1; RUNS=1 ;;
         -h|--help) usage; exit 0 ;;
@@ -77,8 +92,13 @@ start_server() {
     : >"$WORK/out.txt"
     # Gone before the launch: the background redirection may truncate it only after the wait below reads.
     rm -f "$WORK/err.txt"
-    java ${SERVER_JVM:-} -jar "$jar" server -t 0 -u 0 -b 127.0.0.1 --max-connections 10000 --max-connections-per-ip 10000 "$@" \
-        >"$WORK/out.txt" 2>"$WORK/err.txt" &
+    local args=(server -t 0 -u 0 -b 127.0.0.1 --max-connections 10000 --max-connections-per-ip 10000 "$@")
+    if [[ $SERVER_RUN == launcher && $(head -c 2 "$jar") == '#!' ]]; then
+        # The launcher execs java in its own process: $! is the JVM. JAVA_OPTS comes after its options.
+        JAVA_OPTS="${SERVER_JVM:-}" sh "$jar" "${args[@]}" >"$WORK/out.txt" 2>"$WORK/err.txt" &
+    else
+        java ${SERVER_JVM:-} -jar "$jar" "${args[@]}" >"$WORK/out.txt" 2>"$WORK/err.txt" &
+    fi
     SERVER_PID=$!
     echo "$SERVER_PID" >"$WORK/server.pid"
     local line=
@@ -104,10 +124,28 @@ stop_server() {
 # CPU seconds (user + system) a process has used so far.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
-# GC pauses in a -Xlog:gc file: how many, and the longest in ms.
+# GC pauses in a -Xlog:gc file: how many, and the longest in ms. Not the collection bench relay asks for
+# itself (System.gc()) between its warm-up and its run, outside what it measures. With FROM (and TO), wall-clock
+# times as -Xlog's `time` decoration writes them (2026-12-01T21:38:45.297+0000, which sort as strings), only the
+# pauses that ended in between.
 gc_pauses() {
-    { grep 'Pause' "$1" 2>/dev/null || true; } | grep -o '[0-9.]*ms$' | tr -d 'ms' \
+    local from=${2:-} to=${3:-9999}
+    { grep 'Pause' "$1" 2>/dev/null || true; } | { grep -v 'System.gc()' || true; } \
+        | awk -v from="$from" -v to="$to" '{ t = substr($1, 2, 28); if (t >= from && t <= to) print }' \
+        | grep -o '[0-9.]*ms$' | tr -d 'ms' \
         | awk '{ n++; if ($1 > m) m = $1 } END { printf "%d/%.1fms", n, m }'
+}
+
+# Nanoseconds the event loop threads of process $1 have run, and waited runnable for a CPU, so far
+# (/proc/PID/task/*/schedstat): waiting is what a machine shared with other work does to a latency.
+loop_sched() {
+    local t c w cpu=0 wait=0
+    for t in /proc/"$1"/task/*; do
+        [[ $(cat "$t/comm" 2>/dev/null) == multiThreadIoEv* ]] || continue
+        read -r c w _ <"$t/schedstat" 2>/dev/null || continue
+        cpu=$((cpu + c)); wait=$((wait + w))
+    done
+    echo "$cpu $wait"
 }
 
 proc_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
@@ -120,10 +158,19 @@ row() {
         latency)
             # Both JVMs log their GC pauses: how much of the tail they can explain.
             rm -f "$WORK/server-gc.log" "$WORK/gen-gc.log"
-            SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log" start_server "$jar"
-            r=$(GEN_JVM="-Xlog:gc:file=$WORK/gen-gc.log" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 -r 1000 -n "$LAT_N" --kv | tail -1)
+            SERVER_JVM="-Xlog:gc:file=$WORK/server-gc.log:time" start_server "$jar"
+            local sched0 sched1; sched0=$(loop_sched "$SERVER_PID")
+            # GEN_JVM's own options kept: the log option comes on top.
+            r=$(GEN_JVM="${GEN_JVM:-} -Xlog:gc:file=$WORK/gen-gc.log:time" bench relay 127.0.0.1 -p "$TCP_PORT" -R 100 \
+                -r 1000 -n "$LAT_N" --warmup "$LAT_WARMUP" --kv | tail -1)
+            local end; end=$(date +%Y-%m-%dT%H:%M:%S.%3N%z)
+            sched1=$(loop_sched "$SERVER_PID")
             stop_server
-            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" 'BEGIN{printf "%.2f/%.1f", a/1000, b/1000}')/$(gc_pauses "$WORK/server-gc.log")/$(gc_pauses "$WORK/gen-gc.log")" ;;
+            # The run starts once the generator's own System.gc() after the warm-up is over: count the pauses
+            # from there (without a warm-up, over the server's whole life).
+            local from; from=$({ grep -m1 'System.gc()' "$WORK/gen-gc.log" 2>/dev/null || true; } | cut -c2-29)
+            local warm; warm=$(kv "$r" warmup_p99_us); warm=${warm:-0}
+            echo "$(awk -v a="$(kv "$r" p50_us)" -v b="$(kv "$r" p99_us)" -v w="$warm" 'BEGIN{printf "%.2f/%.1f/%.1f", a/1000, b/1000, w/1000}')/$(gc_pauses "$WORK/server-gc.log" "$from" "$end")/$(gc_pauses "$WORK/gen-gc.log" "$from" "$end")/$(awk -v a="$sched0" -v b="$sched1" 'BEGIN{split(a, x, " "); split(b, y, " "); printf "%.1fs/%.1fs", (y[1] - x[1]) / 1e9, (y[2] - x[2]) / 1e9}')" ;;
         fanout)
             # The CPU each side used: if the load generator's receivers took most of it, the figure
             # measures them rather than the server.
@@ -201,9 +248,9 @@ done
 
 echo
 echo "Raw bench lines: $LOG"
-echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER"
+echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER; servers started with: $SERVER_RUN"
 declare -A WHAT=(
-    [latency]="relay -R 100 -r 1000: p50 / p99 ms / GC pauses / longest, server; same, generator"
+    [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses in the run / longest, server; same, generator / server loop CPU / run-queue wait (warm-up and run)"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"

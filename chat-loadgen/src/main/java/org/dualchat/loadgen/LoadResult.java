@@ -12,9 +12,16 @@ package org.dualchat.loadgen;
  * @param receiveNanos from the first message to the last growth of the received count
  * @param errors send errors (such as ICMP port unreachable) and lost connections
  * @param latency relay latency percentiles, or {@code null}
+ * @param warmUp what the warm-up before the measured run saw, or {@code null} if there was none
  */
 public record LoadResult(String transport, long sent, long sendNanos, boolean timedOut, long received,
-        long expected, long receiveNanos, long errors, LatencySummary latency) {
+        long expected, long receiveNanos, long errors, LatencySummary latency, WarmUpResult warmUp) {
+
+    /** A run without a warm-up. */
+    public LoadResult(String transport, long sent, long sendNanos, boolean timedOut, long received,
+            long expected, long receiveNanos, long errors, LatencySummary latency) {
+        this(transport, sent, sendNanos, timedOut, received, expected, receiveNanos, errors, latency, null);
+    }
 
     /** Messages sent per second. */
     public double sendRate() {

@@ -1,14 +1,12 @@
 package org.dualchat.loadgen;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -40,7 +38,8 @@ import org.dualchat.netty.common.Transport;
  *
  * <p>Before the clock starts, the first sender sends a probe line and the run waits until every receiver
  * has seen it: that proves the server relays and has every receiver in its room. Senders get each
- * other's messages too; they read and drop them.
+ * other's messages too; they read and drop them. With a warm-up ({@link RelayWarmUp}) the same clients then
+ * send at the run's rate for a while, timed apart, before the clock starts.
  */
 public final class RelayLoad {
 
@@ -75,7 +74,7 @@ public final class RelayLoad {
 
     static LoadResult run(LoadSpec spec, int receivers, Duration quiet, Duration maxWait, Duration probeTimeout)
             throws IOException, InterruptedException {
-        return run(spec, receivers, 0, quiet, maxWait, probeTimeout, List.of());
+        return run(spec, receivers, 0, quiet, maxWait, probeTimeout, List.of(), Duration.ZERO);
     }
 
     /**
@@ -84,19 +83,34 @@ public final class RelayLoad {
      */
     public static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
             List<Integer> receiverPorts) throws IOException, InterruptedException {
-        return run(spec, receivers, idle, quiet, maxWait, PROBE_TIMEOUT, receiverPorts);
+        return run(spec, receivers, idle, quiet, maxWait, PROBE_TIMEOUT, receiverPorts, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #run(LoadSpec, int, int, Duration, Duration, List)}, after a warm-up of {@code warmUp} (zero
+     * for none): the same clients send at the run's rate for that long, then the run proper starts once the
+     * receivers have read it all. What the warm-up sees is reported apart ({@link LoadResult#warmUp()}) and
+     * left out of every other figure.
+     */
+    public static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
+            List<Integer> receiverPorts, Duration warmUp) throws IOException, InterruptedException {
+        return run(spec, receivers, idle, quiet, maxWait, PROBE_TIMEOUT, receiverPorts, warmUp);
     }
 
     private static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
             Duration probeTimeout) throws IOException, InterruptedException {
-        return run(spec, receivers, idle, quiet, maxWait, probeTimeout, List.of());
+        return run(spec, receivers, idle, quiet, maxWait, probeTimeout, List.of(), Duration.ZERO);
     }
 
     private static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
-            Duration probeTimeout, List<Integer> receiverPorts) throws IOException, InterruptedException {
+            Duration probeTimeout, List<Integer> receiverPorts, Duration warmUp)
+            throws IOException, InterruptedException {
         if (receivers < 1 || receivers > LoadSpec.MAX_CONNECTIONS) {
             throw new IllegalArgumentException(
                     "receivers: " + receivers + " (expected: 1-" + LoadSpec.MAX_CONNECTIONS + ")");
+        }
+        if (warmUp.isNegative() || warmUp.compareTo(LoadSpec.MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("warmUp: " + warmUp + " (expected: 0-" + LoadSpec.MAX_DURATION + ")");
         }
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
         Transport transport = Transport.of(spec.transport());
@@ -115,28 +129,39 @@ public final class RelayLoad {
             List<RelayReceiver> readers = new ArrayList<>();
             List<Channel> readerChannels = new ArrayList<>();
             Map<EventLoop, Histogram> histograms = new HashMap<>();
+            Map<EventLoop, Histogram> warmUpHistograms = new HashMap<>();
             for (Channel channel : connectSpread(group, transport, target, receiverPorts, receivers)) {
                 RelayReceiver reader = new RelayReceiver(origin,
-                        histograms.computeIfAbsent(channel.eventLoop(), loop -> RelayReceiver.newHistogram()));
+                        histograms.computeIfAbsent(channel.eventLoop(), loop -> RelayReceiver.newHistogram()),
+                        warmUpHistograms.computeIfAbsent(channel.eventLoop(), loop -> RelayReceiver.newHistogram()));
                 channel.pipeline().addLast("receiver", reader);
                 channels.add(channel);
                 readerChannels.add(channel);
                 readers.add(reader);
             }
-            List<Sender> senders = new ArrayList<>();
+            List<StampedSender> senders = new ArrayList<>();
             List<Channel> senderChannels = new ArrayList<>();
             int perWrite = spec.batch() > 0 ? spec.batch() : 64;
             List<Channel> connected = connect(group, transport, target, spec.connections());
             for (int i = 0; i < connected.size(); i++) {
                 Channel channel = connected.get(i);
                 channel.pipeline().addLast("discard", new TcpLoad.Discard(errors));
-                Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, i, spec.size(), origin);
+                StampedSender sender = new StampedSender(spec.quota(i), spec.perSenderPerNano(), perWrite, i, spec.size(),
+                        origin, true);
                 channel.pipeline().addLast("sender", sender);
                 channels.add(channel);
                 senderChannels.add(channel);
                 senders.add(sender);
             }
             probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout, origin);
+            WarmUpResult warmedUp = null;
+            if (!warmUp.isZero()) {
+                warmedUp = RelayWarmUp.run(spec, warmUp, perWrite, senderChannels, readers, warmUpHistograms, origin,
+                        quiet, maxWait);
+                // This generator's own garbage from starting and warming up, collected now rather than in a pause
+                // the run would measure (as JMH does between iterations); the server's heap is not touched.
+                System.gc();
+            }
             ReceivedCounter total = new ReceivedCounter() {
                 @Override
                 public long count() {
@@ -155,6 +180,10 @@ public final class RelayLoad {
             try (ReceiptWatch watch = new ReceiptWatch(total)) {
                 long start = System.nanoTime();
                 long deadline = start + spec.maxDuration().toNanos();
+                for (RelayReceiver reader : readers) {
+                    // Whatever is stamped from now on is measured; anything older still on its way is warm-up.
+                    reader.measureFrom(start - origin);
+                }
                 for (int i = 0; i < senders.size(); i++) {
                     senders.get(i).start(senderChannels.get(i), start, deadline);
                 }
@@ -165,7 +194,7 @@ public final class RelayLoad {
                 long receiveNanos = received <= 0 ? 0 : watch.lastGrowthNanos() - start;
                 Histogram merged = merge(histograms);
                 return new LoadResult(transport.name(), sent, end - start, sent < spec.count(), received, expected,
-                        receiveNanos, errors.sum(), LatencySummary.of(merged));
+                        receiveNanos, errors.sum(), LatencySummary.of(merged), warmedUp);
             }
         } finally {
             for (Channel channel : channels) {
@@ -252,7 +281,7 @@ public final class RelayLoad {
     }
 
     /** Merges the receivers' histograms, one per event loop, each copied on its loop, where it is written. */
-    private static Histogram merge(Map<EventLoop, Histogram> histograms) throws InterruptedException {
+    static Histogram merge(Map<EventLoop, Histogram> histograms) throws InterruptedException {
         Histogram merged = RelayReceiver.newHistogram();
         for (Map.Entry<EventLoop, Histogram> each : histograms.entrySet()) {
             try {
@@ -262,53 +291,5 @@ public final class RelayLoad {
             }
         }
         return merged;
-    }
-
-    /** Builds each message with its stamp as it is written, a batch of them in one buffer. */
-    private static final class Sender extends PacedSender {
-        private final byte[] id;
-        private final int size;
-        private final long origin;
-        private final byte[] digits = new byte[20];
-
-        Sender(long quota, double perNano, int perWrite, int id, int size, long origin) {
-            super(quota, perNano, perWrite);
-            this.id = Integer.toString(id).getBytes(StandardCharsets.US_ASCII);
-            this.size = size;
-            this.origin = origin;
-        }
-
-        @Override
-        void write(Channel channel, long first, int n) {
-            ByteBuf buf = channel.alloc().buffer(n * (size + 1 + 48));
-            for (int k = 0; k < n; k++) {
-                int lineStart = buf.writerIndex();
-                buf.writeBytes(RelayReceiver.MARKER_BYTES).writeBytes(id).writeByte(' ');
-                writeDecimal(buf, first + k);
-                buf.writeByte(' ');
-                writeDecimal(buf, System.nanoTime() - origin);
-                buf.writeByte(' ');
-                Payloads.pad(buf, size - (buf.writerIndex() - lineStart));
-                buf.writeByte('\n');
-            }
-            channel.write(buf, channel.voidPromise());
-        }
-
-        @Override
-        void finish(Channel channel) {
-            if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-                // Only the sending half: this client still reads what the others relay until the run closes it.
-                duplex.shutdownOutput();
-            }
-        }
-
-        private void writeDecimal(ByteBuf buf, long value) {
-            int i = digits.length;
-            do {
-                digits[--i] = (byte) ('0' + value % 10);
-                value /= 10;
-            } while (value > 0);
-            buf.writeBytes(digits, i, digits.length - i);
-        }
     }
 }

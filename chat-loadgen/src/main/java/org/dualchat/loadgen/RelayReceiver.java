@@ -13,6 +13,9 @@ import org.HdrHistogram.Histogram;
  * it took from the sender's write to here. Every other line (the greeting, server notices, the history a
  * joiner is shown) is ignored.
  * Lines are parsed in the receive buffer, without making a string of them.
+ *
+ * <p>Messages stamped before {@link #measureFrom} are the run's warm-up: counted and timed apart, in
+ * {@link #warmUpReceived()} and the warm-up histogram, and left out of {@link #received()} and the histogram.
  */
 final class RelayReceiver extends ByteToMessageDecoder {
 
@@ -25,27 +28,37 @@ final class RelayReceiver extends ByteToMessageDecoder {
     private static final int MAX_LINE = 256 * 1024;
 
     private static final byte[] SEPARATOR = {' ', ':', ' '};
+    // What a line was: see line().
+    private static final int OTHER = 0;
+    private static final int MEASURED = 1;
+    private static final int WARM_UP = 2;
     static final byte[] MARKER_BYTES = MARKER.getBytes(StandardCharsets.US_ASCII);
 
     private final long origin;
     private final Histogram histogram;
+    private final Histogram warmUpHistogram;
     private volatile long received;
+    private volatile long warmUpReceived;
+    // Stamps from the run's origin: a message stamped earlier is warm-up. Everything counts until told otherwise.
+    private volatile long measureFrom = Long.MIN_VALUE;
     private volatile boolean probed;
     private boolean skipping;
     private final byte[] probeBytes;
 
-    /** A receiver with a histogram of its own. */
+    /** A receiver with histograms of its own. */
     RelayReceiver(long origin) {
-        this(origin, newHistogram());
+        this(origin, newHistogram(), newHistogram());
     }
 
     /**
      * @param origin the run's time zero, {@link System#nanoTime()}, which the senders' stamps count from
      * @param histogram where the latencies go: shared by the receivers of one event loop, and written on it only
+     * @param warmUpHistogram where the warm-up's latencies go, shared in the same way
      */
-    RelayReceiver(long origin, Histogram histogram) {
+    RelayReceiver(long origin, Histogram histogram, Histogram warmUpHistogram) {
         this.origin = origin;
         this.histogram = histogram;
+        this.warmUpHistogram = warmUpHistogram;
         this.probeBytes = probe(origin).getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -62,6 +75,19 @@ final class RelayReceiver extends ByteToMessageDecoder {
         return probed;
     }
 
+    /** Warm-up messages read so far: those stamped before {@link #measureFrom}. */
+    long warmUpReceived() {
+        return warmUpReceived;
+    }
+
+    /**
+     * From now on, messages stamped before {@code stamp} (nanoseconds from the run's origin) are warm-up:
+     * {@link Long#MAX_VALUE} while a warm-up is sent, its end once the measured run starts. From any thread.
+     */
+    void measureFrom(long stamp) {
+        measureFrom = stamp;
+    }
+
     /**
      * A histogram for latencies up to {@link #MAX_LATENCY_MICROS}, 3 significant digits: about 200 KB of counts.
      * One per event loop rather than per receiver: a hundred of them made 20 MB the generator's young
@@ -76,15 +102,26 @@ final class RelayReceiver extends ByteToMessageDecoder {
         return histogram;
     }
 
+    /** The warm-up's latencies, as {@link #histogram()}. */
+    Histogram warmUpHistogram() {
+        return warmUpHistogram;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         long count = received;
+        long warmUp = warmUpReceived;
         int lf;
         while ((lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n')) >= 0) {
             if (skipping) {
                 skipping = false;
-            } else if (line(in, in.readerIndex(), lf)) {
-                count++;
+            } else {
+                int kind = line(in, in.readerIndex(), lf);
+                if (kind == MEASURED) {
+                    count++;
+                } else if (kind == WARM_UP) {
+                    warmUp++;
+                }
             }
             in.readerIndex(lf + 1);
         }
@@ -93,34 +130,35 @@ final class RelayReceiver extends ByteToMessageDecoder {
             skipping = true;
         }
         received = count;
+        warmUpReceived = warmUp;
     }
 
-    /** Records one line; says whether it was a bench message. */
-    private boolean line(ByteBuf in, int from, int to) {
+    /** Records one line; says whether it was a bench message, measured or warm-up, or {@link #OTHER}. */
+    private int line(ByteBuf in, int from, int to) {
         // History a joiner is shown ([12:00:05] SENDER : TEXT) is not a relay: only this run's probe counts in it,
         // for a receiver the server took in just after the probe went by.
         boolean past = from < to && in.getByte(from) == '[';
         int text = indexOf(in, from, to, SEPARATOR);
         if (text < 0) {
-            return false;
+            return OTHER;
         }
         text += SEPARATOR.length;
         if (to - text == probeBytes.length && startsWith(in, text, to, probeBytes)) {
             probed = true;
-            return false;
+            return OTHER;
         }
         if (past) {
-            return false;
+            return OTHER;
         }
         if (!startsWith(in, text, to, MARKER_BYTES)) {
-            return false;
+            return OTHER;
         }
         // #bench SENDER-ID SEQ SENT-NANOS: the stamp is the third field.
         int i = text + MARKER_BYTES.length;
         for (int field = 0; field < 2; field++) {
             i = in.indexOf(i, to, (byte) ' ');
             if (i < 0) {
-                return false;
+                return OTHER;
             }
             i++;
         }
@@ -134,11 +172,15 @@ final class RelayReceiver extends ByteToMessageDecoder {
             sent = sent * 10 + (b - '0');
         }
         if (digits == 0 || digits > 18) {
-            return false;
+            return OTHER;
         }
-        long micros = (System.nanoTime() - origin - sent) / 1000;
-        histogram.recordValue(Math.max(0, Math.min(micros, MAX_LATENCY_MICROS)));
-        return true;
+        long micros = Math.max(0, Math.min((System.nanoTime() - origin - sent) / 1000, MAX_LATENCY_MICROS));
+        if (sent < measureFrom) {
+            warmUpHistogram.recordValue(micros);
+            return WARM_UP;
+        }
+        histogram.recordValue(micros);
+        return MEASURED;
     }
 
     /** Where {@code " : "} starts in {@code [from, to)}, or -1: found by its colon, with Netty's word-at-a-time search. */

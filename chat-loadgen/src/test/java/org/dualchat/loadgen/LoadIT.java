@@ -133,6 +133,30 @@ class LoadIT {
     }
 
     @Test
+    void relayWarmUpIsSentThroughTheSameClientsAndLeftOutOfTheFigures() throws Exception {
+        try (StubRelay relay = new StubRelay()) {
+            LoadSpec spec = spec(relay.port(), 500, 64, 2, 200, Duration.ofSeconds(30), TransportType.AUTO, 0);
+            LoadResult result = RelayLoad.run(spec, 5, 0, QUIET, WAIT, List.of(), Duration.ofMillis(400));
+
+            // 500/s for 0.4 s: about 200 warm-up lines, each read by the 5 receivers, none counted in the run.
+            assertThat(result.warmUp().sent()).isBetween(150L, 200L);
+            assertThat(result.warmUp().received()).isEqualTo(result.warmUp().sent() * 5);
+            assertThat(result.warmUp().latency().count()).isEqualTo(result.warmUp().sent() * 5);
+            assertThat(result.warmUp().sendNanos()).isGreaterThan(Duration.ofMillis(300).toNanos());
+            assertThat(result.sent()).isEqualTo(200);
+            assertThat(result.received()).isEqualTo(1_000);
+            assertThat(result.latency().count()).isEqualTo(1_000);
+            // The senders still half-close once the run proper is over, and read to the end: the stub saw all.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            long all = (200 + result.warmUp().sent()) * 6 + 5;
+            while (relay.lines() < all && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(relay.lines()).isBetween(all, all + 1);
+        }
+    }
+
+    @Test
     void relayThroughTheServersOwnRoom() throws Exception {
         ChatServer relaying = servers.start(config -> config.maxConnectionsPerIp(100),
                 new FileOutputStream(dir.resolve("relay.txt").toFile()));

@@ -44,8 +44,9 @@ class RelayReceiverTest {
     void receiversOnOneLoopShareOneHistogramAndKeepTheirOwnCounts() {
         long origin = System.nanoTime() - 5_000_000_000L;
         org.HdrHistogram.Histogram shared = RelayReceiver.newHistogram();
-        RelayReceiver one = new RelayReceiver(origin, shared);
-        RelayReceiver two = new RelayReceiver(origin, shared);
+        org.HdrHistogram.Histogram warmUp = RelayReceiver.newHistogram();
+        RelayReceiver one = new RelayReceiver(origin, shared, warmUp);
+        RelayReceiver two = new RelayReceiver(origin, shared, warmUp);
         EmbeddedChannel first = new EmbeddedChannel(one);
         EmbeddedChannel second = new EmbeddedChannel(two);
         long stamp = System.nanoTime() - origin - 1_000_000;
@@ -58,6 +59,31 @@ class RelayReceiverTest {
         assertThat(one.histogram()).isSameAs(two.histogram());
         first.finishAndReleaseAll();
         second.finishAndReleaseAll();
+    }
+
+    @Test
+    void countsAndTimesMessagesStampedBeforeTheMeasuredRunAsWarmUp() {
+        long origin = System.nanoTime() - 5_000_000_000L;
+        RelayReceiver receiver = new RelayReceiver(origin);
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        long early = System.nanoTime() - origin - 2_000_000_000L; // 2 s ago: slow, and warm-up
+        receiver.measureFrom(Long.MAX_VALUE);
+        feed(channel, "127.0.0.1 : #bench 0 1 " + early + "\n127.0.0.1 : #bench 0 2 " + early + "\n");
+        assertThat(receiver.warmUpReceived()).isEqualTo(2);
+        assertThat(receiver.received()).isZero();
+
+        long runStart = System.nanoTime() - origin - 1_000_000;
+        receiver.measureFrom(runStart);
+        // A warm-up line still on its way once the run has started stays warm-up.
+        feed(channel, "127.0.0.1 : #bench 0 3 " + early + "\n127.0.0.1 : #bench 0 1 " + (runStart + 1) + "\n");
+
+        assertThat(receiver.warmUpReceived()).isEqualTo(3);
+        assertThat(receiver.received()).isEqualTo(1);
+        assertThat(receiver.warmUpHistogram().getTotalCount()).isEqualTo(3);
+        assertThat(receiver.warmUpHistogram().getMinValue()).isGreaterThanOrEqualTo(2_000_000);
+        assertThat(receiver.histogram().getTotalCount()).isEqualTo(1);
+        assertThat(receiver.histogram().getMaxValue()).as("only the measured line, sent 1 ms ago").isLessThan(1_000_000);
+        channel.finishAndReleaseAll();
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.dualchat.cli.bench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import org.dualchat.loadgen.ServerReadings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code dualchat bench relay HOST}: senders and receiving clients on a relaying server. */
 @Command(
@@ -69,15 +71,26 @@ final class BenchRelayCommand implements Callable<Integer> {
             description = "Most lines per write when behind schedule; 0 for 64 (default: ${DEFAULT-VALUE}).")
     private int batch;
 
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Before the run, send at its rate for this long through the same clients and time it"
+                    + " apart: the figures are then those of a warm server and load generator, and the warm-up's"
+                    + " own are reported on a line of their own (default: ${DEFAULT-VALUE}, none; at most 600).")
+    private double warmupSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         LoadSpec load = tcp.options.toSpec(tcp.spec, tcp.port, rate, senders, "--senders", count, batch);
         BenchOptions.check(tcp.spec, "--receivers", receivers, 1, LoadSpec.MAX_CONNECTIONS);
         BenchOptions.check(tcp.spec, "--idle", idle, 0, LoadSpec.MAX_CONNECTIONS);
         receiverPorts.forEach(p -> BenchOptions.check(tcp.spec, "--receiver-port", p, 1, 65535));
+        if (!(warmupSeconds >= 0 && warmupSeconds <= LoadSpec.MAX_DURATION.toSeconds())) {
+            throw new ParameterException(tcp.spec.commandLine(), "Invalid value for option '--warmup': " + warmupSeconds
+                    + " (expected: 0-" + LoadSpec.MAX_DURATION.toSeconds() + ")");
+        }
+        Duration warmUp = Duration.ofNanos((long) (warmupSeconds * 1e9));
         BenchOptions options = tcp.options;
         LoadResult result = BenchRun.run(options.host,
-                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait(), receiverPorts));
+                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait(), receiverPorts, warmUp));
         PrintWriter out = tcp.spec.commandLine().getOut();
         BenchReport.print(out, "relay", load, "senders=" + senders + " receivers=" + receivers + " idle=" + idle
                 + (receiverPorts.isEmpty() ? "" : " receiver_ports=" + receiverPorts.size()),

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.dualchat.loadgen.LatencySummary;
 import org.dualchat.loadgen.LoadResult;
 import org.dualchat.loadgen.LoadSpec;
+import org.dualchat.loadgen.WarmUpResult;
 
 /** Prints a bench result: a short report for people, or one key=value line for scripts. */
 final class BenchReport {
@@ -34,6 +35,14 @@ final class BenchReport {
                         .append(" p99_us=").append(l.p99()).append(" p999_us=").append(l.p999())
                         .append(" max_us=").append(l.max());
             }
+            WarmUpResult w = r.warmUp();
+            if (w != null) {
+                line.append(" warmup_sent=").append(w.sent()).append(" warmup_s=").append(fixed(w.sendNanos() / 1e9, 4))
+                        .append(" warmup_received=").append(w.received())
+                        .append(" warmup_p50_us=").append(w.latency().p50())
+                        .append(" warmup_p99_us=").append(w.latency().p99())
+                        .append(" warmup_max_us=").append(w.latency().max());
+            }
             out.println(line);
             out.flush();
             return;
@@ -57,6 +66,13 @@ final class BenchReport {
         if (l != null) {
             out.printf(Locale.ROOT, "  latency   p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (%,d samples)%n",
                     millis(l.p50()), millis(l.p90()), millis(l.p99()), millis(l.p999()), millis(l.max()), l.count());
+        }
+        WarmUpResult w = r.warmUp();
+        if (w != null) {
+            LatencySummary wl = w.latency();
+            out.printf(Locale.ROOT, "  warm-up   %,d sent in %.3f s before the run, %,d read; latency p50 %s  p99 %s  max %s"
+                    + " (not in the figures above)%n", w.sent(), w.sendNanos() / 1e9, w.received(),
+                    millis(wl.p50()), millis(wl.p99()), millis(wl.max()));
         }
         out.flush();
     }

@@ -57,6 +57,39 @@ class BenchCommandTest {
 
     @Test
     @Timeout(60)
+    void relayWarmsUpFirstAndReportsTheWarmUpApart() throws Exception {
+        try (ChatServer server = new ChatServer(ChatServerConfig.builder().udpPort(0).tcpPort(0).build(),
+                new PrintingSink(new FileOutputStream(dir.resolve("out.txt").toFile()), MessageFormat.PLAIN))) {
+            server.start();
+            String port = "" + server.tcpAddress().getPort();
+            CliRun human = CliRun.withInput("");
+            assertThat(human.run("bench", "relay", "127.0.0.1", "-p", port, "-R", "3", "-r", "1000", "-n", "200",
+                    "--warmup", "0.2")).isZero();
+            assertThat(human.err()).isEmpty();
+            assertThat(human.out()).contains("  received  600 of 600 expected ")
+                    .containsPattern("\n  latency   p50 .* \\(600 samples\\)\n")
+                    .containsPattern("\n  warm-up   [0-9]+ sent in 0\\.[0-9]{3} s before the run, [0-9,]+ read; latency p50 ")
+                    .contains(" (not in the figures above)\n");
+
+            CliRun kv = CliRun.withInput("");
+            assertThat(kv.run("bench", "relay", "127.0.0.1", "-p", port, "-R", "3", "-r", "0", "-n", "300",
+                    "--warmup", "0.2", "--kv")).isZero();
+            // At full speed the warm-up sends the run's count (or what it can in 0.2 s): read apart, every line.
+            String line = kv.out();
+            assertThat(line).contains(" sent=300 ").contains(" received=900 expected=900 lost=0 ");
+            long warmSent = Long.parseLong(line.replaceAll("(?s).* warmup_sent=([0-9]+) .*", "$1"));
+            assertThat(warmSent).isPositive();
+            assertThat(line).contains(" warmup_received=" + warmSent * 3 + " ").containsPattern(" warmup_p99_us=[0-9]+ ");
+
+            CliRun cold = CliRun.withInput("");
+            assertThat(cold.run("bench", "relay", "127.0.0.1", "-p", port, "-R", "2", "-r", "0", "-n", "100", "--kv"))
+                    .isZero();
+            assertThat(cold.out()).contains(" received=200 expected=200 ").doesNotContain("warmup_");
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void countsWhatTheServersMetricsEndpointSaysItReceived() throws Exception {
         try (ChatServer server = new ChatServer(
                 ChatServerConfig.builder().udpPort(0).tcpPort(0).metricsPort(0).build(),
@@ -174,6 +207,10 @@ class BenchCommandTest {
         assertThat(cli.run("bench", "relay", "127.0.0.1", "--duration", "601")).isEqualTo(DualchatCli.USAGE);
         assertThat(cli.err()).startsWith("dualchat: Invalid value for option '--duration': 601.0 (expected: more than 0,"
                 + " at most 600)");
+
+        cli = CliRun.withInput("");
+        assertThat(cli.run("bench", "relay", "127.0.0.1", "--warmup", "-1")).isEqualTo(DualchatCli.USAGE);
+        assertThat(cli.err()).startsWith("dualchat: Invalid value for option '--warmup': -1.0 (expected: 0-600)");
 
         cli = CliRun.withInput("");
         assertThat(cli.run("bench", "tcp", "127.0.0.1", "-c", "10", "-n", "5")).isEqualTo(DualchatCli.USAGE);
