@@ -158,7 +158,7 @@ public final class ChatServer implements AutoCloseable {
             InetAddress bindAddress = listen.bindAddress();
             InetAddress host = bindAddress != null ? bindAddress : wildcard();
             udpChannel = udp.bind(group, transport, new UdpChannelInitializer(sink, udp.drops(), stats, limits, room),
-                    sink, new InetSocketAddress(host, listen.udpPort()));
+                    sink, new InetSocketAddress(host, listen.udpPort()), room != null);
             ServerTls serverTls = config.tls();
             TlsStage tls = new TlsStage(serverTls, tlsFailures);
             OptionalInt tlsPort = config.tlsOptions().port();

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Transport;
 import org.dualchat.netty.limit.DropCounter;
+import org.dualchat.netty.room.ChatRoom;
+import org.dualchat.netty.room.LocalRoom;
+import org.dualchat.netty.room.RelayOptions;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.stats.UdpKernelDrops;
 
@@ -47,8 +50,11 @@ final class UdpListener {
      * @throws IOException if the port cannot be bound, the message naming it and the reason
      */
     Channel bind(EventLoopGroup group, Transport transport, UdpChannelInitializer stages, MessageSink sink,
-            InetSocketAddress address) throws IOException {
-        UdpWarmUp.run(init -> bootstrap(group, transport, init), sink, UdpWarmUp.datagrams());
+            InetSocketAddress address, boolean relay) throws IOException {
+        // With relay on, through a room of its own (no members, a history nobody sees): the real one is untouched.
+        ChatRoom warmUpRoom = relay ? new LocalRoom(new ServerStats(), RelayOptions.MIN_RELAY_BUDGET, null,
+                RelayOptions.DEFAULT_HISTORY) : null;
+        UdpWarmUp.run(init -> bootstrap(group, transport, init), sink, UdpWarmUp.datagrams(), warmUpRoom);
         channel = ChatServer.bind("UDP", bootstrap(group, transport, stages), address);
         return channel;
     }

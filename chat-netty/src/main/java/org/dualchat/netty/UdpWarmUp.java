@@ -15,6 +15,7 @@ import org.dualchat.core.MessageSink;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.limit.LimitOptions;
 import org.dualchat.netty.limit.Limits;
+import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.stats.ServerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Before the UDP port is bound, sends a bounded number of made-up datagrams over loopback through a channel
  * built like the real one (same transport, same read options, same handlers) into a sink that prints nothing,
- * so that the JIT has compiled the receive path before the first real datagram. A fresh JVM otherwise reads
+ * so that the JIT has compiled the receive path before the first real datagram. With relay on, the lines go
+ * through a room of their own, with no members, as the real room's first datagrams will (kept for a history
+ * nobody is shown), so that the relay path is compiled too. A fresh JVM otherwise reads
  * the first burst in the interpreter and lost most of it (79.8 % of a native sender's burst, against 30.6 %
  * once warm, on a quiet machine). Nothing is printed, counted in the server's stats or relayed; a failure
  * only skips the warm-up.
@@ -57,6 +60,12 @@ final class UdpWarmUp {
      * @return the lines the warm-up pushed through, 0 if skipped
      */
     static long run(Function<UdpChannelInitializer, Bootstrap> bootstrap, MessageSink sink, int datagrams) {
+        return run(bootstrap, sink, datagrams, null);
+    }
+
+    /** As {@link #run(Function, MessageSink, int)}, relaying what it reads to {@code room}, a room of its own. */
+    static long run(Function<UdpChannelInitializer, Bootstrap> bootstrap, MessageSink sink, int datagrams,
+            ChatRoom room) {
         if (datagrams <= 0) {
             return 0;
         }
@@ -70,7 +79,7 @@ final class UdpWarmUp {
         try {
             Limits limits = new Limits(LimitOptions.defaults(), stats);
             UdpChannelInitializer initializer = new UdpChannelInitializer(twin,
-                    new DropCounter("warm-up datagrams", stats, ServerStats.Drop.QUEUE_FULL), stats, limits, null);
+                    new DropCounter("warm-up datagrams", stats, ServerStats.Drop.QUEUE_FULL), stats, limits, room);
             ChannelFuture bound = bootstrap.apply(initializer)
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).awaitUninterruptibly();
             if (!bound.isSuccess()) {

@@ -7,6 +7,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.Epoll;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,10 @@ import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Transport;
 import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.room.LocalRoom;
+import org.dualchat.netty.room.Member;
+import org.dualchat.netty.room.RelayOptions;
+import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.ControlledSink;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,6 +75,48 @@ class UdpWarmUpIT {
             // Bounded: sending stops after MAX_SENDING, reading after a little more.
             assertThat(tookMs).isLessThan(UdpWarmUp.MAX_SENDING.toMillis() + 2_000);
         } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void withARoomTheLinesGoThroughItsRelayPathToo() throws Exception {
+        ControlledSink twin = ControlledSink.unbounded();
+        MessageSink withTwin = new MessageSink() {
+            @Override
+            public boolean offer(ChatMessage message) {
+                throw new AssertionError("nothing reaches the real sink");
+            }
+
+            @Override
+            public void whenReady(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public MessageSink discardingTwin() {
+                return twin;
+            }
+        };
+        LocalRoom room = new LocalRoom(new ServerStats(), RelayOptions.MIN_RELAY_BUDGET, null, 3);
+        Transport transport = Transport.of(TransportType.AUTO);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        EmbeddedChannel joiner = new EmbeddedChannel();
+        try {
+            long lines = UdpWarmUp.run(init -> UdpReceiveOptions.apply(new Bootstrap().group(group)
+                    .channel(transport.datagramChannel()).option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .handler(init), transport), withTwin, 2_000, room);
+            assertThat(lines).isPositive();
+            // The room kept what nobody heard for its history: the relay path ran for each line.
+            Member member = room.join(joiner);
+            assertThat(member.takeHistory()).hasSizeGreaterThanOrEqualTo(3)
+                    .anySatisfy(line -> assertThat(line).contains("dualchat warm-up"));
+        } finally {
+            joiner.finishAndReleaseAll();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
