@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class LauncherIT {
 
-    static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000");
+    static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000",
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute");
 
     @TempDir
     Path home;
@@ -57,6 +58,13 @@ class LauncherIT {
         assertThat(server).containsAll(FOOTPRINT);
         assertThat(server.subList(server.indexOf("-jar"), server.size()))
                 .containsExactly("-jar", jar().toString(), "server", "-t", "0", "--greeting", "two words");
+    }
+
+    @Test
+    void theJitsQuietOptionComesBeforeItsExclusionSoThatNothingReachesStdout() throws Exception {
+        List<String> args = launch(Map.of(), "server");
+        assertThat(args.indexOf("-XX:CompileCommand=quiet"))
+                .isLessThan(args.indexOf("-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute"));
     }
 
     @Test
