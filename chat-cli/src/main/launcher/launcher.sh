@@ -10,6 +10,9 @@ case "$1" in
     bench) opts= ;;
     *) opts="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=2000 -XX:CompileCommand=quiet -XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute" ;;
 esac
+# glibc gives each thread that mallocs at once an arena of its own (up to 8 per core), and the JIT's threads
+# leave freed memory in theirs: two arenas kept 1 MB less resident when idle. A value already set wins.
+[ "$1" = bench ] || { MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}; export MALLOC_ARENA_MAX; }
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
 # shellcheck disable=SC2086
 exec "$java" $opts $JAVA_OPTS -jar "$0" "$@"
