@@ -3,11 +3,16 @@
 # suit a small, steady server. `java -jar dualchat.jar [ARGS]` still works (the JVM's defaults then: a
 # larger heap and footprint). JAVA_OPTS is added after these options and wins (`JAVA_OPTS=-Xmx1g`);
 # JAVA_HOME picks the java. `bench` runs with the JVM's defaults: a load generator should not be the
-# bottleneck. See docs/performance.md, "Footprint".
+# bottleneck. The JIT is told not to compile the JDK's ASM Frame.execute, which only runs while lambdas are being
+# made at start-up: compiling it took 8-12 MB of the JIT's memory for a few seconds after the server listened.
+# See docs/performance.md, "Footprint".
 case "$1" in
     bench) opts= ;;
-    *) opts="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=2000" ;;
+    *) opts="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=2000 -XX:CompileCommand=quiet -XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute" ;;
 esac
+# glibc gives each thread that mallocs at once an arena of its own (up to 8 per core), and the JIT's threads
+# leave freed memory in theirs: two arenas kept 1 MB less resident when idle. A value already set wins.
+[ "$1" = bench ] || { MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}; export MALLOC_ARENA_MAX; }
 if [ -n "$JAVA_HOME" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
 # shellcheck disable=SC2086
 exec "$java" $opts $JAVA_OPTS -jar "$0" "$@"

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class LauncherIT {
 
-    static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000");
+    static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000",
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute");
 
     @TempDir
     Path home;
@@ -32,12 +33,14 @@ class LauncherIT {
     private List<String> launch(Map<String, String> env, String... args) throws Exception {
         Path bin = Files.createDirectories(home.resolve("bin"));
         Path fake = bin.resolve("java");
-        Files.writeString(fake, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n", UTF_8);
+        Files.writeString(fake, "#!/bin/sh\nprintf '%s' \"${MALLOC_ARENA_MAX-unset}\" >" + home.resolve("arenas")
+                + "\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n", UTF_8);
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> command = new java.util.ArrayList<>(List.of(jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("MALLOC_ARENA_MAX");
         builder.environment().put("JAVA_HOME", home.toString());
         builder.environment().putAll(env);
         Process p = builder.start();
@@ -57,6 +60,23 @@ class LauncherIT {
         assertThat(server).containsAll(FOOTPRINT);
         assertThat(server.subList(server.indexOf("-jar"), server.size()))
                 .containsExactly("-jar", jar().toString(), "server", "-t", "0", "--greeting", "two words");
+    }
+
+    @Test
+    void theJitsQuietOptionComesBeforeItsExclusionSoThatNothingReachesStdout() throws Exception {
+        List<String> args = launch(Map.of(), "server");
+        assertThat(args.indexOf("-XX:CompileCommand=quiet"))
+                .isLessThan(args.indexOf("-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute"));
+    }
+
+    @Test
+    void theServerRunsWithTwoMallocArenasUnlessTheUserSaysOtherwise() throws Exception {
+        launch(Map.of(), "server");
+        assertThat(Files.readString(home.resolve("arenas"))).isEqualTo("2");
+        launch(Map.of("MALLOC_ARENA_MAX", "8"), "server");
+        assertThat(Files.readString(home.resolve("arenas"))).isEqualTo("8");
+        launch(Map.of(), "bench", "tcp", "127.0.0.1");
+        assertThat(Files.readString(home.resolve("arenas"))).isEqualTo("unset");
     }
 
     @Test

@@ -110,6 +110,10 @@ class ObservabilityJarIT {
         assertThat(log).contains("Stats at shutdown: lines 2 (udp 1, tcp 1), commands 0, datagrams 1,")
                 .contains("connections 0 open, 1 in all")
                 .containsPattern("DEBUG .*Server stopped");
+        // The built-in configuration (DefaultLogging, a Logback service in the jar): time level logger - message.
+        assertThat(log.lines())
+                .anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  ChatServer - Listening on UDP .*"))
+                .anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} DEBUG ChatServer - Server stopped"));
     }
 
     @Test

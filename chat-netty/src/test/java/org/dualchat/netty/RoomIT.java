@@ -3,6 +3,7 @@ package org.dualchat.netty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -21,10 +22,12 @@ import org.dualchat.netty.RelayIT.LineCounter;
 import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.room.RelayBudget;
 import org.dualchat.netty.room.RelayOptions;
+import org.dualchat.netty.testing.LogCapture;
 import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * The room's costs over real loopback sockets, counted rather than timed: no work for a room of one,
@@ -247,9 +250,27 @@ class RoomIT {
         LocalRoom room = (LocalRoom) server.room();
         int crowd = 500;
         int threshold = LocalRoom.DEFAULT_PRESENCE_THRESHOLD;
-        Client first = join(server);
-        for (int i = 1; i < crowd; i++) {
-            join(server);
+        var roomLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(LocalRoom.class);
+        Level testLevel = roomLog.getLevel();
+        roomLog.setLevel(Level.INFO); // as the server runs by default
+        Client first;
+        try (LogCapture log = LogCapture.start()) {
+            first = join(server);
+            for (int i = 1; i < crowd; i++) {
+                join(server);
+            }
+            // The log too: each join up to the threshold, then summaries (the crowd's joins at debug level).
+            List<String> said = log.messages(Level.INFO);
+            assertThat(said.stream().filter(m -> m.contains(" joined (")).count()).isEqualTo(threshold);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (log.messages(Level.INFO).stream().noneMatch(m -> m.contains(" left in the last "))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(log.messages(Level.INFO))
+                    .anyMatch(m -> m.matches("\\d+ joined and 0 left in the last 5 s; \\d+ here"));
+        } finally {
+            roomLog.setLevel(testLevel);
         }
         assertThat(room.size()).isEqualTo(crowd);
         String summary = null;

@@ -177,8 +177,10 @@ public final class LocalRoom implements ChatRoom {
             // After it is counted and among its loop's members: see History.
             member.history(history.snapshot());
         }
-        logger.info("{} joined ({} here)", member.label(), size);
-        if (!presence.joined(share, size)) {
+        if (presence.joined(share, size)) { // in the next summary, the log's too: see PresenceSummary
+            logger.debug("{} joined ({} here)", member.label(), size);
+        } else {
+            logger.info("{} joined ({} here)", member.label(), size);
             notice("* " + member.label() + " joined", member);
         }
         return member;
@@ -198,9 +200,11 @@ public final class LocalRoom implements ChatRoom {
         }
         String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
         String label = member.label();
-        leaveLogs.execute(() -> logger.info("{} left{} ({} here)", label, why, size));
         if (!presence.left(member.share, size)) {
+            leaveLogs.execute(() -> logger.info("{} left{} ({} here)", label, why, size));
             notice("* " + member.label() + " left" + why, member);
+        } else if (logger.isDebugEnabled()) { // in the next summary, as for joins
+            leaveLogs.execute(() -> logger.debug("{} left{} ({} here)", label, why, size));
         }
     }
 

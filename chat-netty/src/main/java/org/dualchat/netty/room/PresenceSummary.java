@@ -6,13 +6,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins and leaves in a large room: above a threshold of members they are told in one line per interval
  * ({@code * 37 joined and 5 left in the last 5 s; 2000 here}) rather than one line each, so that a crowd
- * connecting costs work in proportion to the crowd, not to its square.
+ * connecting costs work in proportion to the crowd, not to its square. The log gets the same line, and each
+ * join and leave at debug level only: a log line is about 1 KB of garbage, and a crowd's made Logback's
+ * appending hot enough for the JIT to spend 18 MB compiling it.
  */
 final class PresenceSummary {
+
+    /** The room's logger: the summary stands for the room's own join and leave lines. */
+    private static final Logger logger = LoggerFactory.getLogger(LocalRoom.class);
 
     private final int threshold;
     private final Duration interval;
@@ -72,7 +79,9 @@ final class PresenceSummary {
         if (joined + left == 0 || here == 0) {
             return;
         }
-        share.relay(null, null, "* " + joined + " joined and " + left + " left in the last "
-                + interval.toSeconds() + " s; " + here + " here", null, false);
+        String summary = joined + " joined and " + left + " left in the last " + interval.toSeconds() + " s; "
+                + here + " here";
+        logger.info("{}", summary);
+        share.relay(null, null, "* " + summary, null, false);
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
-/** Keeps the warnings and errors logged while it is open, so that a test can assert there were none. */
+/** Keeps what is logged while it is open (as far as the loggers' levels let through), for a test to check. */
 public final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
@@ -31,6 +31,14 @@ public final class LogCapture implements AutoCloseable {
                     .map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
                             + (e.getThrowableProxy() != null ? " " + e.getThrowableProxy().getClassName() : ""))
                     .collect(Collectors.toList());
+        }
+    }
+
+    /** The messages logged at {@code level} or above so far, formatted. */
+    public List<String> messages(Level level) {
+        synchronized (appender.list) {
+            return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(level))
+                    .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
         }
     }
 
