@@ -71,7 +71,6 @@ public final class LocalRoom implements ChatRoom {
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
     private final AtomicInteger memberCount = new AtomicInteger();
     private final StuckMembers stuck;
-    private final RelayGate gate;
     private volatile Channel udpChannel;
     private volatile LoopShare udpShare; // its loop's, found once rather than for every datagram
     private volatile Executor leaveLogs = Runnable::run;
@@ -99,23 +98,11 @@ public final class LocalRoom implements ChatRoom {
         this.udpSources = udpSources;
         this.stuck = new StuckMembers(this.budget, loops.values());
         this.presence = new PresenceSummary(DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL, memberCount::get);
-        this.gate = new RelayGate() {
-            @Override
-            public boolean isOpen() {
-                return LocalRoom.this.budget.isOpen();
-            }
-
-            @Override
-            public void whenOpen(Runnable task) {
-                LocalRoom.this.budget.whenOpen(task);
-                stuck.schedule();
-            }
-        };
     }
 
     @Override
     public RelayGate gate() {
-        return gate;
+        return stuck; // open while the budget is; a sender waiting starts the checks for stuck members
     }
 
     /** Batches delivered on event loops so far (one task per loop per batch); for tests. */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.dualchat.netty.common.RelayGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * never reads (a log shipper, {@code tail -f log | nc host 2222}) is the commonest client of a receiver:
  * closing it would reset its connection and lose what it had sent and the server not read yet.
  */
-final class StuckMembers {
+final class StuckMembers implements RelayGate {
 
     private static final Logger logger = LoggerFactory.getLogger(StuckMembers.class);
 
@@ -33,6 +34,19 @@ final class StuckMembers {
     StuckMembers(RelayBudget budget, Collection<LoopShare> loops) {
         this.budget = budget;
         this.loops = loops;
+    }
+
+    /** The room's gate for TCP senders: open while the relay budget is. */
+    @Override
+    public boolean isOpen() {
+        return budget.isOpen();
+    }
+
+    /** Calls back once the budget opens, and meanwhile looks for members that hold it without reading. */
+    @Override
+    public void whenOpen(Runnable task) {
+        budget.whenOpen(task);
+        schedule();
     }
 
     /** Looks in a second, unless a look is already due. */
