@@ -98,8 +98,7 @@ public final class TcpLoad {
                             + Reasons.of(connect.cause()),
                             connect.cause());
                 }
-                Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, block, lineBytes,
-                        readWhileSending);
+                Sender sender = new Sender(spec.quota(i), spec.perSenderPerNano(), perWrite, block, lineBytes);
                 connect.channel().pipeline().addLast("sender", sender);
                 channels.add(connect.channel());
                 senders.add(sender);
@@ -150,13 +149,11 @@ public final class TcpLoad {
     private static final class Sender extends PacedSender {
         private final ByteBuf block;
         private final int lineBytes;
-        private final boolean readWhenDone;
 
-        Sender(long quota, double perNano, int perWrite, ByteBuf block, int lineBytes, boolean readWhenDone) {
+        Sender(long quota, double perNano, int perWrite, ByteBuf block, int lineBytes) {
             super(quota, perNano, perWrite);
             this.block = block;
             this.lineBytes = lineBytes;
-            this.readWhenDone = readWhenDone;
         }
 
         @Override
@@ -169,11 +166,8 @@ public final class TcpLoad {
             if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                 duplex.shutdownOutput();
             }
-            // Reads to the end now (or, if it must not read while the load runs, once the run is over), so that it
-            // is never reset with data unread.
-            if (readWhenDone) {
-                channel.config().setAutoRead(true);
-            }
+            // A connection that reads all along reads on to the end; one that must not read while the load runs is
+            // set reading once the run is over (run): either way it is never reset with data unread.
         }
     }
 
