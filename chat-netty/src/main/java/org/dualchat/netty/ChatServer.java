@@ -406,6 +406,10 @@ public final class ChatServer implements AutoCloseable {
                         new WriteBufferWaterMark(clientBuffer / 2, clientBuffer))
                 .childHandler(new TcpChannelInitializer(
                         config.framingOptions(), sink, clients, held, stats, limits, tls, tlsOnly, room));
+        int sendBuffer = config.listenOptions().tcpSendBuffer();
+        if (sendBuffer > 0) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
+        }
         // A client that only reads is never idle to us; one that is gone is found by keepalive.
         return TcpKeepAlive.apply(bootstrap, transport, config.listenOptions().keepAlive());
     }

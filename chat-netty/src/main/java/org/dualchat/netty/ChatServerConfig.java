@@ -243,6 +243,12 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link ListenOptions.Builder#tcpSendBuffer}. */
+        public Builder tcpSendBuffer(int tcpSendBuffer) {
+            listen.tcpSendBuffer(tcpSendBuffer);
+            return this;
+        }
+
         /** See {@link FramingOptions.Builder#greeting}. */
         public Builder greeting(String greeting) {
             framing.greeting(greeting);

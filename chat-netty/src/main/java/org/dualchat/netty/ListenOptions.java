@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how a {@link ChatServer} listens: the address, the UDP and TCP ports, the Netty transport, the event
- * loop threads and the UDP receive buffer. Immutable; made by {@link #builder()}.
+ * loop threads, the UDP receive buffer and each TCP client's send buffer. Immutable; made by {@link #builder()}.
  */
 public final class ListenOptions {
 
@@ -28,6 +28,8 @@ public final class ListenOptions {
     public static final int DEFAULT_UDP_RECEIVE_BUFFER = 32 * 1024 * 1024;
     /** The smallest UDP receive buffer taken. */
     public static final int MIN_UDP_RECEIVE_BUFFER = 1024;
+    /** The smallest TCP send buffer taken, other than 0 for the kernel's own sizing. */
+    public static final int MIN_TCP_SEND_BUFFER = 4096;
     /** The transport unless told otherwise: native epoll where there is one. */
     public static final TransportType DEFAULT_TRANSPORT = TransportType.AUTO;
 
@@ -62,6 +64,7 @@ public final class ListenOptions {
     private final TransportType transport;
     private final int ioThreads;
     private final int udpReceiveBuffer;
+    private final int tcpSendBuffer;
     private final Duration shutdownGrace;
     private final Duration keepAlive;
 
@@ -72,6 +75,7 @@ public final class ListenOptions {
         this.transport = b.transport;
         this.ioThreads = b.ioThreads;
         this.udpReceiveBuffer = b.udpReceiveBuffer;
+        this.tcpSendBuffer = b.tcpSendBuffer;
         this.shutdownGrace = b.shutdownGrace;
         this.keepAlive = b.keepAlive;
     }
@@ -88,7 +92,7 @@ public final class ListenOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().bindAddress(bindAddress).udpPort(udpPort).tcpPort(tcpPort).transport(transport)
-                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).shutdownGrace(shutdownGrace)
+                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).tcpSendBuffer(tcpSendBuffer).shutdownGrace(shutdownGrace)
                 .keepAlive(keepAlive);
     }
 
@@ -118,6 +122,11 @@ public final class ListenOptions {
         return udpReceiveBuffer;
     }
 
+    /** Each TCP client's kernel send buffer ({@code SO_SNDBUF}), in bytes; 0 for the kernel's own sizing. */
+    public int tcpSendBuffer() {
+        return tcpSendBuffer;
+    }
+
     /** How long a TCP connection is silent before keepalive probes start; {@link Duration#ZERO} for no keepalive. */
     public Duration keepAlive() {
         return keepAlive;
@@ -137,6 +146,7 @@ public final class ListenOptions {
         private TransportType transport = DEFAULT_TRANSPORT;
         private int ioThreads;
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
+        private int tcpSendBuffer;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration keepAlive = DEFAULT_KEEP_ALIVE;
 
@@ -174,6 +184,21 @@ public final class ListenOptions {
         /** The UDP receive buffer to ask of the kernel, in bytes. */
         public Builder udpReceiveBuffer(int udpReceiveBuffer) {
             this.udpReceiveBuffer = Checks.atLeast("udpReceiveBuffer", udpReceiveBuffer, MIN_UDP_RECEIVE_BUFFER);
+            return this;
+        }
+
+        /**
+         * Each TCP client's kernel send buffer ({@code SO_SNDBUF}), in bytes; 0 (the default) leaves it to the
+         * kernel, which grows it up to {@code net.ipv4.tcp_wmem}'s largest (4 MB on most machines, more on
+         * some) for a client that reads slowly. A fixed size bounds what the kernel holds for each client, beyond
+         * the client buffer, and so how long a member that stopped reading takes to stop the room's relays.
+         */
+        public Builder tcpSendBuffer(int tcpSendBuffer) {
+            if (tcpSendBuffer != 0 && tcpSendBuffer < MIN_TCP_SEND_BUFFER) {
+                throw new IllegalArgumentException("tcpSendBuffer: " + tcpSendBuffer
+                        + " (expected: 0 for the kernel's sizing, or >= " + MIN_TCP_SEND_BUFFER + ")");
+            }
+            this.tcpSendBuffer = tcpSendBuffer;
             return this;
         }
 

@@ -83,6 +83,11 @@ public final class ServerCommand implements Callable<Integer> {
             description = "UDP receive buffer to ask the kernel for (default: ${DEFAULT-VALUE}).")
     private int udpReceiveBuffer;
 
+    @Option(names = "--tcp-sndbuf", paramLabel = "BYTES", defaultValue = "0",
+            description = "Each TCP client's kernel send buffer; 0 lets the kernel size it, up to"
+                    + " net.ipv4.tcp_wmem's largest (default: ${DEFAULT-VALUE}).")
+    private int tcpSendBuffer;
+
     @Option(names = "--transport", paramLabel = "auto|epoll|nio", defaultValue = "auto",
             converter = TransportConverter.class,
             description = "Netty transport: native epoll where available, or NIO (default: ${DEFAULT-VALUE}).")
@@ -260,6 +265,7 @@ public final class ServerCommand implements Callable<Integer> {
         values.set("--partial-line-timeout", partialLineTimeoutMillis, ChronoUnit.MILLIS,
                 () -> config.partialLineTimeout(Duration.ofMillis(partialLineTimeoutMillis)));
         values.set("--udp-rcvbuf", udpReceiveBuffer, () -> config.udpReceiveBuffer(udpReceiveBuffer));
+        values.set("--tcp-sndbuf", tcpSendBuffer, () -> config.tcpSendBuffer(tcpSendBuffer));
         values.set("--udp-relay-window", udpRelayWindowMinutes, ChronoUnit.MINUTES,
                 () -> config.udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes)));
         if (clientBuffer != null) {

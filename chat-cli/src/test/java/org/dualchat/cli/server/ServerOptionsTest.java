@@ -34,6 +34,7 @@ class ServerOptionsTest {
             {"--partial-line-timeout", "3600001", "0-3600000"},
             {"--udp-relay-window", "0", "1-1440"},
             {"--udp-rcvbuf", "10", "1024-2147483647"},
+            {"--tcp-sndbuf", "10", "0 for the kernel's sizing, or >= 4096"},
             {"--max-line", "3", "4-65507"},
             {"--client-buffer", "1", "1024-2147483647"},
             {"--stats-interval", "86401", "0-86400"},
