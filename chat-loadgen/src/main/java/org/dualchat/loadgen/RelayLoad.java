@@ -36,9 +36,9 @@ import org.dualchat.netty.common.Transport;
  * an HdrHistogram, one per event loop (shared by the receivers there, written on that loop only), and the
  * run merges them.
  *
- * <p>Before the clock starts, the first sender sends a probe line and the run waits until every receiver
- * has seen it: that proves the server relays and has every receiver in its room. Senders get each
- * other's messages too; they read and drop them. With a warm-up ({@link RelayWarmUp}) the same clients then
+ * <p>Before the clock starts, each sender in turn sends a probe line and the run waits until every receiver
+ * has seen it: that proves the server relays and has every receiver and every sender in its room, so that
+ * senders get each other's messages from the first; they read and drop them. With a warm-up ({@link RelayWarmUp}) the same clients then
  * send at the run's rate for a while, timed apart, before the clock starts.
  */
 public final class RelayLoad {
@@ -153,7 +153,7 @@ public final class RelayLoad {
                 senderChannels.add(channel);
                 senders.add(sender);
             }
-            probe(senderChannels.get(0), readers, readerChannels, target, probeTimeout, origin);
+            probe(senderChannels, readers, readerChannels, target, probeTimeout, origin);
             WarmUpResult warmedUp = null;
             if (!warmUp.isZero()) {
                 warmedUp = RelayWarmUp.run(spec, warmUp, perWrite, senderChannels, readers, warmUpHistograms, origin,
@@ -254,13 +254,26 @@ public final class RelayLoad {
         return channels;
     }
 
-    private static void probe(Channel sender, List<RelayReceiver> readers, List<Channel> readerChannels,
+    /**
+     * Each sender in turn sends a probe line, and the next one once every receiver has read it: a sender's line
+     * relayed shows that the server took the sender in (as it took each receiver in). Within {@code timeout}
+     * in all.
+     */
+    private static void probe(List<Channel> senders, List<RelayReceiver> readers, List<Channel> readerChannels,
             InetSocketAddress target, Duration timeout, long origin) throws IOException, InterruptedException {
-        sender.writeAndFlush(sender.alloc().buffer().writeBytes(
-                (RelayReceiver.probe(origin) + "\n").getBytes(StandardCharsets.US_ASCII)));
+        byte[] probe = (RelayReceiver.probe(origin) + "\n").getBytes(StandardCharsets.US_ASCII);
         long giveUp = System.nanoTime() + timeout.toNanos();
+        for (int i = 0; i < senders.size(); i++) {
+            Channel sender = senders.get(i);
+            sender.writeAndFlush(sender.alloc().buffer(probe.length).writeBytes(probe));
+            awaitProbes(i + 1, readers, readerChannels, target, timeout, giveUp);
+        }
+    }
+
+    private static void awaitProbes(int probes, List<RelayReceiver> readers, List<Channel> readerChannels,
+            InetSocketAddress target, Duration timeout, long giveUp) throws IOException, InterruptedException {
         while (true) {
-            long missing = readers.stream().filter(r -> !r.probed()).count();
+            long missing = readers.stream().filter(r -> r.probes() < probes).count();
             if (missing == 0) {
                 return;
             }
@@ -271,7 +284,7 @@ public final class RelayLoad {
                         + " or --max-connections-per-ip with --limit-loopback)");
             }
             if (System.nanoTime() - giveUp > 0) {
-                throw new IOException("the probe line reached " + (readers.size() - missing) + " of " + readers.size()
+                throw new IOException((probes == 1 ? "the probe line" : "sender " + probes + "'s probe line") + " reached " + (readers.size() - missing) + " of " + readers.size()
                         + " receivers within " + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString()
                         + " s: does the server at " + Addresses.withPort(target)
                         + " relay TCP lines to the other clients?");

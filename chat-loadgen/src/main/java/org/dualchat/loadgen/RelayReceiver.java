@@ -41,7 +41,8 @@ final class RelayReceiver extends ByteToMessageDecoder {
     private volatile long warmUpReceived;
     // Stamps from the run's origin: a message stamped earlier is warm-up. Everything counts until told otherwise.
     private volatile long measureFrom = Long.MIN_VALUE;
-    private volatile boolean probed;
+    // Written on this receiver's loop only.
+    private volatile int probes;
     private boolean skipping;
     private final byte[] probeBytes;
 
@@ -72,7 +73,12 @@ final class RelayReceiver extends ByteToMessageDecoder {
     }
 
     boolean probed() {
-        return probed;
+        return probes > 0;
+    }
+
+    /** How many of this run's probe lines it has read: one from each sender that has sent its own. */
+    int probes() {
+        return probes;
     }
 
     /** Warm-up messages read so far: those stamped before {@link #measureFrom}. */
@@ -144,7 +150,7 @@ final class RelayReceiver extends ByteToMessageDecoder {
         }
         text += SEPARATOR.length;
         if (to - text == probeBytes.length && startsWith(in, text, to, probeBytes)) {
-            probed = true;
+            probes++;
             return OTHER;
         }
         if (past) {

@@ -36,6 +36,8 @@ class RelayReceiverTest {
         feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin) + "\n");
         assertThat(receiver.received()).isEqualTo(3);
         assertThat(receiver.probed()).isTrue();
+        feed(channel, "127.0.0.2 : " + RelayReceiver.probe(origin) + "\n");
+        assertThat(receiver.probes()).as("one probe from each sender").isEqualTo(2);
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(channel.finish()).isFalse();
     }

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for the relaying server, written to the relay's wire format: a greeting, a notice on each
- * join (which receivers must ignore), and each line relayed to every other client as {@code ip : text}.
+ * join (which receivers must ignore), and each line relayed to every other client as {@code ip : text}. Like
+ * the server, it keeps relaying to a client that half-closed, until the client closes.
  */
 final class StubRelay implements AutoCloseable {
 
@@ -35,6 +37,7 @@ final class StubRelay implements AutoCloseable {
         listener = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
