@@ -39,7 +39,7 @@ final class LoopShare {
     LoopShare(EventExecutor loop, LocalRoom room, RelayBudget budget) {
         this.loop = loop;
         this.room = room;
-        this.outbox = new Outbox(budget);
+        this.outbox = Outbox.reused(budget);
     }
 
     LocalRoom room() {

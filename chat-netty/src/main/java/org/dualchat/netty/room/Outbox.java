@@ -3,6 +3,7 @@ package org.dualchat.netty.room;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,9 @@ import org.dualchat.core.ChatMessage;
 /**
  * Collects the lines relayed from one thread into a {@link RelayBatch}: encoded one after the other into
  * one buffer, each charged to the budget as it is added. Used by one thread at a time only: an event loop
- * for what it reads in one round, or a caller off the loops for one line.
+ * for what it reads in one round, or a caller off the loops for one line. An event loop's outbox encodes into
+ * a buffer of its own, kept from batch to batch, and copies each batch once into a buffer of its exact size:
+ * a batch that grew line by line was reallocated and copied a dozen times on its way to 64 KB.
  */
 final class Outbox {
 
@@ -19,6 +22,8 @@ final class Outbox {
     static final int MAX_BATCH_BYTES = 64 * 1024;
 
     private final RelayBudget budget;
+    /** Where an event loop's lines are encoded, kept from batch to batch; {@code null} for a one-off outbox. */
+    private final ByteBuf scratch;
     private ByteBuf content;
     private int[] ends = new int[16];
     private Member[] senders = new Member[16];
@@ -27,8 +32,21 @@ final class Outbox {
     private long charged;
     private List<ChatMessage> remembered;
 
+    /** A one-off outbox: its batch's buffer grows with its lines. */
     Outbox(RelayBudget budget) {
+        this(budget, false);
+    }
+
+    private Outbox(RelayBudget budget, boolean reused) {
         this.budget = budget;
+        // Unpooled: kept for the room's life, and freed with it by the cleaner, not taken from a shared pool.
+        this.scratch = reused ? Unpooled.directBuffer(MAX_BATCH_BYTES + 8 * 1024) : null;
+        this.content = scratch;
+    }
+
+    /** An outbox for one event loop's many batches. */
+    static Outbox reused(RelayBudget budget) {
+        return new Outbox(budget, true);
     }
 
     boolean isEmpty() {
@@ -84,11 +102,17 @@ final class Outbox {
 
     /** The batch collected so far, which the caller must release; the outbox starts a new one. */
     RelayBatch take() {
-        RelayBatch batch = new RelayBatch(content, budget, charged, Arrays.copyOf(ends, count),
+        ByteBuf lines = content;
+        if (scratch != null) {
+            int bytes = scratch.writerIndex();
+            lines = ByteBufAllocator.DEFAULT.directBuffer(bytes, bytes).writeBytes(scratch, 0, bytes);
+            scratch.clear();
+        }
+        RelayBatch batch = new RelayBatch(lines, budget, charged, Arrays.copyOf(ends, count),
                 Arrays.copyOf(senders, count), Arrays.copyOf(counted, count), count);
         batch.remembered = remembered;
         remembered = null;
-        content = null;
+        content = scratch;
         count = 0;
         charged = 0;
         Arrays.fill(senders, null);

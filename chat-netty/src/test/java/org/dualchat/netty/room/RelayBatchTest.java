@@ -67,6 +67,32 @@ class RelayBatchTest {
     }
 
     @Test
+    void anEventLoopsOutboxGivesEachBatchItsOwnBytesThoughItEncodesIntoOneBufferForAll() {
+        Outbox outbox = Outbox.reused(budget);
+        outbox.add(null, "10.0.0.1", "first", alice, true);
+        RelayBatch first = outbox.take();
+        String longLine = "y".repeat(Outbox.MAX_BATCH_BYTES + 10_000);
+        outbox.add(null, "10.0.0.1", "second", alice, true);
+        outbox.add(null, "10.0.0.1", longLine, alice, true);
+        assertThat(outbox.isFull()).isTrue();
+        RelayBatch second = outbox.take();
+        outbox.add(null, "10.0.0.1", "third", alice, true);
+        RelayBatch third = outbox.take();
+        try {
+            assertThat(text(first.partFor(bob))).isEqualTo("10.0.0.1 : first\n");
+            assertThat(text(second.partFor(bob))).isEqualTo("10.0.0.1 : second\n10.0.0.1 : " + longLine + "\n");
+            assertThat(text(third.partFor(bob))).isEqualTo("10.0.0.1 : third\n");
+            assertThat(first.linesFor(bob)).isEqualTo(1);
+            assertThat(second.linesFor(bob)).isEqualTo(2);
+        } finally {
+            first.release();
+            second.release();
+            third.release();
+        }
+        assertThat(budget.used()).as("every batch let its bytes go").isZero();
+    }
+
+    @Test
     void aSenderOfEveryLineIsSentNothing() {
         Outbox outbox = new Outbox(budget);
         outbox.add(null, "10.0.0.1", "a1", alice, true);
