@@ -42,7 +42,8 @@
 #                   as its own share was written, within milliseconds on loopback: that row measured readers.)
 #   tcp100 reading  dualchat with relay on only, an extra row and a different load: the 100 connections read
 #                   every relay all along, so the server writes 99 lines for each line it prints
-#   idle rss        resident memory 3 s after a fresh receiver listens (MB)
+#   idle rss        resident memory 3 s after a fresh receiver listens (MB); and 10 s after, settled: a JVM
+#                   keeps what its JIT compiled with at start-up until its 5 s mark, then gives it back
 #   peak rss        the highest VmHWM of the receiver's processes over all its loads (MB; c: both summed)
 # Receivers are interleaved run by run, so drift of a shared machine touches all of them. The table gives
 # medians [min-max] and then ratios; the kernel's UDP receive-buffer drops (/proc/net/snmp RcvbufErrors)
@@ -190,8 +191,13 @@ EOF
             wait_listening udp "$UDP" "$LAST_PID"; wait_listening tcp "$TCP" "$LAST_PID" ;;
     esac
     sleep 3
+    IDLE_MB=$(rss_mb)
+}
+
+rss_mb() {   # the receiver's resident memory now, its processes summed (MB)
+    local pid kb=0
     for pid in "${RECV_PIDS[@]}"; do kb=$((kb + $(proc_kb "$pid" VmRSS))); done
-    IDLE_MB=$(awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }')
+    awk -v kb="$kb" 'BEGIN { printf "%.1f", kb / 1024 }'
 }
 
 stop_receiver() {   # stops every process of the receiver, keeping the highest peak in PEAK_KB
@@ -283,6 +289,7 @@ for ((run = 1; run <= RUNS; run++)); do
         if [[ $NAME == sender ]]; then RECV_PIDS=(); sender_rates; continue; fi
         PEAK_KB=0
         start_receiver "$NAME"; RESULT=$IDLE_MB; record idle_mb
+        sleep 7; RESULT=$(rss_mb); record idle10_mb
         udp_load 64 "$UDP_N"; record udp64_cold
         udp_load 64 "$UDP_WARM"   # warm-up, not counted
         udp_load 64 "$UDP_N"; record udp64
@@ -312,7 +319,7 @@ echo "median [min-max] of the runs. udp: % of datagrams lost (one native sender 
 echo "tcp: lines/s printed ('!': lines lost in a run); rss in MB; send: datagrams/s sent, 64 B, to a socket nobody reads."
 awk -F'\t' -v peers="$PEERS" '
 function sortnum(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t } }
-function fmt(x, m) { x += 0; if (m ~ /^udp/) return sprintf("%.1f%%", x); if (m ~ /_mb$/) return sprintf("%.0f", x)
+function fmt(x, m) { x += 0; if (m ~ /^udp/) return sprintf("%.1f%%", x); if (m ~ /_mb$/) return sprintf("%.1f", x)
                      return x >= 1e6 ? sprintf("%.2fM", x / 1e6) : sprintf("%.0fk", x / 1e3) }
 function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k <= n; k++) a[k] = val[key, k]; sortnum(a, n)
                                   lo[key] = a[1]; hi[key] = a[n]; return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
@@ -320,8 +327,8 @@ function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k
 END {
     np = split(peers, p, " "); nr = 0
     for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
-    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100 tcp100_read idle_mb peak_mb", metrics, " ")
-    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB|peak RSS MB", label, "|")
+    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100 tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
     if (nr) {
         printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
         for (m = 1; m <= nm; m++) {
