@@ -356,6 +356,39 @@ class RelayIT {
         assertThat(direct).as("Netty direct memory").isLessThan(32L << 20);
     }
 
+    @Test
+    void aFixedSendBufferBoundsWhatTheKernelHoldsForAClientThatNeverReads() throws Exception {
+        int clientBuffer = 64 * 1024;
+        LineCounter printed = new LineCounter();
+        ChatServer server = servers.start(config -> config.clientBuffer(clientBuffer).tcpSendBuffer(16 * 1024), printed);
+        Client stuck = join(server);
+        stuck.socket.setReceiveBufferSize(4096);
+        Client sender = join(server);
+        // About 850 KB: more than 16 KiB of kernel send buffer and the 64 KiB client buffer take, and well under
+        // the 3-4 MB a kernel grows a socket's send buffer to when left to itself (net.ipv4.tcp_wmem).
+        int messages = 4_000;
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < messages; i++) {
+            lines.append("m ").append(i).append(PAD).append('\n');
+            if (i % 500 == 499) {
+                sender.send(lines.substring(0, lines.length() - 1));
+                lines.setLength(0);
+                Thread.sleep(10);
+            }
+        }
+        assertThat(printed.await(messages, WAIT)).isEqualTo(messages);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (server.stats().relaysSent() + server.stats().relaysDropped() < messages && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        long sent = server.stats().relaysSent();
+        long lineBytes = ("127.0.0.1 : m 1000" + PAD + "\n").length();
+        assertThat(sent + server.stats().relaysDropped()).as("every line relayed or counted as missed").isEqualTo(messages);
+        assertThat(server.stats().relaysDropped()).as("the client that never reads missed relays").isPositive();
+        assertThat(sent * lineBytes).as("what its kernel and its client buffer took, in bytes")
+                .isLessThan(clientBuffer + 256 * 1024);
+    }
+
     /** Stands in for stdout where only the number of lines matters. */
     static final class LineCounter extends OutputStream {
 
