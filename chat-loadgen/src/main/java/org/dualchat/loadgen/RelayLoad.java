@@ -38,8 +38,9 @@ import org.dualchat.netty.common.Transport;
  *
  * <p>Before the clock starts, each sender in turn sends a probe line and the run waits until every receiver
  * has seen it: that proves the server relays and has every receiver and every sender in its room, so that
- * senders get each other's messages from the first; they read and drop them. With a warm-up ({@link RelayWarmUp}) the same clients then
- * send at the run's rate for a while, timed apart, before the clock starts.
+ * senders get each other's messages from the first; they read and drop them. With a warm-up
+ * ({@link RelayWarmUp}) the same clients then send at the run's rate for a while, timed apart, before the
+ * clock starts.
  */
 public final class RelayLoad {
 
@@ -284,7 +285,8 @@ public final class RelayLoad {
                         + " or --max-connections-per-ip with --limit-loopback)");
             }
             if (System.nanoTime() - giveUp > 0) {
-                throw new IOException((probes == 1 ? "the probe line" : "sender " + probes + "'s probe line") + " reached " + (readers.size() - missing) + " of " + readers.size()
+                String line = probes == 1 ? "the probe line" : "sender " + probes + "'s probe line";
+                throw new IOException(line + " reached " + (readers.size() - missing) + " of " + readers.size()
                         + " receivers within " + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString()
                         + " s: does the server at " + Addresses.withPort(target)
                         + " relay TCP lines to the other clients?");

@@ -123,8 +123,9 @@ class LoadIT {
             assertThat(result.sendNanos()).as("400 at 500/s").isGreaterThan(Duration.ofMillis(700).toNanos());
             // Every message went to the 6 other clients: each sender's probe reached the receivers before the
             // run started. The second sender's probe went to all 6; the first's to the receivers, and to the
-            // second sender if the stub had registered it by then. The run ends once the receivers have every line, which can
-            // be while the stub's loop is still writing a last line to the senders: let it finish counting.
+            // second sender if the stub had registered it by then. The run ends once the receivers have every
+            // line, which can be while the stub's loop is still writing a last line to the senders: let it
+            // finish counting.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (relay.lines() < 400L * 6 + 11 && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -92,8 +92,8 @@ public final class ListenOptions {
     /** A builder that starts from these options. */
     public Builder mutate() {
         return new Builder().bindAddress(bindAddress).udpPort(udpPort).tcpPort(tcpPort).transport(transport)
-                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).tcpSendBuffer(tcpSendBuffer).shutdownGrace(shutdownGrace)
-                .keepAlive(keepAlive);
+                .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).tcpSendBuffer(tcpSendBuffer)
+                .shutdownGrace(shutdownGrace).keepAlive(keepAlive);
     }
 
     /** The local address to listen on, or {@code null} for all interfaces, IPv4 and IPv6. */

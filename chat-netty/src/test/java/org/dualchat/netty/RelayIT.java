@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -360,7 +361,8 @@ class RelayIT {
     void aFixedSendBufferBoundsWhatTheKernelHoldsForAClientThatNeverReads() throws Exception {
         int clientBuffer = 64 * 1024;
         LineCounter printed = new LineCounter();
-        ChatServer server = servers.start(config -> config.clientBuffer(clientBuffer).tcpSendBuffer(16 * 1024), printed);
+        ChatServer server = servers.start(
+                config -> config.clientBuffer(clientBuffer).tcpSendBuffer(16 * 1024), printed);
         Client stuck = join(server);
         stuck.socket.setReceiveBufferSize(4096);
         Client sender = join(server);
@@ -378,12 +380,13 @@ class RelayIT {
         }
         assertThat(printed.await(messages, WAIT)).isEqualTo(messages);
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (server.stats().relaysSent() + server.stats().relaysDropped() < messages && System.nanoTime() < deadline) {
+        StatsView stats = server.stats();
+        while (stats.relaysSent() + stats.relaysDropped() < messages && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        long sent = server.stats().relaysSent();
+        long sent = stats.relaysSent();
         long lineBytes = ("127.0.0.1 : m 1000" + PAD + "\n").length();
-        assertThat(sent + server.stats().relaysDropped()).as("every line relayed or counted as missed").isEqualTo(messages);
+        assertThat(sent + stats.relaysDropped()).as("every line relayed or counted as missed").isEqualTo(messages);
         assertThat(server.stats().relaysDropped()).as("the client that never reads missed relays").isPositive();
         assertThat(sent * lineBytes).as("what its kernel and its client buffer took, in bytes")
                 .isLessThan(clientBuffer + 256 * 1024);

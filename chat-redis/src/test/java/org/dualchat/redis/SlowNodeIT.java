@@ -149,8 +149,8 @@ class SlowNodeIT {
             assertThat(await(() -> atCarol.size() >= total)).as("c's client caught up: %s of %s",
                     atCarol.size(), total).isTrue();
             assertInOrder(atCarol, sent);
-            System.err.printf("slow node: %d lines sent in %d ms, all at b after %d ms (c at %d), c caught up %d ms after"
-                    + " its slow member left; c's reader waited %d times%n", total, (sentAt - start) / 1_000_000,
+            System.err.printf("slow node: %d lines sent in %d ms, all at b after %d ms (c at %d), c caught up %d ms"
+                    + " after its slow member left; c's reader waited %d times%n", total, (sentAt - start) / 1_000_000,
                     (atBAt - start) / 1_000_000, carolThen, (System.nanoTime() - left) / 1_000_000, budgetC.waits());
             assertThat(atCarol).as("the same order on both nodes").isEqualTo(atBob);
             assertThat(await(() -> roomC.lastId().equals(roomB.lastId())
