@@ -192,6 +192,7 @@ public final class ListenOptions {
          * kernel, which grows it up to {@code net.ipv4.tcp_wmem}'s largest (4 MB on most machines, more on
          * some) for a client that reads slowly. A fixed size bounds what the kernel holds for each client, beyond
          * the client buffer, and so how long a member that stopped reading takes to stop the room's relays.
+         * For the TCP and TLS ports; the web server's connections keep the kernel's sizing.
          */
         public Builder tcpSendBuffer(int tcpSendBuffer) {
             if (tcpSendBuffer != 0 && tcpSendBuffer < MIN_TCP_SEND_BUFFER) {
