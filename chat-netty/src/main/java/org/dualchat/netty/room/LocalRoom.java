@@ -270,7 +270,8 @@ public final class LocalRoom implements ChatRoom {
             stats.relayShed();
             return;
         }
-        String text = TextSafety.escape(message.text());
+        // Made safe for terminals as it is encoded (Outbox.add), for TCP and UDP receivers alike.
+        String text = message.text();
         // UDP first: its task is queued before any TCP receiver can see the line and answer it, so that
         // an answer never reaches a UDP source ahead of what it answers.
         String nick = message.nick();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.dualchat.core.ChatMessage;
+import org.dualchat.core.TextSafety;
 
 /**
  * Collects the lines relayed from one thread into a {@link RelayBatch}: encoded one after the other into
@@ -28,6 +29,7 @@ final class Outbox {
     private int[] ends = new int[16];
     private Member[] senders = new Member[16];
     private boolean[] counted = new boolean[16];
+    private byte[] ascii = new byte[256];
     private int count;
     private long charged;
     private List<ChatMessage> remembered;
@@ -58,7 +60,8 @@ final class Outbox {
     }
 
     /**
-     * Adds {@code prefix : text} (or {@code text} alone, with a {@code null} prefix) and a newline.
+     * Adds {@code prefix : text} (or {@code text} alone, with a {@code null} prefix) and a newline, the text
+     * made safe for a terminal ({@link TextSafety#escape}; text already escaped is left as it is).
      *
      * @param sender who sent it, never sent it back; {@code null} for nobody in the room
      * @param relay whether it is a relay (counted in the stats) rather than a notice
@@ -76,7 +79,7 @@ final class Outbox {
             ByteBufUtil.writeAscii(content, ip);
             content.writeByte(' ').writeByte(':').writeByte(' ');
         }
-        ByteBufUtil.writeUtf8(content, text);
+        writeSafe(text);
         content.writeByte('\n');
         int bytes = content.writerIndex() - start;
         budget.charge(bytes);
@@ -90,6 +93,27 @@ final class Outbox {
         senders[count] = sender;
         counted[count] = relay;
         count++;
+    }
+
+    /**
+     * Writes {@code text} escaped and UTF-8 encoded in one pass over it when it is printable ASCII (the usual
+     * line), else escapes it first.
+     */
+    private void writeSafe(String text) {
+        int n = text.length();
+        if (ascii.length < n) {
+            ascii = new byte[Math.max(n, ascii.length * 2)];
+        }
+        byte[] out = ascii;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 ? c != '\t' : c > 0x7e) {
+                ByteBufUtil.writeUtf8(content, TextSafety.escape(text));
+                return;
+            }
+            out[i] = (byte) c;
+        }
+        content.writeBytes(out, 0, n);
     }
 
     /** Keeps {@code message} for the room's history, with this batch: it enters the history as the batch is sent. */

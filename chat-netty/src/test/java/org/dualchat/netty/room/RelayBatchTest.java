@@ -93,6 +93,22 @@ class RelayBatchTest {
     }
 
     @Test
+    void linesAreMadeSafeForATerminalAsTheyAreEncodedAndEscapedTextIsLeftAsItIs() {
+        Outbox outbox = Outbox.reused(budget);
+        outbox.add(null, "10.0.0.1", "\u001b[2Jgone\rfake\ttab", alice, true);
+        outbox.add(null, "10.0.0.1", "caf\u00e9 \u202eevil \u009b \u007f", alice, true);
+        outbox.add(null, "10.0.0.1", "already \\x1b escaped", alice, true);
+        RelayBatch batch = outbox.take();
+        try {
+            assertThat(text(batch.partFor(bob))).isEqualTo("10.0.0.1 : \\x1b[2Jgone\\x0dfake\ttab\n"
+                    + "10.0.0.1 : caf\u00e9 \\u202eevil \\u009b \\x7f\n"
+                    + "10.0.0.1 : already \\x1b escaped\n");
+        } finally {
+            batch.release();
+        }
+    }
+
+    @Test
     void aSenderOfEveryLineIsSentNothing() {
         Outbox outbox = new Outbox(budget);
         outbox.add(null, "10.0.0.1", "a1", alice, true);
