@@ -29,7 +29,8 @@ final class Outbox {
     private int[] ends = new int[16];
     private Member[] senders = new Member[16];
     private boolean[] counted = new boolean[16];
-    private byte[] ascii = new byte[256];
+    // The usual line's bytes, made by writeSafe; as long as the longest text yet (a line's limit at most).
+    private byte[] ascii;
     private int count;
     private long charged;
     private List<ChatMessage> remembered;
@@ -101,13 +102,13 @@ final class Outbox {
      */
     private void writeSafe(String text) {
         int n = text.length();
-        if (ascii.length < n) {
-            ascii = new byte[Math.max(n, ascii.length * 2)];
+        if (ascii == null || ascii.length < n) {
+            ascii = new byte[Math.max(n, 256)];
         }
         byte[] out = ascii;
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            if (c < 0x20 ? c != '\t' : c > 0x7e) {
+            if (c >= 0x80 || TextSafety.isUnsafe(c)) {
                 ByteBufUtil.writeUtf8(content, TextSafety.escape(text));
                 return;
             }
