@@ -210,6 +210,28 @@ class RelayIT {
         }
     }
 
+    @Test
+    void controlCharactersReachTcpAndUdpReceiversEscaped() throws Exception {
+        ChatServer server = servers.start(config -> config.udpRelay(true));
+        Client alice = join(server);
+        Client bob = join(server);
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout((int) WAIT.toMillis());
+            byte[] hi = "hi".getBytes(UTF_8);
+            udp.send(new DatagramPacket(hi, hi.length, InetAddress.getLoopbackAddress(), server.udpAddress().getPort()));
+            assertThat(alice.readMessage()).isEqualTo("127.0.0.1 : hi");
+
+            bob.send("\u001b[2Jgone\rfake \u202e caf\u00e9");
+            String escaped = "127.0.0.1 : \\x1b[2Jgone\\x0dfake \\u202e caf\u00e9";
+            assertThat(alice.readMessage()).isEqualTo(escaped);
+            DatagramPacket packet = new DatagramPacket(new byte[1000], 1000);
+            udp.receive(packet);
+            assertThat(new String(packet.getData(), 0, packet.getLength(), UTF_8)).isEqualTo(escaped + "\n");
+            bob.send("plain \ttab");
+            assertThat(alice.readMessage()).isEqualTo("127.0.0.1 : plain \ttab");
+        }
+    }
+
     private static void assertThatNothingArrives(DatagramSocket udp, DatagramPacket packet) throws IOException {
         try {
             udp.receive(packet);
