@@ -5,8 +5,9 @@ import io.netty.channel.WriteBufferWaterMark;
 /**
  * How much of the room's relays one member may hold unwritten, beyond what its socket takes: the client
  * buffer, or in a room too large for every member to fill that within the relay budget, an equal share of
- * half the budget, never under {@link RelayOptions#MIN_SHARED_CLIENT_BUFFER}. Members that read nothing then miss relays (counted, and
- * told once they read) instead of spending the budget that the whole room's senders wait on. The limit is
+ * half the budget, never under {@link RelayOptions#MIN_SHARED_CLIENT_BUFFER}. Members that read nothing then
+ * miss relays (counted, and told once they read) instead of spending the budget that the whole room's
+ * senders wait on. The limit is
  * each member channel's write buffer water mark; it is set for the room's size rounded up to a power of
  * two, so the members are visited only when that doubles or halves. Thread-safe.
  */
@@ -32,7 +33,8 @@ final class MemberBuffers {
     /** The limit for each member of a room of {@code size}. */
     private int limit(int size) {
         long share = budget / 2 / Math.max(1, size);
-        return (int) Math.max(Math.min(RelayOptions.MIN_SHARED_CLIENT_BUFFER, clientBuffer), Math.min(clientBuffer, share));
+        int floor = Math.min(RelayOptions.MIN_SHARED_CLIENT_BUFFER, clientBuffer);
+        return (int) Math.max(floor, Math.min(clientBuffer, share));
     }
 
     /** Sets {@code member}'s limit as it joins, and every member's if the room's size class changed. */
