@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.Reasons;
@@ -116,7 +115,7 @@ public final class RelayLoad {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(spec.host()), spec.port());
         Transport transport = Transport.of(spec.transport());
         EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors(), BENCH_THREADS);
-        LongAdder errors = new LongAdder();
+        ConnectionErrors errors = new ConnectionErrors();
         List<Channel> channels = new ArrayList<>();
         long origin = System.nanoTime();
         try {

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.Reasons;
 import org.dualchat.netty.common.Transport;
@@ -75,7 +74,7 @@ public final class TcpLoad {
         }
         EventLoopGroup group = transport.newGroup(Math.min(spec.connections(), Runtime.getRuntime().availableProcessors()), BENCH_THREADS);
         ByteBuf block = Payloads.lines(spec.size(), perWrite);
-        LongAdder errors = new LongAdder();
+        ConnectionErrors errors = new ConnectionErrors();
         List<Channel> channels = new ArrayList<>();
         try {
             Bootstrap bootstrap = new Bootstrap()
@@ -171,12 +170,12 @@ public final class TcpLoad {
         }
     }
 
-    /** Reads and drops what the server sends (its greeting), and counts lost connections. */
+    /** Reads and drops what the server sends (its greeting), and counts lost connections (the first one told). */
     @Sharable
     static final class Discard extends ChannelInboundHandlerAdapter {
-        private final LongAdder errors;
+        private final ConnectionErrors errors;
 
-        Discard(LongAdder errors) {
+        Discard(ConnectionErrors errors) {
             this.errors = errors;
         }
 
@@ -187,7 +186,7 @@ public final class TcpLoad {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            errors.increment();
+            errors.add(ctx.channel(), cause);
             ctx.close();
         }
     }

@@ -1,0 +1,29 @@
+package org.dualchat.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import org.dualchat.netty.testing.LogCapture;
+import org.junit.jupiter.api.Test;
+
+class ConnectionErrorsTest {
+
+    @Test
+    void everyLostConnectionIsCountedAndTheFirstOneSaysWhy() {
+        ConnectionErrors errors = new ConnectionErrors();
+        EmbeddedChannel first = new EmbeddedChannel(new TcpLoad.Discard(errors));
+        EmbeddedChannel second = new EmbeddedChannel(new TcpLoad.Discard(errors));
+        try (LogCapture log = LogCapture.start()) {
+            first.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+            second.pipeline().fireExceptionCaught(new IOException("Broken pipe"));
+
+            assertThat(errors.sum()).isEqualTo(2);
+            assertThat(first.isOpen()).isFalse();
+            assertThat(second.isOpen()).isFalse();
+            assertThat(log.warnings()).singleElement().asString()
+                    .contains("failed: Connection reset by peer (the first connection error of this run")
+                    .doesNotContain("IOException"); // its reason, not a stack trace
+        }
+    }
+}
