@@ -33,6 +33,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LineFramer extends ByteToMessageDecoder {
 
+    /**
+     * Joins what is left of the last read (a partial line) to the next read in a buffer of their exact size, or
+     * in the space the left-over buffer already has; Netty's default grows one buffer for the connection's life
+     * instead, by doubling its capacity until every sixteenth read compacts it, so that each client sending
+     * lines that straddle its reads kept 250 KB to 1 MB of direct memory, reading or paused (100 such clients:
+     * 38 MB, against a relay budget of 5). Here a connection holds at most one read and one partial line.
+     */
+    static final Cumulator EXACT_CUMULATOR = (alloc, cumulation, in) -> {
+        if (!cumulation.isReadable()) {
+            cumulation.release();
+            return in; // nothing carried over: the read itself, not a copy of it
+        }
+        try {
+            int adding = in.readableBytes();
+            if (adding <= cumulation.writableBytes() && cumulation.refCnt() == 1 && !cumulation.isReadOnly()) {
+                return cumulation.writeBytes(in);
+            }
+            int carried = cumulation.readableBytes();
+            ByteBuf joined = alloc.buffer(carried + adding);
+            joined.writeBytes(cumulation).writeBytes(in);
+            cumulation.release();
+            return joined;
+        } finally {
+            in.release();
+        }
+    };
+
     // A quiet check that runs this much after it was due ran on a busy event loop, which may not have
     // read what is already waiting in the socket: such a check is no evidence of quiet.
     private static final long MAX_LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -77,6 +104,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         this.quietNanos = quietNanos;
         this.lateNanos = Math.min(quietNanos / 4, MAX_LATE_NANOS);
         this.onSplit = requireNonNull(onSplit, "onSplit");
+        setCumulator(EXACT_CUMULATOR);
     }
 
     @Override
@@ -199,6 +227,11 @@ public final class LineFramer extends ByteToMessageDecoder {
             ctx.fireChannelRead(partial.readRetainedSlice(complete));
             ctx.fireChannelReadComplete();
         }
+    }
+
+    /** The capacity of the buffer that holds what is left of the reads so far (a partial line); for tests. */
+    int heldCapacity() {
+        return internalBuffer().capacity();
     }
 
     private void cancelQuietCheck() {

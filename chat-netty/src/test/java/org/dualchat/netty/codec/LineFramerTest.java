@@ -80,6 +80,32 @@ class LineFramerTest {
     }
 
     @Test
+    void aClientWhoseReadsEndMidLineCostsOneReadOfMemoryNotAGrowingBuffer() {
+        EmbeddedChannel ch = channel(8192, QUIET_MILLIS);
+        LineFramer framer = ch.pipeline().get(LineFramer.class);
+        StringBuilder stream = new StringBuilder();
+        for (int i = 0; i < 4096; i++) {
+            stream.append(String.format("%064d", i)).append('\n'); // 65-byte lines: 4 KB reads end mid-line
+        }
+        int largest = 0;
+        List<String> lines = new ArrayList<>();
+        for (int at = 0; at < stream.length(); at += 4096) { // 65 reads of 4 KB
+            ByteBuf read = Unpooled.directBuffer(4096, Integer.MAX_VALUE); // as a socket read: full, free to grow
+            read.writeBytes(stream.substring(at, at + 4096).getBytes(UTF_8));
+            ch.writeInbound(read);
+            lines.addAll(drain(ch));
+            largest = Math.max(largest, framer.heldCapacity());
+        }
+        assertThat(lines).hasSize(4096);
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).isEqualTo(String.format("%064d", i));
+        }
+        // Netty's default cumulator grew one buffer by doubling between its compactions: 64 KB here.
+        assertThat(largest).as("the most this connection held between reads").isLessThanOrEqualTo(4096 + 65);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void keepsAnEmptyLineForTheHandlerToJudge() {
         EmbeddedChannel ch = channel();
         ch.writeInbound(bytes("\n\r\na\n"));
