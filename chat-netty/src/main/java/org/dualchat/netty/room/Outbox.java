@@ -1,7 +1,6 @@
 package org.dualchat.netty.room;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
@@ -69,7 +68,7 @@ final class Outbox {
      */
     void add(String nick, String ip, String text, Member sender, boolean relay) {
         if (content == null) {
-            content = ByteBufAllocator.DEFAULT.directBuffer(Math.max(256, text.length() + 64));
+            content = Unpooled.directBuffer(Math.max(256, text.length() + 64));
         }
         int start = content.writerIndex();
         if (nick != null) {
@@ -130,7 +129,7 @@ final class Outbox {
         ByteBuf lines = content;
         if (scratch != null) {
             int bytes = scratch.writerIndex();
-            lines = ByteBufAllocator.DEFAULT.directBuffer(bytes, bytes).writeBytes(scratch, 0, bytes);
+            lines = Unpooled.directBuffer(bytes, bytes).writeBytes(scratch, 0, bytes);
             scratch.clear();
         }
         RelayBatch batch = new RelayBatch(lines, budget, charged, Arrays.copyOf(ends, count),
