@@ -13,7 +13,7 @@
 #          GEN_JVM says otherwise): latency, the server's and the generator's GC pauses once the run is under
 #          way (how many, how many full, the longest), and the server's event loops' allocation per relayed line
 # The server runs as `java OPTIONS -jar JAR server ...`; pass the launcher's options to measure the server as
-# the README starts it, e.g.  -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+# the README starts it, e.g.  -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=60
 # Needs jcmd and jfr (the JDK's), python3, and `ulimit -n` of at least 10,100 for idle.
 
 set -euo pipefail

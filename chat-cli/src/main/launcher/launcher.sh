@@ -8,7 +8,7 @@
 # See docs/performance.md, "Footprint".
 case "$1" in
     bench) opts= ;;
-    *) opts="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=2000 -XX:CompileCommand=quiet -XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute" ;;
+    *) opts="-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xms8m -Xmx80m -XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=60 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:TrimNativeHeapInterval=2000 -XX:CompileCommand=quiet -XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute" ;;
 esac
 # glibc gives each thread that mallocs at once an arena of its own (up to 8 per core), and the JIT's threads
 # leave freed memory in theirs: two arenas kept 1 MB less resident when idle. A value already set wins.
