@@ -1,8 +1,10 @@
 package org.dualchat.netty.room;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +22,9 @@ final class Outbox {
 
     /** A batch is sent on once it holds this many bytes, even before the end of its loop's round. */
     static final int MAX_BATCH_BYTES = 64 * 1024;
+
+    /** For the scratch buffers only: Netty reports a tracked buffer that is collected unreleased as a leak. */
+    private static final ByteBufAllocator UNTRACKED = new UnpooledByteBufAllocator(true, true);
 
     private final RelayBudget budget;
     /** Where an event loop's lines are encoded, kept from batch to batch; {@code null} for a one-off outbox. */
@@ -41,8 +46,9 @@ final class Outbox {
 
     private Outbox(RelayBudget budget, boolean reused) {
         this.budget = budget;
-        // Unpooled: kept for the room's life, and freed with it by the cleaner, not taken from a shared pool.
-        this.scratch = reused ? Unpooled.directBuffer(MAX_BATCH_BYTES + 8 * 1024) : null;
+        // Kept for the room's life and freed with it by the collector (the JDK's cleaner): not leak-tracked, since
+        // nothing releases it, and not taken from the shared pool, whose chunk it would keep.
+        this.scratch = reused ? UNTRACKED.directBuffer(MAX_BATCH_BYTES + 8 * 1024) : null;
         this.content = scratch;
     }
 

@@ -3,8 +3,12 @@ package org.dualchat.netty.room;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ResourceLeakDetector;
+import org.dualchat.netty.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -154,5 +158,28 @@ class RelayBatchTest {
         assertThat(budget.used()).as("bob's part still holds the batch").isEqualTo(held);
         toBob.release();
         assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void anEventLoopsOutboxLeftToTheCollectorWithItsRoomIsNoLeak() throws Exception {
+        ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID); // every buffer tracked
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 20; i++) {
+                Outbox outbox = Outbox.reused(budget); // as a room's loop makes one, and drops it with the room
+                outbox.add(null, "10.0.0.1", "a1", alice, true);
+                outbox.take().release();
+            }
+            for (int round = 0; round < 5; round++) {
+                System.gc();
+                Thread.sleep(50);
+                for (int i = 0; i < 20; i++) {
+                    Unpooled.directBuffer(16).release(); // a tracked allocation is when Netty reports leaks
+                }
+            }
+            assertThat(log.messages(Level.ERROR)).noneMatch(message -> message.contains("LEAK"));
+        } finally {
+            ResourceLeakDetector.setLevel(level);
+        }
     }
 }
