@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.dualchat.netty.common.ReadGate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +72,8 @@ public final class LineFramer extends ByteToMessageDecoder {
     private long lastInputNanos;
     private long quietCheckDue;
     private boolean pausedAtLastCheck;
+    // The last check found the quiet time over, and a second look is due before the partial line is delivered.
+    private boolean confirming;
     private ScheduledFuture<?> quietCheck;
     // The start of the current line has been delivered already (a quiet flush, or a piece of a long line):
     // its terminator alone ends that line, and is not an empty line of its own.
@@ -188,6 +191,7 @@ public final class LineFramer extends ByteToMessageDecoder {
     /** Starts a new quiet period from now: what we know of the sender's silence is not to be trusted. */
     private void restartQuietPeriod(ChannelHandlerContext ctx, long now) {
         lastInputNanos = now;
+        confirming = false;
         scheduleQuietCheck(ctx, quietNanos);
     }
 
@@ -215,11 +219,23 @@ public final class LineFramer extends ByteToMessageDecoder {
             restartQuietPeriod(ctx, now);
             return;
         }
-        long quietFor = now - lastInputNanos;
+        // Quiet since the last input, or since reading last resumed: a pause that began and ended between two
+        // checks is no silence of the sender's (the rest of the line waited in the socket meanwhile).
+        long quietFor = now - Math.max(lastInputNanos, ReadGate.resumedAt(ctx.channel()));
         if (quietFor < quietNanos) {
+            confirming = false;
             scheduleQuietCheck(ctx, quietNanos - quietFor);
             return;
         }
+        if (!confirming) {
+            // One more look a little later, once the loop has read its sockets again: a check that runs right
+            // after the loop stalled (a long collection, under the lateness bound) has not yet read what
+            // arrived meanwhile, and delivering now split lines under load.
+            confirming = true;
+            scheduleQuietCheck(ctx, Math.max(lateNanos, 1));
+            return;
+        }
+        confirming = false;
         // Hold back a character whose last bytes have not arrived, and a CR whose LF may still come.
         int complete = withoutTrailingCr(partial, completeCharacters(partial));
         if (complete > 0) {

@@ -24,6 +24,7 @@ public final class ReadGate {
 
     private final Channel channel;
     private final EnumSet<Reason> reasons = EnumSet.noneOf(Reason.class);
+    private long resumedAt = Long.MIN_VALUE;
 
     private ReadGate(Channel channel) {
         this.channel = channel;
@@ -49,8 +50,19 @@ public final class ReadGate {
     public void resume(Reason reason) {
         reasons.remove(reason);
         if (reasons.isEmpty() && channel.isActive()) {
+            resumedAt = channel.eventLoop().ticker().nanoTime();
             channel.config().setAutoRead(true);
         }
+    }
+
+    /**
+     * When reading from {@code channel} last resumed after a pause (its event loop's ticker), or {@link
+     * Long#MIN_VALUE} if it never paused: a sender is not quiet while nobody reads it, so a wait for its silence
+     * starts again from here ({@code LineFramer}).
+     */
+    public static long resumedAt(Channel channel) {
+        ReadGate gate = channel.hasAttr(KEY) ? channel.attr(KEY).get() : null;
+        return gate == null ? Long.MIN_VALUE : gate.resumedAt;
     }
 
     boolean isPaused(Reason reason) {

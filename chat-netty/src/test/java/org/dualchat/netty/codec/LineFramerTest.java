@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.dualchat.netty.common.ReadGate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Timeout;
 class LineFramerTest {
 
     private static final long QUIET_MILLIS = 200;
+    /** The second look the framer takes before it delivers a partial line: a quarter of the quiet time, 20 ms at most. */
+    private static final long CONFIRM_MILLIS = 20;
 
     private static EmbeddedChannel channel(int maxLength, long quietMillis) {
         EmbeddedChannel ch = new EmbeddedChannel(
@@ -166,6 +169,7 @@ class LineFramerTest {
         ch.writeInbound(bytes("shown early"));
         ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).containsExactly("shown early");
         ch.writeInbound(bytes("\n\nnext\n"));
         assertThat(drain(ch)).containsExactly("", "next");
@@ -198,12 +202,15 @@ class LineFramerTest {
 
         ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
+        assertThat((Object) ch.readInbound()).as("a second look first").isNull();
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).containsExactly("no newline");
 
         // The next message on the same connection is a message of its own.
         ch.writeInbound(bytes("second"));
         ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).containsExactly("second");
         assertThat(ch.finish()).isFalse();
     }
@@ -219,6 +226,7 @@ class LineFramerTest {
         assertThat((Object) ch.readInbound()).as("only 150 ms quiet").isNull();
 
         tick(ch, 50);
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).containsExactly("typing");
         assertThat(ch.finish()).isFalse();
     }
@@ -237,6 +245,7 @@ class LineFramerTest {
         ch.writeInbound(bytes("later"));
         tick(ch, 300);
         tick(ch, QUIET_MILLIS);
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).as("delivered once the loop keeps time again").containsExactly("later");
         assertThat(ch.finish()).isFalse();
     }
@@ -247,12 +256,14 @@ class LineFramerTest {
         ch.writeInbound(bytes('o', 'k', '\r'));
         ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).containsExactly("ok");
         // The LF of that CRLF arrives late: it ends the line already delivered, neither a line with a CR
         // in it nor an empty line of its own.
         ch.writeInbound(bytes('\n', 'x', 0xE2, 0x82));
         ch.advanceTimeBy(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
+        tick(ch, CONFIRM_MILLIS);
         assertThat(drain(ch)).containsExactly("x");
         ch.writeInbound(bytes(0xAC, '\n'));
         assertThat(drain(ch)).containsExactly("€");
@@ -274,6 +285,36 @@ class LineFramerTest {
         ch.config().setAutoRead(true);
         tick(ch, 1);
         assertThat((Object) ch.readInbound()).as("checked right after reading resumed").isNull();
+
+        ch.writeInbound(bytes("9\n"));
+        assertThat(drain(ch)).containsExactly("line 239");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aCheckRightAfterAStallLooksAgainOnceTheLoopHasReadWhatCameMeanwhile() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("stalled"));
+        // The loop stalled (a full collection) just before the check: it runs 19 ms late, within the lateness
+        // bound, and before the loop has read the rest of the line that arrived during the stall.
+        tick(ch, QUIET_MILLIS + CONFIRM_MILLIS - 1);
+        assertThat((Object) ch.readInbound()).as("a second look first").isNull();
+        ch.writeInbound(bytes(" loop\n"));
+        assertThat(drain(ch)).containsExactly("stalled loop");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aPauseThatEndsBetweenTwoChecksIsNotCountedAsTheSendersSilence() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(bytes("line 23")); // the read ended mid-line; a check is due in QUIET_MILLIS
+        ReadGate gate = ReadGate.of(ch);
+        gate.pause(ReadGate.Reason.SINK_FULL);
+        tick(ch, QUIET_MILLIS - 50); // paused for most of the quiet time, resumed before the check
+        gate.resume(ReadGate.Reason.SINK_FULL);
+        tick(ch, 50);
+        assertThat((Object) ch.readInbound()).as("read again for 50 ms only: the rest may still be in the socket")
+                .isNull();
 
         ch.writeInbound(bytes("9\n"));
         assertThat(drain(ch)).containsExactly("line 239");
@@ -350,6 +391,7 @@ class LineFramerTest {
         ch.freezeTime();
         ch.writeInbound(bytes("no newline"));
         tick(ch, QUIET_MILLIS);
+        tick(ch, CONFIRM_MILLIS);
         ByteBuf partial = ch.readInbound();
         assertThat(partial.toString(UTF_8)).isEqualTo("no newline");
         partial.release();
