@@ -116,6 +116,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         if (quietNanos > 0 && in.isReadable()) {
             lastInputNanos = ctx.executor().ticker().nanoTime();
             if (quietCheck == null) {
+                confirming = false;
                 scheduleQuietCheck(ctx, quietNanos);
             }
         }
