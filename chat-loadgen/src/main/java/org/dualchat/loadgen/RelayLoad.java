@@ -48,6 +48,8 @@ public final class RelayLoad {
 
     /** How long the probe may take to reach every receiver. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a probe line may take to reach every receiver before it is sent again. */
+    static final Duration PROBE_RESEND = Duration.ofMillis(500);
 
     private RelayLoad() {}
 
@@ -256,26 +258,34 @@ public final class RelayLoad {
 
     /**
      * Each sender in turn sends a probe line, and the next one once every receiver has read it: a sender's line
-     * relayed shows that the server took the sender in (as it took each receiver in). Within {@code timeout}
-     * in all.
+     * relayed shows that the server took the sender in (as it took each receiver in). A receiver's connection is
+     * complete before the server has taken it into the room, so a probe that has not reached every receiver
+     * within {@link #PROBE_RESEND} is sent again (receivers count each sender's once). Within {@code timeout} in
+     * all.
      */
     private static void probe(List<Channel> senders, List<RelayReceiver> readers, List<Channel> readerChannels,
             InetSocketAddress target, Duration timeout, long origin) throws IOException, InterruptedException {
-        byte[] probe = (RelayReceiver.probe(origin) + "\n").getBytes(StandardCharsets.US_ASCII);
         long giveUp = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < senders.size(); i++) {
             Channel sender = senders.get(i);
-            sender.writeAndFlush(sender.alloc().buffer(probe.length).writeBytes(probe));
-            awaitProbes(i + 1, readers, readerChannels, target, timeout, giveUp);
+            byte[] probe = (RelayReceiver.probe(origin, i) + "\n").getBytes(StandardCharsets.US_ASCII);
+            while (true) {
+                sender.writeAndFlush(sender.alloc().buffer(probe.length).writeBytes(probe));
+                long resendAt = Math.min(giveUp, System.nanoTime() + PROBE_RESEND.toNanos());
+                if (awaitProbe(i, readers, readerChannels, target, timeout, resendAt, giveUp)) {
+                    break;
+                }
+            }
         }
     }
 
-    private static void awaitProbes(int probes, List<RelayReceiver> readers, List<Channel> readerChannels,
-            InetSocketAddress target, Duration timeout, long giveUp) throws IOException, InterruptedException {
+    /** Whether every receiver has read sender {@code sender}'s probe by {@code until}; fails past {@code giveUp}. */
+    private static boolean awaitProbe(int sender, List<RelayReceiver> readers, List<Channel> readerChannels,
+            InetSocketAddress target, Duration timeout, long until, long giveUp) throws IOException, InterruptedException {
         while (true) {
-            long missing = readers.stream().filter(r -> r.probes() < probes).count();
+            long missing = readers.stream().filter(r -> !r.hasProbe(sender)).count();
             if (missing == 0) {
-                return;
+                return true;
             }
             long closed = readerChannels.stream().filter(c -> !c.isActive()).count();
             if (closed > 0) {
@@ -284,11 +294,14 @@ public final class RelayLoad {
                         + " or --max-connections-per-ip with --limit-loopback)");
             }
             if (System.nanoTime() - giveUp > 0) {
-                String line = probes == 1 ? "the probe line" : "sender " + probes + "'s probe line";
+                String line = sender == 0 ? "the probe line" : "sender " + (sender + 1) + "'s probe line";
                 throw new IOException(line + " reached " + (readers.size() - missing) + " of " + readers.size()
                         + " receivers within " + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString()
                         + " s: does the server at " + Addresses.withPort(target)
                         + " relay TCP lines to the other clients?");
+            }
+            if (System.nanoTime() - until > 0) {
+                return false;
             }
             Thread.sleep(5);
         }

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -41,8 +43,8 @@ final class RelayReceiver extends ByteToMessageDecoder {
     private volatile long warmUpReceived;
     // Stamps from the run's origin: a message stamped earlier is warm-up. Everything counts until told otherwise.
     private volatile long measureFrom = Long.MIN_VALUE;
-    // Written on this receiver's loop only.
-    private volatile int probes;
+    // The senders whose probe line it has read: written on this receiver's loop, read by the run's thread.
+    private final Set<Integer> probes = ConcurrentHashMap.newKeySet();
     private boolean skipping;
     private final byte[] probeBytes;
 
@@ -63,9 +65,14 @@ final class RelayReceiver extends ByteToMessageDecoder {
         this.probeBytes = probe(origin).getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** The probe line of the run that started at {@code origin}: its own, so an earlier run's is not taken for it. */
+    /** The start of the run's probe lines: its own, so an earlier run's is not taken for one of them. */
     static String probe(long origin) {
         return PROBE + " " + origin;
+    }
+
+    /** The probe line of sender {@code sender} in the run that started at {@code origin}. */
+    static String probe(long origin, int sender) {
+        return probe(origin) + " " + sender;
     }
 
     long received() {
@@ -73,12 +80,17 @@ final class RelayReceiver extends ByteToMessageDecoder {
     }
 
     boolean probed() {
-        return probes > 0;
+        return !probes.isEmpty();
     }
 
-    /** How many of this run's probe lines it has read: one from each sender that has sent its own. */
+    /** From how many senders it has read this run's probe line (however many times each sent it). */
     int probes() {
-        return probes;
+        return probes.size();
+    }
+
+    /** Whether it has read sender {@code sender}'s probe line. */
+    boolean hasProbe(int sender) {
+        return probes.contains(sender);
     }
 
     /** Warm-up messages read so far: those stamped before {@link #measureFrom}. */
@@ -149,8 +161,12 @@ final class RelayReceiver extends ByteToMessageDecoder {
             return OTHER;
         }
         text += SEPARATOR.length;
-        if (to - text == probeBytes.length && startsWith(in, text, to, probeBytes)) {
-            probes++;
+        if (to - text > probeBytes.length + 1 && startsWith(in, text, to, probeBytes)
+                && in.getByte(text + probeBytes.length) == ' ') {
+            int sender = digits(in, text + probeBytes.length + 1, to);
+            if (sender >= 0) {
+                probes.add(sender);
+            }
             return OTHER;
         }
         if (past) {
@@ -201,6 +217,22 @@ final class RelayReceiver extends ByteToMessageDecoder {
             }
         }
         return -1;
+    }
+
+    /** The decimal number that fills {@code in} from {@code from} to {@code to}, or -1 if that is not one. */
+    private static int digits(ByteBuf in, int from, int to) {
+        if (to - from > 9) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            byte b = in.getByte(i);
+            if (b < '0' || b > '9') {
+                return -1;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return from < to ? value : -1;
     }
 
     private static boolean startsWith(ByteBuf in, int at, int to, byte[] what) {

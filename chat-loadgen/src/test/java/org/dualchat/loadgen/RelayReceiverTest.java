@@ -31,13 +31,18 @@ class RelayReceiverTest {
         assertThat(receiver.histogram().getMinValue()).isGreaterThanOrEqualTo(3_000);
         assertThat(receiver.probed()).isFalse();
 
-        feed(channel, "\n127.0.0.1 : #probe 1\n127.0.0.1 : " + RelayReceiver.probe(origin + 1) + "\n");
+        feed(channel, "\n127.0.0.1 : #probe 1 0\n127.0.0.1 : " + RelayReceiver.probe(origin + 1, 0) + "\n");
         assertThat(receiver.probed()).as("another run's probe").isFalse();
-        feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin) + "\n");
+        feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin) + " x\n127.0.0.1 : " + RelayReceiver.probe(origin) + "\n");
+        assertThat(receiver.probed()).as("not a sender's probe").isFalse();
+        feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin, 0) + "\n");
         assertThat(receiver.received()).isEqualTo(3);
         assertThat(receiver.probed()).isTrue();
-        feed(channel, "127.0.0.2 : " + RelayReceiver.probe(origin) + "\n");
-        assertThat(receiver.probes()).as("one probe from each sender").isEqualTo(2);
+        assertThat(receiver.hasProbe(0)).isTrue();
+        assertThat(receiver.hasProbe(1)).isFalse();
+        feed(channel, "127.0.0.2 : " + RelayReceiver.probe(origin, 1) + "\n127.0.0.1 : " + RelayReceiver.probe(origin, 0) + "\n");
+        assertThat(receiver.probes()).as("one probe from each sender, however often sent").isEqualTo(2);
+        assertThat(receiver.hasProbe(1)).isTrue();
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(channel.finish()).isFalse();
     }
@@ -94,11 +99,11 @@ class RelayReceiverTest {
         RelayReceiver receiver = new RelayReceiver(origin);
         EmbeddedChannel channel = new EmbeddedChannel(receiver);
         feed(channel, "* last 2 messages:\n[12:00:05] 127.0.0.1 : #bench 0 9 5\n[12:00:05] 127.0.0.1 : "
-                + RelayReceiver.probe(origin - 5) + "\n* end of history\n");
+                + RelayReceiver.probe(origin - 5, 0) + "\n* end of history\n");
         assertThat(receiver.received()).isZero();
         assertThat(receiver.probed()).as("an earlier run's probe").isFalse();
         // Taken in just after this run's probe went by: it is in the history.
-        feed(channel, "* last message:\n[12:00:06] 127.0.0.1 : " + RelayReceiver.probe(origin) + "\n* end of history\n");
+        feed(channel, "* last message:\n[12:00:06] 127.0.0.1 : " + RelayReceiver.probe(origin, 0) + "\n* end of history\n");
         assertThat(receiver.probed()).isTrue();
         assertThat(receiver.received()).isZero();
         channel.finishAndReleaseAll();

@@ -82,8 +82,8 @@ class BenchCommandTest {
             assertThat(line).contains(" warmup_received=" + warmSent * 3 + " ").containsPattern(" warmup_p99_us=[0-9]+ ");
 
             CliRun cold = CliRun.withInput("");
-            assertThat(cold.run("bench", "relay", "127.0.0.1", "-p", port, "-R", "2", "-r", "0", "-n", "100", "--kv"))
-                    .isZero();
+            int coldExit = cold.run("bench", "relay", "127.0.0.1", "-p", port, "-R", "2", "-r", "0", "-n", "100", "--kv");
+            assertThat(coldExit).as("exit status; it said: %s%s", cold.err(), cold.out()).isZero();
             assertThat(cold.out()).contains(" received=200 expected=200 ").doesNotContain("warmup_");
         }
     }
