@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -32,6 +33,9 @@ import org.dualchat.netty.common.Transport;
  * and closes, and the connection is never reset with data unread.
  */
 public final class TcpLoad {
+
+    /** Set on a connection that read nothing while the load ran, as it reads the rest: see {@link #drain}. */
+    static final AttributeKey<Boolean> DRAINING = AttributeKey.valueOf(TcpLoad.class, "draining");
 
     /** Daemon threads, so that a load that is never closed cannot keep the JVM alive. */
     private static final ThreadFactory BENCH_THREADS = new DefaultThreadFactory("dualchat-bench", true);
@@ -116,11 +120,7 @@ public final class TcpLoad {
                     for (Channel channel : channels) {
                         // On its loop, and only if still open: the server may have closed it already, and
                         // asking a closed channel to read fails.
-                        channel.eventLoop().execute(() -> {
-                            if (channel.isActive()) {
-                                channel.config().setAutoRead(true);
-                            }
-                        });
+                        channel.eventLoop().execute(() -> drain(channel));
                     }
                 }
                 awaitClosed(channels);
@@ -133,6 +133,19 @@ public final class TcpLoad {
             }
             Transport.shutdown(group);
             block.release();
+        }
+    }
+
+    /**
+     * Reads what is left on a connection that read nothing while the load ran, once the receiver has shown every
+     * line (or gone quiet): what happens to it from here is no lost connection, and is not counted (a server that
+     * closed first leaves the socket out of epoll, and asking it to read then fails with ENOENT).
+     */
+    static void drain(Channel channel) {
+        channel.attr(DRAINING).set(Boolean.TRUE);
+        boolean inputOpen = !(channel instanceof DuplexChannel duplex) || !duplex.isInputShutdown();
+        if (channel.isActive() && inputOpen) {
+            channel.config().setAutoRead(true);
         }
     }
 
@@ -186,7 +199,9 @@ public final class TcpLoad {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            errors.add(ctx.channel(), cause);
+            if (!Boolean.TRUE.equals(ctx.channel().attr(DRAINING).get())) {
+                errors.add(ctx.channel(), cause);
+            }
             ctx.close();
         }
     }

@@ -26,4 +26,20 @@ class ConnectionErrorsTest {
                     .doesNotContain("IOException"); // its reason, not a stack trace
         }
     }
+
+    @Test
+    void anErrorWhileReadingTheRestAfterTheRunIsNoLostConnection() {
+        ConnectionErrors errors = new ConnectionErrors();
+        EmbeddedChannel draining = new EmbeddedChannel(new TcpLoad.Discard(errors));
+        draining.config().setAutoRead(false);
+        TcpLoad.drain(draining);
+        assertThat(draining.config().isAutoRead()).isTrue();
+        draining.pipeline().fireExceptionCaught(new IOException("epoll_ctl(..) failed: No such file or directory"));
+        assertThat(errors.sum()).isZero();
+        assertThat(draining.isOpen()).isFalse();
+
+        EmbeddedChannel sending = new EmbeddedChannel(new TcpLoad.Discard(errors));
+        sending.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertThat(errors.sum()).isEqualTo(1);
+    }
 }
