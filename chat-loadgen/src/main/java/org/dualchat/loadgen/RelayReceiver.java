@@ -164,7 +164,7 @@ final class RelayReceiver extends ByteToMessageDecoder {
         if (to - text > probeBytes.length + 1 && startsWith(in, text, to, probeBytes)
                 && in.getByte(text + probeBytes.length) == ' ') {
             int sender = digits(in, text + probeBytes.length + 1, to);
-            if (sender >= 0) {
+            if (sender >= 0 && sender < LoadSpec.MAX_CONNECTIONS) { // no run has more senders: the set stays bounded
                 probes.add(sender);
             }
             return OTHER;

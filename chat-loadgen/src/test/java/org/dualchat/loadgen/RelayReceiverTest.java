@@ -35,6 +35,8 @@ class RelayReceiverTest {
         assertThat(receiver.probed()).as("another run's probe").isFalse();
         feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin) + " x\n127.0.0.1 : " + RelayReceiver.probe(origin) + "\n");
         assertThat(receiver.probed()).as("not a sender's probe").isFalse();
+        feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin, LoadSpec.MAX_CONNECTIONS) + "\n");
+        assertThat(receiver.probed()).as("no run has that many senders").isFalse();
         feed(channel, "127.0.0.1 : " + RelayReceiver.probe(origin, 0) + "\n");
         assertThat(receiver.received()).isEqualTo(3);
         assertThat(receiver.probed()).isTrue();
