@@ -118,9 +118,7 @@ public final class TcpLoad {
                 long receiveNanos = received <= 0 ? 0 : watch.lastGrowthNanos() - start;
                 if (!readWhileSending) {
                     for (Channel channel : channels) {
-                        // On its loop, and only if still open: the server may have closed it already, and
-                        // asking a closed channel to read fails.
-                        channel.eventLoop().execute(() -> drain(channel));
+                        channel.eventLoop().execute(() -> drain(channel)); // on its loop: see drain
                     }
                 }
                 awaitClosed(channels);
