@@ -290,6 +290,9 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (member != null && ctx.channel().isWritable()) {
+            member.writable(); // the lines the room skipped while it was blocked count as missed too
+        }
         if (member != null && ctx.channel().isWritable() && member.missed > 0) {
             long missed = member.missed;
             member.missed = 0;

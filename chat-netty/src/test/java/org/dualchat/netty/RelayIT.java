@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.dualchat.netty.room.ChatCommands;
+import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.stats.StatsView;
 import org.dualchat.netty.testing.ServerExtension;
@@ -412,6 +413,64 @@ class RelayIT {
         assertThat(server.stats().relaysDropped()).as("the client that never reads missed relays").isPositive();
         assertThat(sent * lineBytes).as("what its kernel and its client buffer took, in bytes")
                 .isLessThan(clientBuffer + 256 * 1024);
+    }
+
+    @Test
+    void linesThatNoMemberCanTakeAreCountedWithoutBeingSentAndTheClientIsToldExactlyWhatItMissed() throws Exception {
+        LineCounter printed = new LineCounter();
+        ChatServer server = servers.start(config -> config.clientBuffer(64 * 1024).tcpSendBuffer(16 * 1024), printed);
+        LocalRoom room = (LocalRoom) server.room();
+        Client stuck = join(server);
+        stuck.socket.setReceiveBufferSize(4096);
+        Client sender = join(server);
+        StatsView stats = server.stats();
+        // About 850 KB: far more than the stuck client's kernel buffers and its 64 KiB take, so it is blocked.
+        sendNumbered(sender, 0, 4_000);
+        awaitRelayed(stats, printed, 4_000);
+        long sentBefore = stats.relaysSent();
+        long deliveriesBefore = room.deliveries();
+
+        sendNumbered(sender, 4_000, 6_000);
+        awaitRelayed(stats, printed, 6_000);
+        assertThat(room.deliveries()).as("batches handed to event loops while nobody could take them")
+                .isEqualTo(deliveriesBefore);
+        assertThat(stats.relaysSent()).isEqualTo(sentBefore);
+
+        // It reads again: every line either reached it, in order, or is in the one count it is told.
+        int got = 0;
+        String line;
+        while ((line = stuck.readMessage()) != null && !line.startsWith("* you missed ")) {
+            assertThat(line).startsWith("127.0.0.1 : m ");
+            got++;
+        }
+        assertThat(line).isEqualTo("* you missed " + (6_000 - got)
+                + " messages while you were not reading fast enough");
+        assertThat((long) got).isEqualTo(stats.relaysSent());
+        sender.send("after");
+        assertThat(stuck.readMessage()).isEqualTo("127.0.0.1 : after");
+    }
+
+    private static void sendNumbered(Client sender, int from, int to) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            lines.append("m ").append(i).append(PAD).append('\n');
+            if (i % 500 == 499 || i == to - 1) {
+                sender.out.write(lines.toString().getBytes(UTF_8));
+                sender.out.flush();
+                lines.setLength(0);
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** Waits until {@code count} lines are printed, and each is relayed to the one other member or counted as missed. */
+    private static void awaitRelayed(StatsView stats, LineCounter printed, long count) throws Exception {
+        assertThat(printed.await(count, WAIT)).isEqualTo(count);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (stats.relaysSent() + stats.relaysDropped() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(stats.relaysSent() + stats.relaysDropped()).isEqualTo(count);
     }
 
     /** Stands in for stdout where only the number of lines matters. */

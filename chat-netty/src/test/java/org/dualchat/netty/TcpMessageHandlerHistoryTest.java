@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -172,6 +175,39 @@ class TcpMessageHandlerHistoryTest {
         // Carol joins before alice's loop sends its batch: both lines reach her live, in order.
         EmbeddedChannel carol = client(40003);
         assertThat(withoutPresence(received(carol)).subList(1, 3)).containsExactly("127.0.0.1 : first", "127.0.0.1 : second");
+    }
+
+    @Test
+    void linesNobodyCouldTakeAreHistoryAndOneHeldAsSomeoneJoinsReachesItLive() {
+        EmbeddedChannel alice = client(40001);
+        EmbeddedChannel bob = client(40002);
+        received(alice);
+        // Bob stops reading: nothing leaves his outbound buffer, and he is over it after a few lines.
+        bob.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
+        bob.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                // never
+            }
+        });
+        for (int i = 0; stats.relaysDropped() == 0 && i < 100; i++) {
+            alice.writeInbound("filler " + i);
+            received(alice);
+        }
+        long deliveries = room.deliveries();
+        alice.writeInbound("one", "two", "three");
+        received(alice);
+        assertThat(room.deliveries()).as("nothing sent: only bob could have taken them").isEqualTo(deliveries);
+        // Held by alice's loop, nobody to take it, when carol joins: it reaches her live, not as history.
+        readWithoutRunningTasks(alice, "held");
+        EmbeddedChannel carol = client(40003);
+        List<String> lines = received(carol);
+
+        assertThat(lines).hasSize(7);
+        assertThat(lines.get(1)).isEqualTo("* last 3 messages:");
+        assertThat(lines.get(2)).matches(TIME + "127\\.0\\.0\\.1 : one");
+        assertThat(lines.get(4)).matches(TIME + "127\\.0\\.0\\.1 : three");
+        assertThat(lines.get(6)).as("live, once").isEqualTo("127.0.0.1 : held");
     }
 
     @Test

@@ -297,6 +297,56 @@ class TcpMessageHandlerRoomTest {
     }
 
     @Test
+    void whileEveryOtherMemberIsBlockedLinesAreCountedAsMissedWithoutBeingEncodedOrSent() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(alice);
+        AtomicBoolean stuck = stopReading(bob);
+        int said = 0;
+        while (stats.relaysDropped() == 0 && said < 100) { // until bob is over its buffer and misses one
+            alice.writeInbound("line " + said++);
+            received(alice);
+        }
+        assertThat(stats.relaysDropped()).isOne();
+        long deliveries = room.deliveries();
+        long peak = room.budget().peak();
+
+        for (int i = 0; i < 10; i++) {
+            alice.writeInbound("line " + said++);
+            received(alice);
+        }
+        assertThat(room.deliveries()).as("batches handed to a loop").isEqualTo(deliveries);
+        assertThat(stats.relaysDropped()).as("each counted as missed by bob").isEqualTo(11);
+        assertThat(room.budget().used()).as("nothing encoded for nobody").isLessThanOrEqualTo(peak);
+
+        stuck.set(false);
+        bob.flush();
+        List<String> lines = received(bob);
+        assertThat(lines).hasSize((int) stats.relaysSent() + 1);
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("* you missed 11 messages while you were"
+                + " not reading fast enough");
+        assertThat(stats.relaysSent() + 11).isEqualTo(said);
+
+        alice.writeInbound("after");
+        assertThat(received(bob)).as("relayed again once it reads").containsExactly("127.0.0.1 : after");
+    }
+
+    /** Makes {@code ch} a client that stops reading: nothing leaves its outbound buffer until the flag is cleared. */
+    private static AtomicBoolean stopReading(EmbeddedChannel ch) {
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
+        AtomicBoolean stuck = new AtomicBoolean(true);
+        ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                if (!stuck.get()) {
+                    ctx.flush();
+                }
+            }
+        });
+        return stuck;
+    }
+
+    @Test
     void aMemberWhoseChannelFailsIsClosedWithOneWarningAndTheOthersStillReceive() {
         EmbeddedChannel alice = client("127.0.0.1", 40001);
         EmbeddedChannel broken = client("127.0.0.1", 40002);

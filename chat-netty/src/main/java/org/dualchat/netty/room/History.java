@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.TextSafety;
 
@@ -78,6 +79,23 @@ final class History {
             return false;
         }
         put(message);
+        batches++;
+        return true;
+    }
+
+    /**
+     * Remembers the first {@code count} of {@code messages} as a batch of their own if {@code condition} holds,
+     * checked under the same lock as a joiner's snapshot (see {@link #appendIf(AtomicInteger, int, ChatMessage)}).
+     *
+     * @return whether they were remembered
+     */
+    synchronized boolean appendIf(BooleanSupplier condition, ChatMessage[] messages, int count) {
+        if (!condition.getAsBoolean()) {
+            return false;
+        }
+        for (int i = Math.max(0, count - ring.length); i < count; i++) {
+            put(messages[i]);
+        }
         batches++;
         return true;
     }

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * each event loop that has members, which writes it to each of its members with one write and one
  * flush. A sender's lines all come from its own loop, whose tasks run in order on each loop, so every
  * receiver gets them in the order sent. With no other member and no UDP receiver, a relay costs a
- * counter read and nothing else.
+ * counter read and nothing else; while every other member is blocked (over its buffer, its socket full), a
+ * relay is held unencoded for the round and then counted as missed by each ({@link #skip}), not encoded and
+ * handed to loops that would each drop it.
  *
  * <p>Memory is bounded twice: a client whose outbound buffer is over its limit (in a crowded room, its share
  * of the budget: {@link MemberBuffers}) misses relays (counted, and told once it reads again); and every
@@ -70,6 +72,10 @@ public final class LocalRoom implements ChatRoom {
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> nicks = new ConcurrentHashMap<>();
     private final AtomicInteger memberCount = new AtomicInteger();
+    // Members over their buffer with their socket full (Member#blocked), and the relays skipped since the room
+    // began because no member but their sender could take them.
+    private final AtomicInteger blockedMembers = new AtomicInteger();
+    private final LongAdder skippedLines = new LongAdder();
     private final StuckMembers stuck;
     private volatile Channel udpChannel;
     private volatile LoopShare udpShare; // its loop's, found once rather than for every datagram
@@ -179,6 +185,11 @@ public final class LocalRoom implements ChatRoom {
             return;
         }
         member.share.remove(member);
+        member.left = true; // on its loop, as its blocked state is
+        if (member.blocked) {
+            member.blocked = false;
+            blockedMembers.decrementAndGet();
+        }
         int size = memberCount.decrementAndGet();
         buffers.sized(null, size, members.values());
         String nick = member.nick();
@@ -288,7 +299,7 @@ public final class LocalRoom implements ChatRoom {
         if (others && run != null) {
             run.add(nick, ip, text, sender, true);
             if (history != null) {
-                run.remember(message);
+                run.remember(message, history.capacity());
             }
         } else if (others) {
             add(nick, ip, text, sender, message);
@@ -298,7 +309,7 @@ public final class LocalRoom implements ChatRoom {
     /** Keeps a message nobody hears for the history, unencoded; {@code false}: relay it (see History). */
     private boolean rememberAlone(ChatMessage message, Member sender, Outbox run) {
         LoopShare here = run != null ? null : shareOfThisThread(sender);
-        return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty())
+        return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty() && !here.hasDeferred())
                 && history.appendIf(memberCount, sender != null ? 1 : 0, message);
     }
 
@@ -318,16 +329,95 @@ public final class LocalRoom implements ChatRoom {
             Outbox single = new Outbox(budget);
             single.add(nick, ip, text, sender, message != null);
             if (message != null && history != null) {
-                single.remember(message);
+                single.remember(message, history.capacity());
             }
             fanOut(single.take());
             return;
         }
+        if (message != null && nobodyElseCanTake(sender) && here.defer(message, sender)) {
+            return; // see skip
+        }
         // After this round's private lines, so that each receiver gets a sender's lines in order.
         here.relay(nick, ip, text, sender, message != null);
         if (message != null && history != null) {
-            here.outbox.remember(message);
+            here.outbox.remember(message, history.capacity());
         }
+    }
+
+    /**
+     * Whether every member but {@code sender} is blocked (see {@link Member#hasRoom}), so that a line from it
+     * would be dropped for each receiver; on {@code sender}'s loop ({@code null}: a line from no member, or from
+     * several). A member that joins or unblocks is counted before it could miss a line for this.
+     */
+    private boolean nobodyElseCanTake(Member sender) {
+        int blocked = blockedMembers.get();
+        if (blocked == 0) {
+            return false;
+        }
+        if (sender != null && sender.blocked) {
+            blocked--;
+        }
+        return blocked > 0 && blocked >= memberCount.get() - (sender != null ? 1 : 0);
+    }
+
+    /**
+     * Settles relays that {@code here} deferred, unencoded, because no member but their sender could take them
+     * (on its loop, at the end of its round): if that still holds, they are dropped for every receiver (counted,
+     * and each member counts them as missed once it unblocks) and kept for the history, checked under the
+     * history's lock so that a joiner either has them in its history or gets them live; {@code false} if
+     * someone could take them now, and they are to be encoded and sent as usual.
+     */
+    boolean skip(ChatMessage[] messages, Member[] senders, int count) {
+        Member sender = senders[0];
+        for (int i = 1; i < count && sender != null; i++) {
+            if (senders[i] != sender) {
+                sender = null;
+            }
+        }
+        Member only = sender;
+        boolean nobody = history == null ? nobodyElseCanTake(only)
+                : history.appendIf(() -> nobodyElseCanTake(only), messages, count);
+        if (!nobody) {
+            return false;
+        }
+        long drops = 0;
+        int members = memberCount.get();
+        for (int i = 0; i < count; i++) {
+            if (senders[i] != null) {
+                senders[i].ownSkipped++;
+                drops += members - 1;
+            } else {
+                drops += members;
+            }
+        }
+        skippedLines.add(count);
+        stats.relaysDropped(drops);
+        return true;
+    }
+
+    /** Encodes a relay {@code here} deferred into its outbox, as {@link #relay} does. */
+    void encode(LoopShare here, ChatMessage message, Member sender) {
+        String nick = message.nick();
+        String ip = message.ip();
+        String text = message.text();
+        if (message.action()) {
+            text = "* " + (nick != null ? nick + "@" : "") + ip + " " + text;
+            nick = null;
+            ip = null;
+        }
+        here.outbox.add(nick, ip, text, sender, true);
+        if (history != null) {
+            here.outbox.remember(message, history.capacity());
+        }
+    }
+
+    void blockedMembers(int change) {
+        blockedMembers.addAndGet(change);
+    }
+
+    /** Relays skipped so far because nobody but their sender could take them. */
+    long skippedLines() {
+        return skippedLines.sum();
     }
 
     /**

@@ -4,10 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import org.dualchat.core.ChatMessage;
 import org.dualchat.netty.common.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
 final class LoopShare {
 
     private static final Logger logger = LoggerFactory.getLogger(LoopShare.class);
+
+    /** Relays held unencoded at most before they are settled (see {@link #defer}). */
+    static final int MAX_DEFERRED = 1024;
 
     final EventExecutor loop;
     final Outbox outbox;
@@ -32,6 +37,10 @@ final class LoopShare {
     private boolean flushQueued;
     private volatile int size;
     private boolean dispatchQueued;
+    // Relays held unencoded this round, since no member but their sender could take them (see defer).
+    private final ChatMessage[] deferred = new ChatMessage[MAX_DEFERRED];
+    private final Member[] deferredSenders = new Member[MAX_DEFERRED];
+    private int deferredCount;
     // The tasks this share queues on its loop, made once: one per round and per flush otherwise.
     private final Runnable dispatchTask = this::dispatch;
     private final Runnable flushTask = this::flushAll;
@@ -66,6 +75,9 @@ final class LoopShare {
      * Private lines added before it go first, so that each receiver gets a sender's lines in order.
      */
     void relay(String nick, String ip, String text, Member sender, boolean relay) {
+        if (deferredCount > 0) {
+            settleDeferred();
+        }
         if (privatesPending) {
             sendPrivates();
         }
@@ -74,10 +86,51 @@ final class LoopShare {
     }
 
     /**
+     * Holds a relay that no member but its sender could take, unencoded, until the end of this round ({@link
+     * LocalRoom#skip}); {@code false} if lines already encoded this round must go first, and it is to be encoded.
+     */
+    boolean defer(ChatMessage message, Member sender) {
+        if (!outbox.isEmpty() || privatesPending) {
+            return false;
+        }
+        if (deferredCount == deferred.length) {
+            settleDeferred();
+            if (!outbox.isEmpty()) {
+                return false;
+            }
+        }
+        deferred[deferredCount] = message;
+        deferredSenders[deferredCount] = sender;
+        deferredCount++;
+        dispatchLater();
+        return true;
+    }
+
+    boolean hasDeferred() {
+        return deferredCount > 0;
+    }
+
+    /** Drops the deferred relays if still nobody can take them, or else encodes them, in order, into the outbox. */
+    private void settleDeferred() {
+        int count = deferredCount;
+        deferredCount = 0;
+        if (!room.skip(deferred, deferredSenders, count)) {
+            for (int i = 0; i < count; i++) {
+                room.encode(this, deferred[i], deferredSenders[i]);
+            }
+        }
+        Arrays.fill(deferred, 0, count, null);
+        Arrays.fill(deferredSenders, 0, count, null);
+    }
+
+    /**
      * Adds a private line for {@code to} (on this loop): all the private lines of one round for the members
      * of one loop travel as one task, charged to the room's budget until written, like relays.
      */
     void tell(Member to, String text) {
+        if (deferredCount > 0) {
+            settleDeferred();
+        }
         if (!outbox.isEmpty()) {
             room.fanOut(outbox.take());
         }
@@ -106,6 +159,9 @@ final class LoopShare {
 
     private void dispatch() {
         dispatchQueued = false;
+        if (deferredCount > 0) {
+            settleDeferred();
+        }
         if (!outbox.isEmpty()) {
             room.fanOut(outbox.take());
         }

@@ -22,6 +22,14 @@ public final class Member {
     boolean unflushed;
     long lastPending;
     LoopShare share;
+    // Whether the last look found it over its buffer with its socket full (see hasRoom), until it is writable
+    // again. While every member but a line's sender is blocked, the room skips that line (LocalRoom#relay): each
+    // member then counts what the room skipped meanwhile, less its own lines, as missed once it unblocks.
+    boolean blocked;
+    boolean left;
+    long ownSkipped;
+    private long skippedAtBlock;
+    private long ownSkippedAtBlock;
     /** The number of the last batch its history held: batches up to it are not relayed to it again. */
     long historyBatch = -1;
     private List<String> history = List.of();
@@ -87,9 +95,33 @@ public final class Member {
             channel.flush();
             if (!channel.isWritable()) {
                 missed += lines;
+                block();
                 return false;
             }
         }
+        writable();
         return true;
+    }
+
+    private void block() {
+        if (!blocked && !left) {
+            blocked = true;
+            skippedAtBlock = share.room().skippedLines();
+            ownSkippedAtBlock = ownSkipped;
+            share.room().blockedMembers(1);
+        }
+    }
+
+    /**
+     * Tells the room that this client's channel is writable again (on its event loop): relays are encoded for it
+     * again, and the lines the room skipped while it was blocked, less its own, count as missed.
+     */
+    public void writable() {
+        if (blocked) {
+            blocked = false;
+            LocalRoom room = share.room();
+            room.blockedMembers(-1); // first: a line skipped from now on is one it would have had
+            missed += room.skippedLines() - skippedAtBlock - (ownSkipped - ownSkippedAtBlock);
+        }
     }
 }

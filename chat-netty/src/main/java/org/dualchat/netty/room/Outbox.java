@@ -122,10 +122,15 @@ final class Outbox {
         content.writeBytes(out, 0, n);
     }
 
-    /** Keeps {@code message} for the room's history, with this batch: it enters the history as the batch is sent. */
-    void remember(ChatMessage message) {
+    /**
+     * Keeps {@code message} for the room's history, with this batch: it enters the history as the batch is sent.
+     * Only the last {@code keep} (the history's size) can stay there, so only those are kept.
+     */
+    void remember(ChatMessage message, int keep) {
         if (remembered == null) {
-            remembered = new ArrayList<>();
+            remembered = new ArrayList<>(Math.min(keep, 16));
+        } else if (remembered.size() >= keep) {
+            remembered.remove(0);
         }
         remembered.add(message);
     }
