@@ -49,6 +49,9 @@ public final class RecentSources {
 
     /** The sources still in their window, but {@code except}. */
     List<InetSocketAddress> current(InetSocketAddress except) {
+        if (lastSeen.isEmpty()) {
+            return List.of(); // the usual case for a TCP line: no clock read, nothing made, for each line
+        }
         long now = clock.getAsLong();
         List<InetSocketAddress> result = new ArrayList<>();
         for (Map.Entry<InetSocketAddress, Long> entry : lastSeen.entrySet()) {
