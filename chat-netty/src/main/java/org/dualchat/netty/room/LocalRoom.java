@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -32,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * flush. A sender's lines all come from its own loop, whose tasks run in order on each loop, so every
  * receiver gets them in the order sent. With no other member and no UDP receiver, a relay costs a
  * counter read and nothing else; while every other member is blocked (over its buffer, its socket full), a
- * relay is held unencoded for the round and then counted as missed by each ({@link #skip}), not encoded and
- * handed to loops that would each drop it.
+ * relay is held unencoded for the round and then counted as missed by each (see {@link BlockedMembers}), not encoded and
+ * handed to loops that would each drop it ({@link BlockedMembers}).
  *
  * <p>Memory is bounded twice: a client whose outbound buffer is over its limit (in a crowded room, its share
  * of the budget: {@link MemberBuffers}) misses relays (counted, and told once it reads again); and every
@@ -70,12 +69,9 @@ public final class LocalRoom implements ChatRoom {
     private final MemberBuffers buffers;
     final Map<EventExecutor, LoopShare> loops = new ConcurrentHashMap<>();
     private final Map<Channel, Member> members = new ConcurrentHashMap<>();
-    private final Map<String, Member> nicks = new ConcurrentHashMap<>();
+    private final Nicks nicks = new Nicks();
     private final AtomicInteger memberCount = new AtomicInteger();
-    // Members over their buffer with their socket full (Member#blocked), and the relays skipped since the room
-    // began because no member but their sender could take them.
-    private final AtomicInteger blockedMembers = new AtomicInteger();
-    private final LongAdder skippedLines = new LongAdder();
+    final BlockedMembers blocked;
     private final StuckMembers stuck;
     private volatile Channel udpChannel;
     private volatile LoopShare udpShare; // its loop's, found once rather than for every datagram
@@ -103,6 +99,7 @@ public final class LocalRoom implements ChatRoom {
         this.udpRelay = new UdpRelay(stats, this.budget);
         this.udpSources = udpSources;
         this.stuck = new StuckMembers(this.budget, loops.values());
+        this.blocked = new BlockedMembers(memberCount, this.history, stats);
         this.presence = new PresenceSummary(DEFAULT_PRESENCE_THRESHOLD, DEFAULT_PRESENCE_INTERVAL, memberCount::get);
     }
 
@@ -188,14 +185,11 @@ public final class LocalRoom implements ChatRoom {
         member.left = true; // on its loop, as its blocked state is
         if (member.blocked) {
             member.blocked = false;
-            blockedMembers.decrementAndGet();
+            blocked.change(-1);
         }
         int size = memberCount.decrementAndGet();
         buffers.sized(null, size, members.values());
-        String nick = member.nick();
-        if (nick != null) {
-            nicks.remove(nick.toLowerCase(Locale.ROOT), member);
-        }
+        nicks.release(member);
         String why = reason == null || reason.isEmpty() ? "" : " (" + TextSafety.escape(reason) + ")";
         String label = member.label();
         if (!presence.left(member.share, size)) {
@@ -208,21 +202,11 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public String rename(Member member, String nick) {
-        String problem = Nicks.check(nick);
+        String before = member.label();
+        String problem = nicks.claim(member, nick);
         if (problem != null) {
             return problem;
         }
-        String key = nick.toLowerCase(Locale.ROOT);
-        Member holder = nicks.putIfAbsent(key, member);
-        if (holder != null && holder != member) {
-            return "the nick " + nick + " is taken";
-        }
-        String before = member.label();
-        String old = member.nick();
-        if (old != null && !old.toLowerCase(Locale.ROOT).equals(key)) {
-            nicks.remove(old.toLowerCase(Locale.ROOT), member);
-        }
-        member.nick(nick);
         logger.info("{} is now {}", before, member.label());
         notice("* " + before + " is now " + nick, member);
         return null;
@@ -247,7 +231,7 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public Member byNick(String nick) {
-        return nicks.get(nick.toLowerCase(Locale.ROOT));
+        return nicks.holder(nick);
     }
 
     @Override
@@ -288,8 +272,7 @@ public final class LocalRoom implements ChatRoom {
         String nick = message.nick();
         String ip = message.ip();
         if (message.action()) {
-            // "* alice@127.0.0.1 waves": the sender's name starts the line, as on IRC.
-            text = "* " + (nick != null ? nick + "@" : "") + ip + " " + text;
+            text = actionLine(message);
             nick = null;
             ip = null;
         }
@@ -304,6 +287,12 @@ public final class LocalRoom implements ChatRoom {
         } else if (others) {
             add(nick, ip, text, sender, message);
         }
+    }
+
+    /** An action's line, {@code * alice@127.0.0.1 waves}: the sender's name starts it, as on IRC. */
+    static String actionLine(ChatMessage message) {
+        String nick = message.nick();
+        return "* " + (nick != null ? nick + "@" : "") + message.ip() + " " + message.text();
     }
 
     /** Keeps a message nobody hears for the history, unencoded; {@code false}: relay it (see History). */
@@ -334,90 +323,14 @@ public final class LocalRoom implements ChatRoom {
             fanOut(single.take());
             return;
         }
-        if (message != null && nobodyElseCanTake(sender) && here.defer(message, sender)) {
-            return; // see skip
+        if (message != null && blocked.nobodyElseCanTake(sender) && here.defer(message, sender)) {
+            return; // see BlockedMembers.skip
         }
         // After this round's private lines, so that each receiver gets a sender's lines in order.
         here.relay(nick, ip, text, sender, message != null);
         if (message != null && history != null) {
             here.outbox.remember(message, history.capacity());
         }
-    }
-
-    /**
-     * Whether every member but {@code sender} is blocked (see {@link Member#hasRoom}), so that a line from it
-     * would be dropped for each receiver; on {@code sender}'s loop ({@code null}: a line from no member, or from
-     * several). A member that joins or unblocks is counted before it could miss a line for this.
-     */
-    private boolean nobodyElseCanTake(Member sender) {
-        int blocked = blockedMembers.get();
-        if (blocked == 0) {
-            return false;
-        }
-        if (sender != null && sender.blocked) {
-            blocked--;
-        }
-        return blocked > 0 && blocked >= memberCount.get() - (sender != null ? 1 : 0);
-    }
-
-    /**
-     * Settles relays that {@code here} deferred, unencoded, because no member but their sender could take them
-     * (on its loop, at the end of its round): if that still holds, they are dropped for every receiver (counted,
-     * and each member counts them as missed once it unblocks) and kept for the history, checked under the
-     * history's lock so that a joiner either has them in its history or gets them live; {@code false} if
-     * someone could take them now, and they are to be encoded and sent as usual.
-     */
-    boolean skip(ChatMessage[] messages, Member[] senders, int count) {
-        Member sender = senders[0];
-        for (int i = 1; i < count && sender != null; i++) {
-            if (senders[i] != sender) {
-                sender = null;
-            }
-        }
-        Member only = sender;
-        boolean nobody = history == null ? nobodyElseCanTake(only)
-                : history.appendIf(() -> nobodyElseCanTake(only), messages, count);
-        if (!nobody) {
-            return false;
-        }
-        long drops = 0;
-        int members = memberCount.get();
-        for (int i = 0; i < count; i++) {
-            if (senders[i] != null) {
-                senders[i].ownSkipped++;
-                drops += members - 1;
-            } else {
-                drops += members;
-            }
-        }
-        skippedLines.add(count);
-        stats.relaysDropped(drops);
-        return true;
-    }
-
-    /** Encodes a relay {@code here} deferred into its outbox, as {@link #relay} does. */
-    void encode(LoopShare here, ChatMessage message, Member sender) {
-        String nick = message.nick();
-        String ip = message.ip();
-        String text = message.text();
-        if (message.action()) {
-            text = "* " + (nick != null ? nick + "@" : "") + ip + " " + text;
-            nick = null;
-            ip = null;
-        }
-        here.outbox.add(nick, ip, text, sender, true);
-        if (history != null) {
-            here.outbox.remember(message, history.capacity());
-        }
-    }
-
-    void blockedMembers(int change) {
-        blockedMembers.addAndGet(change);
-    }
-
-    /** Relays skipped so far because nobody but their sender could take them. */
-    long skippedLines() {
-        return skippedLines.sum();
     }
 
     /**

@@ -87,7 +87,7 @@ final class LoopShare {
 
     /**
      * Holds a relay that no member but its sender could take, unencoded, until the end of this round ({@link
-     * LocalRoom#skip}); {@code false} if lines already encoded this round must go first, and it is to be encoded.
+     * BlockedMembers#skip}); {@code false} if lines already encoded this round must go first, and it is to be encoded.
      */
     boolean defer(ChatMessage message, Member sender) {
         if (!outbox.isEmpty() || privatesPending) {
@@ -114,9 +114,18 @@ final class LoopShare {
     private void settleDeferred() {
         int count = deferredCount;
         deferredCount = 0;
-        if (!room.skip(deferred, deferredSenders, count)) {
+        if (!room.blocked.skip(deferred, deferredSenders, count)) {
+            int keep = room.historySize();
             for (int i = 0; i < count; i++) {
-                room.encode(this, deferred[i], deferredSenders[i]);
+                ChatMessage message = deferred[i];
+                if (message.action()) {
+                    outbox.add(null, null, LocalRoom.actionLine(message), deferredSenders[i], true);
+                } else {
+                    outbox.add(message.nick(), message.ip(), message.text(), deferredSenders[i], true);
+                }
+                if (keep > 0) {
+                    outbox.remember(message, keep);
+                }
             }
         }
         Arrays.fill(deferred, 0, count, null);

@@ -23,7 +23,7 @@ public final class Member {
     long lastPending;
     LoopShare share;
     // Whether the last look found it over its buffer with its socket full (see hasRoom), until it is writable
-    // again. While every member but a line's sender is blocked, the room skips that line (LocalRoom#relay): each
+    // again. While every member but a line's sender is blocked, the room skips that line (BlockedMembers): each
     // member then counts what the room skipped meanwhile, less its own lines, as missed once it unblocks.
     boolean blocked;
     boolean left;
@@ -106,9 +106,9 @@ public final class Member {
     private void block() {
         if (!blocked && !left) {
             blocked = true;
-            skippedAtBlock = share.room().skippedLines();
+            skippedAtBlock = share.room().blocked.skipped();
             ownSkippedAtBlock = ownSkipped;
-            share.room().blockedMembers(1);
+            share.room().blocked.change(1);
         }
     }
 
@@ -119,9 +119,9 @@ public final class Member {
     public void writable() {
         if (blocked) {
             blocked = false;
-            LocalRoom room = share.room();
-            room.blockedMembers(-1); // first: a line skipped from now on is one it would have had
-            missed += room.skippedLines() - skippedAtBlock - (ownSkipped - ownSkippedAtBlock);
+            BlockedMembers room = share.room().blocked;
+            room.change(-1); // first: a line skipped from now on is one it would have had
+            missed += room.skipped() - skippedAtBlock - (ownSkipped - ownSkippedAtBlock);
         }
     }
 }

@@ -1,13 +1,50 @@
 package org.dualchat.netty.room;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.dualchat.core.ChatMessage;
 
-/** The names a client may take: a letter first, then letters, digits and {@code _ - . [ ] ^}. */
+/**
+ * The names a client may take (a letter first, then letters, digits and {@code _ - . [ ] ^}), and the room's
+ * nicks taken, each by one member whatever its case. Thread-safe.
+ */
 final class Nicks {
 
     static final int MAX_LENGTH = 24;
 
-    private Nicks() {}
+    private final Map<String, Member> taken = new ConcurrentHashMap<>();
+
+    /** Gives {@code member} {@code nick}, freeing its old one; or why not. */
+    String claim(Member member, String nick) {
+        String problem = check(nick);
+        if (problem != null) {
+            return problem;
+        }
+        String key = nick.toLowerCase(Locale.ROOT);
+        Member holder = taken.putIfAbsent(key, member);
+        if (holder != null && holder != member) {
+            return "the nick " + nick + " is taken";
+        }
+        String old = member.nick();
+        if (old != null && !old.toLowerCase(Locale.ROOT).equals(key)) {
+            taken.remove(old.toLowerCase(Locale.ROOT), member);
+        }
+        member.nick(nick);
+        return null;
+    }
+
+    /** Frees the nick of {@code member}, which leaves. */
+    void release(Member member) {
+        String nick = member.nick();
+        if (nick != null) {
+            taken.remove(nick.toLowerCase(Locale.ROOT), member);
+        }
+    }
+
+    Member holder(String nick) {
+        return taken.get(nick.toLowerCase(Locale.ROOT));
+    }
 
     /** Why {@code nick} cannot be a nick, or {@code null} if it can. */
     static String check(String nick) {
