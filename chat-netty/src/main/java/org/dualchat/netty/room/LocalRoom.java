@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * flush. A sender's lines all come from its own loop, whose tasks run in order on each loop, so every
  * receiver gets them in the order sent. With no other member and no UDP receiver, a relay costs a
  * counter read and nothing else; while every other member is blocked (over its buffer, its socket full), a
- * relay is held unencoded for the round and then counted as missed by each (see {@link BlockedMembers}), not encoded and
- * handed to loops that would each drop it ({@link BlockedMembers}).
+ * relay is held unencoded for the round and then counted as missed by each ({@link BlockedMembers}), rather
+ * than encoded and handed to loops that would each drop it.
  *
  * <p>Memory is bounded twice: a client whose outbound buffer is over its limit (in a crowded room, its share
  * of the budget: {@link MemberBuffers}) misses relays (counted, and told once it reads again); and every

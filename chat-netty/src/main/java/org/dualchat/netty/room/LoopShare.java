@@ -126,6 +126,9 @@ final class LoopShare {
                 if (keep > 0) {
                     outbox.remember(message, keep);
                 }
+                if (outbox.isFull()) {
+                    room.fanOut(outbox.take());
+                }
             }
         }
         Arrays.fill(deferred, 0, count, null);
