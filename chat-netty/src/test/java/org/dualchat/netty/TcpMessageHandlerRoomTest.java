@@ -264,17 +264,7 @@ class TcpMessageHandlerRoomTest {
     @Test
     void aClientOverItsBufferMissesRelaysAndIsToldOnceItReadsAgain() {
         EmbeddedChannel slow = client("127.0.0.1", 40002);
-        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
-        // A client that does not read: nothing leaves its outbound buffer.
-        AtomicBoolean stuck = new AtomicBoolean(true);
-        slow.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
-            @Override
-            public void flush(ChannelHandlerContext ctx) {
-                if (!stuck.get()) {
-                    ctx.flush();
-                }
-            }
-        });
+        AtomicBoolean stuck = stopReading(slow);
 
         for (int i = 0; i < 20; i++) {
             room.relay(new ChatMessage(Protocol.UDP, "127.0.0.1", 5000, "message number " + i), null, null);
