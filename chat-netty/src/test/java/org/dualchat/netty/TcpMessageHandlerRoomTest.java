@@ -18,6 +18,7 @@ import org.dualchat.core.Protocol;
 import org.dualchat.netty.common.HeldMessages;
 import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.LocalRoom;
+import org.dualchat.netty.room.Member;
 import org.dualchat.netty.stats.ServerStats;
 import org.dualchat.netty.testing.ControlledSink;
 import org.dualchat.netty.testing.LogCapture;
@@ -319,6 +320,39 @@ class TcpMessageHandlerRoomTest {
 
         alice.writeInbound("after");
         assertThat(received(bob)).as("relayed again once it reads").containsExactly("127.0.0.1 : after");
+    }
+
+    @Test
+    void aMemberThatReadsGetsEveryLineWhileAnotherIsBlockedEvenFromASenderThatHasLeft() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        EmbeddedChannel carol = client("127.0.0.1", 40003);
+        alice.writeInbound("/nick alice");
+        received(carol);
+        AtomicBoolean stuck = stopReading(bob);
+        List<String> got = new ArrayList<>();
+        int said = 0;
+        while (stats.relaysDropped() < 10 && said < 200) { // until bob is blocked and has missed a few
+            alice.writeInbound("line " + said++);
+            got.addAll(received(carol));
+        }
+        assertThat(stats.relaysDropped()).isEqualTo(10);
+        for (int i = 0; i < 10; i++) {
+            alice.writeInbound("line " + said++);
+            got.addAll(received(carol));
+        }
+        assertThat(got).as("carol reads: she gets every line").hasSize(said)
+                .endsWith("alice@127.0.0.1 : line " + (said - 1));
+        assertThat(stats.relaysDropped()).as("bob misses the rest").isEqualTo(20);
+
+        // A line of alice's still on its way to the room as she leaves (a held line sent on once the sink had
+        // room): carol, who reads, is still the one who can take it.
+        Member gone = room.byNick("alice");
+        alice.close();
+        received(carol);
+        room.relay(new ChatMessage(Protocol.TCP, "127.0.0.1", 40001, "alice", "last words"), gone, null);
+        assertThat(received(carol)).containsExactly("alice@127.0.0.1 : last words");
+        stuck.set(false);
     }
 
     /** Makes {@code ch} a client that stops reading: nothing leaves its outbound buffer until the flag is cleared. */

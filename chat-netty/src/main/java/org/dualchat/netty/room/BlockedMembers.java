@@ -1,25 +1,27 @@
 package org.dualchat.netty.room;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.netty.stats.ServerStats;
 
 /**
- * The room's members that are blocked (over their buffer with their socket full: {@link Member#hasRoom}), and
- * the relays skipped because of them. While every member but a line's sender is blocked, the line would be
- * dropped for each receiver; its loop then holds it unencoded to the end of its round ({@link LoopShare#defer})
- * and settles it here: counted as dropped for every receiver and kept for the history, if that still holds.
- * Each member counts what was skipped while it was blocked, less its own lines, as missed once it unblocks.
- * Thread-safe.
+ * Which of the room's members can take relays now, against those blocked (over their buffer with their socket
+ * full: {@link Member#hasRoom}), and the relays skipped because nobody could. While no member but a line's
+ * sender can take it, the line would be dropped for each receiver; its loop then holds it unencoded to the end
+ * of its round ({@link LoopShare#defer}) and settles it here: counted as dropped for every receiver and kept for
+ * the history, if that still holds. Each member counts what was skipped while it was blocked, less its own
+ * lines, as missed once it unblocks. Thread-safe.
  */
 final class BlockedMembers {
 
-    private final AtomicInteger blocked = new AtomicInteger();
-    private final LongAdder skipped = new LongAdder();
+    // Members that are not blocked: one count, so that a check never mixes two moments.
+    private final AtomicInteger takers = new AtomicInteger();
     private final AtomicInteger members;
     private final History history;
     private final ServerStats stats;
+    // Relays skipped so far; settled and read under this object's lock, so that a member unblocking while lines
+    // are settled either gets them or counts them as missed.
+    private long skipped;
 
     /**
      * @param members the room's member count
@@ -31,30 +33,43 @@ final class BlockedMembers {
         this.stats = stats;
     }
 
-    /** A member became blocked ({@code 1}), or unblocked or left while blocked ({@code -1}). */
-    void change(int change) {
-        blocked.addAndGet(change);
+    /** Counts a joiner as one that can take relays: before it is in the room, and before its history is taken. */
+    void joined() {
+        takers.incrementAndGet();
     }
 
-    /** Relays skipped so far because nobody but their sender could take them. */
-    long skipped() {
-        return skipped.sum();
+    /** {@code member} leaves; on its loop. */
+    void left(Member member) {
+        if (member.blocked) {
+            member.blocked = false;
+        } else {
+            takers.decrementAndGet();
+        }
+    }
+
+    /** A member is now blocked; the relays skipped so far, to count from. */
+    synchronized long blocked() {
+        takers.decrementAndGet();
+        return skipped;
+    }
+
+    /** A member can take relays again; the relays skipped so far. */
+    synchronized long unblocked() {
+        takers.incrementAndGet();
+        return skipped;
     }
 
     /**
-     * Whether every member but {@code sender} is blocked, so that a line from it would be dropped for each
-     * receiver; on {@code sender}'s loop ({@code null}: a line from no member, or from several). A member that
-     * joins or unblocks is counted before it could miss a line for this.
+     * Whether no member but {@code sender} can take a line now, so that it would be dropped for each receiver; on
+     * {@code sender}'s loop ({@code null}: a line from no member, or from several; a sender that has left counts
+     * as none).
      */
     boolean nobodyElseCanTake(Member sender) {
-        int count = blocked.get();
-        if (count == 0) {
-            return false;
+        int others = takers.get();
+        if (sender != null && !sender.left && !sender.blocked) {
+            others--;
         }
-        if (sender != null && sender.blocked) {
-            count--;
-        }
-        return count > 0 && count >= members.get() - (sender != null ? 1 : 0);
+        return others <= 0;
     }
 
     /**
@@ -73,23 +88,31 @@ final class BlockedMembers {
             }
         }
         Member only = sender;
-        boolean nobody = history == null ? nobodyElseCanTake(only)
-                : history.appendIf(() -> nobodyElseCanTake(only), messages, count);
+        boolean nobody = history == null ? settle(only, count)
+                : history.appendIf(() -> settle(only, count), messages, count);
         if (!nobody) {
             return false;
         }
         long drops = 0;
         int receivers = members.get();
         for (int i = 0; i < count; i++) {
-            if (senders[i] != null) {
-                senders[i].ownSkipped++;
+            Member from = senders[i];
+            if (from != null && !from.left) {
+                from.ownSkipped++;
                 drops += receivers - 1;
             } else {
                 drops += receivers;
             }
         }
-        skipped.add(count);
         stats.relaysDropped(drops);
+        return true;
+    }
+
+    private synchronized boolean settle(Member sender, int count) {
+        if (!nobodyElseCanTake(sender)) {
+            return false;
+        }
+        skipped += count;
         return true;
     }
 }

@@ -157,6 +157,7 @@ public final class LocalRoom implements ChatRoom {
     @Override
     public Member join(Channel channel) {
         Member member = new Member(channel);
+        blocked.joined(); // before anyone could skip a line it should have: see BlockedMembers
         LoopShare share = loops.computeIfAbsent(channel.eventLoop(), this::newShare);
         member.share = share;
         members.put(channel, member);
@@ -182,11 +183,8 @@ public final class LocalRoom implements ChatRoom {
             return;
         }
         member.share.remove(member);
+        blocked.left(member);
         member.left = true; // on its loop, as its blocked state is
-        if (member.blocked) {
-            member.blocked = false;
-            blocked.change(-1);
-        }
         int size = memberCount.decrementAndGet();
         buffers.sized(null, size, members.values());
         nicks.release(member);

@@ -22,8 +22,12 @@ final class LoopShare {
 
     private static final Logger logger = LoggerFactory.getLogger(LoopShare.class);
 
-    /** Relays held unencoded at most before they are settled (see {@link #defer}). */
+    /**
+     * Relays held unencoded at most before they are settled (see {@link #defer}), and their text: what someone
+     * unblocking meanwhile gets at once, beyond the relay budget's last check, is at most a batch.
+     */
     static final int MAX_DEFERRED = 1024;
+    static final int MAX_DEFERRED_CHARS = 16 * 1024;
 
     final EventExecutor loop;
     final Outbox outbox;
@@ -41,6 +45,7 @@ final class LoopShare {
     private final ChatMessage[] deferred = new ChatMessage[MAX_DEFERRED];
     private final Member[] deferredSenders = new Member[MAX_DEFERRED];
     private int deferredCount;
+    private long deferredChars;
     // The tasks this share queues on its loop, made once: one per round and per flush otherwise.
     private final Runnable dispatchTask = this::dispatch;
     private final Runnable flushTask = this::flushAll;
@@ -93,7 +98,7 @@ final class LoopShare {
         if (!outbox.isEmpty() || privatesPending) {
             return false;
         }
-        if (deferredCount == deferred.length) {
+        if (deferredCount == deferred.length || deferredChars >= MAX_DEFERRED_CHARS) {
             settleDeferred();
             if (!outbox.isEmpty()) {
                 return false;
@@ -102,6 +107,7 @@ final class LoopShare {
         deferred[deferredCount] = message;
         deferredSenders[deferredCount] = sender;
         deferredCount++;
+        deferredChars += message.text().length();
         dispatchLater();
         return true;
     }
@@ -114,6 +120,7 @@ final class LoopShare {
     private void settleDeferred() {
         int count = deferredCount;
         deferredCount = 0;
+        deferredChars = 0;
         if (!room.blocked.skip(deferred, deferredSenders, count)) {
             int keep = room.historySize();
             for (int i = 0; i < count; i++) {

@@ -106,9 +106,8 @@ public final class Member {
     private void block() {
         if (!blocked && !left) {
             blocked = true;
-            skippedAtBlock = share.room().blocked.skipped();
+            skippedAtBlock = share.room().blocked.blocked();
             ownSkippedAtBlock = ownSkipped;
-            share.room().blocked.change(1);
         }
     }
 
@@ -119,9 +118,7 @@ public final class Member {
     public void writable() {
         if (blocked) {
             blocked = false;
-            BlockedMembers room = share.room().blocked;
-            room.change(-1); // first: a line skipped from now on is one it would have had
-            missed += room.skipped() - skippedAtBlock - (ownSkipped - ownSkippedAtBlock);
+            missed += share.room().blocked.unblocked() - skippedAtBlock - (ownSkipped - ownSkippedAtBlock);
         }
     }
 }

@@ -124,13 +124,13 @@ final class Outbox {
 
     /**
      * Keeps {@code message} for the room's history, with this batch: it enters the history as the batch is sent.
-     * Only the last {@code keep} (the history's size) can stay there, so only those are kept.
+     * Only the last {@code keep} (the history's size) can stay there, so not many more are kept.
      */
     void remember(ChatMessage message, int keep) {
         if (remembered == null) {
             remembered = new ArrayList<>(Math.min(keep, 16));
-        } else if (remembered.size() >= keep) {
-            remembered.remove(0);
+        } else if (remembered.size() >= 2 * keep) {
+            remembered.subList(0, remembered.size() - keep).clear(); // at most twice the history: no copy per line
         }
         remembered.add(message);
     }
