@@ -355,6 +355,41 @@ class TcpMessageHandlerRoomTest {
         stuck.set(false);
     }
 
+    @Test
+    void whenBothStopReadingEachIsToldTheOthersLinesItMissedNotItsOwn() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(alice);
+        stopReading(alice);
+        AtomicBoolean bobStuck = stopReading(bob);
+        int aliceSaid = 0;
+        int round = 0;
+        // Until both are over their buffers and each has missed a line of the other's: both are blocked.
+        while ((alice.isWritable() || bob.isWritable() || stats.relaysDropped() < 2) && round++ < 100) {
+            alice.writeInbound("a " + aliceSaid++);
+            bob.writeInbound("b " + round);
+            received(alice);
+        }
+        long deliveries = room.deliveries();
+        for (int i = 0; i < 5; i++) {
+            alice.writeInbound("a " + aliceSaid++);
+        }
+        for (int i = 0; i < 7; i++) {
+            bob.writeInbound("b more " + i);
+        }
+        received(alice);
+        assertThat(room.deliveries()).as("each line's only receiver is blocked: none is sent").isEqualTo(deliveries);
+
+        bobStuck.set(false);
+        bob.flush();
+        List<String> lines = received(bob);
+        long got = lines.stream().filter(line -> line.startsWith("127.0.0.1 : a ")).count();
+        String told = lines.get(lines.size() - 1);
+        assertThat(told).startsWith("* you missed ");
+        long missed = Long.parseLong(told.substring("* you missed ".length(), told.indexOf(' ', 13)));
+        assertThat(got + missed).as("alice's lines, got or told; bob's own not among them").isEqualTo(aliceSaid);
+    }
+
     /** Makes {@code ch} a client that stops reading: nothing leaves its outbound buffer until the flag is cleared. */
     private static AtomicBoolean stopReading(EmbeddedChannel ch) {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
