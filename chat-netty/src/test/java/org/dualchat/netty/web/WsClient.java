@@ -116,7 +116,12 @@ final class WsClient implements AutoCloseable {
                     }
                 })
                 .connect(new InetSocketAddress("127.0.0.1", server.getPort())).sync().channel();
-        handshaker.handshake(channel).sync();
+        // On the channel's loop: the request's write completes there, and the handshaker puts its encoder in,
+        // before the loop can read the server's answer and take the HTTP codec out. Started from another thread,
+        // the write's listener could run after that, and fail the handshake ("does not contain an
+        // HttpRequestEncoder or HttpClientCodec").
+        Channel ch = channel;
+        ch.eventLoop().submit(() -> handshaker.handshake(ch)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS).sync();
         handshaken.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
