@@ -125,16 +125,12 @@ final class LoopShare {
             int keep = room.historySize();
             for (int i = 0; i < count; i++) {
                 ChatMessage message = deferred[i];
-                if (message.action()) {
-                    outbox.add(null, null, LocalRoom.actionLine(message), deferredSenders[i], true);
-                } else {
-                    outbox.add(message.nick(), message.ip(), message.text(), deferredSenders[i], true);
-                }
+                boolean action = message.action();
+                // As LocalRoom.add would have: each full batch goes on at once (dispatchLater).
+                relay(action ? null : message.nick(), action ? null : message.ip(),
+                        action ? LocalRoom.actionLine(message) : message.text(), deferredSenders[i], true);
                 if (keep > 0) {
                     outbox.remember(message, keep);
-                }
-                if (outbox.isFull()) {
-                    room.fanOut(outbox.take());
                 }
             }
         }
