@@ -390,6 +390,28 @@ class TcpMessageHandlerRoomTest {
         assertThat(got + missed).as("alice's lines, got or told; bob's own not among them").isEqualTo(aliceSaid);
     }
 
+    @Test
+    void linesHeldForABlockedRoomAreSettledOnceTheirTextReachesTheBoundNotOnlyAtTheEndOfTheRound() {
+        EmbeddedChannel alice = client("127.0.0.1", 40001);
+        EmbeddedChannel bob = client("127.0.0.1", 40002);
+        received(alice);
+        stopReading(bob);
+        for (int i = 0; stats.relaysDropped() == 0 && i < 100; i++) { // until bob is blocked
+            alice.writeInbound("line " + i);
+            received(alice);
+        }
+        long dropped = stats.relaysDropped();
+        // Read without running the loop's tasks (auto-read off): the round does not end, so held lines stay held.
+        alice.config().setAutoRead(false);
+        String text = "x".repeat(6_000);
+        for (int i = 0; i < 3; i++) {
+            alice.pipeline().fireChannelRead(text).fireChannelReadComplete();
+        }
+        assertThat(stats.relaysDropped()).as("held, not yet settled").isEqualTo(dropped);
+        alice.pipeline().fireChannelRead(text).fireChannelReadComplete(); // 18,000 characters held: settled first
+        assertThat(stats.relaysDropped()).as("the first three settled as skipped").isEqualTo(dropped + 3);
+    }
+
     /** Makes {@code ch} a client that stops reading: nothing leaves its outbound buffer until the flag is cleared. */
     private static AtomicBoolean stopReading(EmbeddedChannel ch) {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 128));
