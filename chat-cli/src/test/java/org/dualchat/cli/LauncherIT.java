@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherIT {
 
     static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000",
-            "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute");
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute",
+            "-XX:CompileCommand=exclude,sun.nio.ch.DatagramChannelImpl::write", "-Xshare:off");
 
     @TempDir
     Path home;
