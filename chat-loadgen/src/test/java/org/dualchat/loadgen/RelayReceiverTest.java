@@ -120,4 +120,27 @@ class RelayReceiverTest {
         assertThat(receiver.received()).isEqualTo(1);
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void aLineCutAcrossSeveralReadsCountsOnceAndEveryReadIsReleased() {
+        long origin = System.nanoTime() - 5_000_000_000L;
+        RelayReceiver receiver = new RelayReceiver(origin);
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        long stamp = System.nanoTime() - origin - 2_000_000;
+        String line = "127.0.0.1 : #bench 0 1 " + stamp + " padding\n";
+        java.util.List<io.netty.buffer.ByteBuf> reads = new java.util.ArrayList<>();
+        // Cut into pieces of 1 to 7 bytes, then two whole lines in one read.
+        for (int at = 0, piece = 1; at < line.length(); at += piece, piece = piece % 7 + 1) {
+            reads.add(Unpooled.copiedBuffer(line.substring(at, Math.min(line.length(), at + piece)), StandardCharsets.UTF_8));
+        }
+        reads.add(Unpooled.copiedBuffer(line + line, StandardCharsets.UTF_8));
+        for (io.netty.buffer.ByteBuf read : reads) {
+            channel.writeInbound(read);
+        }
+
+        assertThat(receiver.received()).isEqualTo(3);
+        assertThat(receiver.histogram().getTotalCount()).isEqualTo(3);
+        assertThat(reads).allSatisfy(read -> assertThat(read.refCnt()).isZero());
+        channel.finishAndReleaseAll();
+    }
 }
