@@ -25,6 +25,11 @@
 #   fanout     bench relay -R 100 -r 0 -n 100000: relayed lines read per second, all receivers together;
 #              the % of relays the receivers missed; CPU seconds used by the server and by the load
 #              generator (if the generator used most, the figure measures its receivers)
+#   fanoutc    the same fan-out with a native load (bench/c/fanout.c, built with cc): 100 receivers and 4
+#              senders writing 800,000 lines (64 B, 4 KB writes) at 200,000 lines/s, which asks for 20M relayed
+#              lines/s, more than the server keeps up with here; one epoll thread; relayed lines the
+#              receivers read per second; % missed; CPU s server / generator. Its receivers cost a fraction of
+#              the server's CPU per line, so on a small machine this is the row that shows the server's fan-out
 #   idle       bench idle -c 10000: seconds to connect them all; how many greeted within 10 s, and the
 #              slowest greeting; KB of server memory each ((VmHWM after - VmRSS before) / 10,000)
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
@@ -40,7 +45,7 @@ set -euo pipefail
 usage() { sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; }
 (($# >= 2)) || { usage >&2; exit 2; }
 BEFORE=$(realpath "$1"); AFTER=$(realpath "$2"); shift 2
-RUNS=3; QUICK=0; ROWS="latency fanout idle onewrite tcp1 tcp100 udp"; SERVER_RUN=launcher
+RUNS=3; QUICK=0; ROWS="latency fanout fanoutc idle onewrite tcp1 tcp100 udp"; SERVER_RUN=launcher
 LAT_WARMUP=${LAT_WARMUP:-5}
 while (($#)); do
     case $1 in
@@ -57,9 +62,9 @@ while (($#)); do
 done
 for jar in "$BEFORE" "$AFTER"; do [[ -f $jar ]] || { echo "room.sh: no such jar: $jar" >&2; exit 2; }; done
 if ((QUICK)); then
-    LAT_N=3000; FAN_N=20000; IDLE_N=2000; ONE_N=100000; TCP_N=300000; UDP_N=200000
+    LAT_N=3000; FAN_N=20000; FANC_N=200000; IDLE_N=2000; ONE_N=100000; TCP_N=300000; UDP_N=200000
 else
-    LAT_N=10000; FAN_N=100000; IDLE_N=10000; ONE_N=1000000; TCP_N=2000000; UDP_N=1000000
+    LAT_N=10000; FAN_N=100000; FANC_N=800000; IDLE_N=10000; ONE_N=1000000; TCP_N=2000000; UDP_N=1000000
 fi
 ulimit -n 20000 2>/dev/null || true
 if (($(ulimit -n) < IDLE_N + 100)); then
@@ -82,6 +87,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+if [[ " $ROWS " == *" fanoutc "* ]]; then
+    cc -O2 -o "$WORK/fanout" "$(dirname "$0")/c/fanout.c" || { echo "room.sh: cannot build bench/c/fanout.c" >&2; exit 1; }
+fi
 
 bench() { timeout 300 java ${GEN_JVM:-} -jar "$AFTER" bench "$@" | tee -a "$LOG"; }
 kv() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p" | head -1; }
@@ -182,6 +191,13 @@ row() {
             t1=$(awk '{ print $16 + $17 }' "/proc/$me/stat")
             stop_server
             echo "$(kv "$r" received_per_s)/$(kv "$r" lost_pct)%/$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.1f", b - a}')s/$(awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", (b - a) / hz}')s" ;;
+        fanoutc)
+            start_server "$jar"
+            local s0 s1; s0=$(cpu_s "$SERVER_PID")
+            r=$(timeout 120 "$WORK/fanout" "$TCP_PORT" 100 4 "$FANC_N" 64 60 2000 200000 | tee -a "$LOG")
+            s1=$(cpu_s "$SERVER_PID")
+            stop_server
+            echo "$(kv "$r" relayed_per_s)/$(kv "$r" missed_pct)%/$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.1f", b - a}')s/$(kv "$r" cpu_s)s" ;;
         idle)
             start_server "$jar"
             local before; before=$(proc_kb "$SERVER_PID" VmRSS)
@@ -252,6 +268,7 @@ echo "Medians of $RUNS run(s) [min-max]; before: $BEFORE, after: $AFTER; servers
 declare -A WHAT=(
     [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses in the run / longest, server; same, generator / server loop CPU / run-queue wait (warm-up and run)"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
+    [fanoutc]="native fan-out, 100 receivers, 4 senders: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
     [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio"
