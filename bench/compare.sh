@@ -40,6 +40,9 @@
 #                   with relay on the server relays each line to the 99 others, whose buffers fill, and then
 #                   drops (and counts) what they cannot take. (Before 2026-12-01 each connection read as soon
 #                   as its own share was written, within milliseconds on loopback: that row measured readers.)
+#   tcp1 first      the 1-connection load the first time the process runs it, right after the 10-connection
+#                   warm-up: a JVM recompiles for the new load meanwhile (with relay on, for a room of one where
+#                   the warm-up had ten), so the row after it, the second pass, is the steady figure
 #   tcp100 first    the same 100-connection load, the first time the process runs it (after tcp1): a JVM is
 #                   still compiling the code of this load (the fan-out to 99 members that do not read)
 #                   meanwhile, so the row after it, the second pass, is the steady figure. Both are shown.
@@ -304,6 +307,7 @@ for ((run = 1; run <= RUNS; run++)); do
         stop_receiver
         start_receiver "$NAME"
         tcp_load 10 "$TCP_WARM" >/dev/null   # warm-up, not counted
+        tcp_load 1 "$TCP_LINES"; record tcp1_first   # the process's first pass of this load
         tcp_load 1 "$TCP_LINES"; record tcp1
         tcp_load 100 "$TCP_LINES"; record tcp100_first   # the process's first pass of this load
         tcp_load 100 "$TCP_LINES"; record tcp100
@@ -331,8 +335,8 @@ function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k
 END {
     np = split(peers, p, " "); nr = 0
     for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
-    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1 tcp100_first tcp100 tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
-    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 connection, lines/s|TCP 100 conn., first pass|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
+    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1_first tcp1 tcp100_first tcp100 tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 conn., first pass|TCP 1 connection, lines/s|TCP 100 conn., first pass|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
     if (nr) {
         printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
         for (m = 1; m <= nm; m++) {
@@ -364,7 +368,7 @@ END {
         }
         # Issue 11, point 1: relay on against --no-relay in the same run (at least 0.90 on 1 connection, 0.75 on 100).
         for (m = 1; m <= nm; m++) {
-            if (metrics[m] !~ /^tcp(1|100|100_first)$/) continue
+            if (metrics[m] !~ /^tcp(1|1_first|100|100_first)$/) continue
             x = med["dualchat", metrics[m]]; y = med["dualchat-norelay", metrics[m]]
             if (x != "" && y > 0) printf "%-17s %-30s  %.2fx dualchat-norelay\n", "dualchat", label[m], x / y
         }
