@@ -31,6 +31,19 @@ static inline void write_all(int fd, const char *buf, size_t len) {
     }
 }
 
+/* A buffer of `chunk` bytes holding as many whole lines of `size` text bytes and a newline as fit (*lines). */
+static inline char *line_chunk(int chunk, long size, int *lines) {
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    char *buf = malloc(chunk);
+    if (buf == NULL) die("malloc");
+    *lines = chunk / (size + 1);
+    for (int l = 0; l < *lines; l++) {
+        for (long i = 0; i < size; i++) buf[l * (size + 1) + i] = alphabet[i % 62];
+        buf[l * (size + 1) + size] = '\n';
+    }
+    return buf;
+}
+
 static inline long arg_long(const char *s, const char *name) {
     char *end;
     long v = strtol(s, &end, 10);

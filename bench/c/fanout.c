@@ -113,13 +113,8 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    int per_chunk = CHUNK / (size + 1);
-    char *chunk = malloc(CHUNK);
-    for (int l = 0; l < per_chunk; l++) {
-        for (long i = 0; i < size; i++) chunk[l * (size + 1) + i] = alphabet[i % 62];
-        chunk[l * (size + 1) + size] = '\n';
-    }
+    int per_chunk;
+    char *chunk = line_chunk(CHUNK, size, &per_chunk);
     memcpy(text_end, chunk + size - TAIL, TAIL);
 
     double deadline = now_s() + max_s;

@@ -35,13 +35,8 @@ int main(int argc, char **argv) {
     int reading = argc > 9 ? arg_long(argv[9], "read") : 1;
     if (conns < 1 || conns > 10000 || size < 1 || size + 1 > CHUNK) { fprintf(stderr, "bad conns or size\n"); return 2; }
 
-    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    int per_chunk = CHUNK / (size + 1);
-    char *chunk = malloc(CHUNK);
-    for (int l = 0; l < per_chunk; l++) {
-        for (long i = 0; i < size; i++) chunk[l * (size + 1) + i] = alphabet[i % 62];
-        chunk[l * (size + 1) + size] = '\n';
-    }
+    int per_chunk;
+    char *chunk = line_chunk(CHUNK, size, &per_chunk);
     struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
     inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
     struct conn *c = calloc(conns, sizeof *c);
