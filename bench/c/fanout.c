@@ -18,7 +18,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -29,6 +29,7 @@
 struct conn {
     int fd, sender, greeted, closed_write, done;
     long long left, written;
+    long line_off; /* bytes of the current line already written */
     /* The last TAIL bytes read, for a line whose end comes in the next read. */
     char tail[TAIL];
     int tail_len;
@@ -66,26 +67,45 @@ static long long count_relayed(struct conn *c, const char *buf, ssize_t n) {
     return lines;
 }
 
-/* Writes up to `max` lines (of the connection's `left`) in 4 KB writes, whole lines only; returns how many. */
+/*
+ * Writes up to `max` lines (of the connection's `left`) in 4 KB writes, without blocking: a write the socket
+ * cuts short leaves the rest of its line (line_off) for the next call, so lines stay whole and the thread never
+ * waits on one socket. Returns the lines completed; -1 if the connection failed.
+ */
 static long long write_lines(struct conn *x, long long max, const char *chunk, int per_chunk, long size) {
     long long done = 0;
-    while (done < max) {
+    long line = size + 1;
+    while (done < max || x->line_off > 0) {
         long long l = max - done < per_chunk ? max - done : per_chunk;
-        ssize_t w = write(x->fd, chunk, l * (size + 1));
-        if (w < 0) break;
-        /* a short write: finish the partial line so that lines stay whole */
-        size_t off = w;
-        while (off % (size + 1) != 0) {
-            ssize_t m = write(x->fd, chunk + off, (size + 1) - off % (size + 1));
-            if (m > 0) off += m;
-            else { struct pollfd p = { x->fd, POLLOUT, 0 }; poll(&p, 1, 100); }
+        if (l < 1) l = 1; /* only the rest of a cut line */
+        size_t want = l * line - x->line_off;
+        ssize_t w = write(x->fd, chunk + x->line_off, want);
+        if (w < 0) {
+            if (errno == EAGAIN || errno == EINTR) break;
+            return -1;
         }
-        done += off / (size + 1);
-        if ((long long) off < l * (size + 1)) break;
+        long long whole = (x->line_off + w) / line;
+        x->line_off = (x->line_off + w) % line;
+        done += whole;
+        if ((size_t) w < want) break;
     }
     x->left -= done;
     x->written += done;
     return done;
+}
+
+/* A connection that ended (read 0 or an error): closed; a sender that had lines left will write no more. */
+static void fail(struct conn *x, int ep, int *open, int *writing, double *all_written, double closing,
+                 int *ended_early) {
+    if (!closing) (*ended_early)++;
+    epoll_ctl(ep, EPOLL_CTL_DEL, x->fd, NULL);
+    close(x->fd);
+    x->done = 1;
+    (*open)--;
+    if (x->sender && x->left > 0) {
+        x->left = 0;
+        if (*writing > 0 && --*writing == 0) *all_written = now_s();
+    }
 }
 
 static double cpu_s(void) {
@@ -117,6 +137,7 @@ int main(int argc, char **argv) {
     char *chunk = line_chunk(CHUNK, size, &per_chunk);
     memcpy(text_end, chunk + size - TAIL, TAIL);
 
+    signal(SIGPIPE, SIG_IGN); /* a connection the server closed is an error to count, not the end */
     double deadline = now_s() + max_s;
     struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
     inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
@@ -139,13 +160,13 @@ int main(int argc, char **argv) {
     static char rbuf[1 << 16];
     struct epoll_event ev[256];
     int greeted = 0, writing = 0, open = conns, ended_early = 0;
-    long long sent = 0, relayed = 0, expected = lines * receivers;
+    long long sent = 0, relayed = 0;
     double start = 0, last_read = 0, cpu0 = 0, all_written = 0, closing = 0;
     while (open > 0 && now_s() < deadline) {
         double now = now_s();
         /* The load is over: everything read, or nothing read for quiet_s since the last line was written. */
         if (!closing && all_written > 0
-                && (relayed >= expected || now - (last_read > all_written ? last_read : all_written) > quiet_s)) {
+                && (relayed >= sent * receivers || now - (last_read > all_written ? last_read : all_written) > quiet_s)) {
             closing = now;
             for (int i = 0; i < conns; i++) {
                 if (!c[i].done && !c[i].closed_write) { shutdown(c[i].fd, SHUT_WR); c[i].closed_write = 1; }
@@ -157,7 +178,7 @@ int main(int argc, char **argv) {
             struct conn *x = &c[ev[k].data.u32];
             if (x->done) continue;
             if (ev[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-                for (;;) {
+                for (int reads = 0; reads < 8; reads++) { /* level-triggered: the rest comes next round */
                     ssize_t r = read(x->fd, rbuf, sizeof rbuf);
                     if (r > 0) {
                         if (!x->greeted) {
@@ -173,17 +194,17 @@ int main(int argc, char **argv) {
                         continue;
                     }
                     if (r < 0 && (errno == EAGAIN || errno == EINTR)) break;
-                    if (!closing) ended_early++;
-                    epoll_ctl(ep, EPOLL_CTL_DEL, x->fd, NULL);
-                    close(x->fd);
-                    x->done = 1;
-                    open--;
-                    if (x->sender && !x->closed_write) x->left = 0;
+                    fail(x, ep, &open, &writing, &all_written, closing, &ended_early);
                     break;
                 }
             }
-            if ((ev[k].events & EPOLLOUT) && x->sender && !x->closed_write && x->left > 0) {
-                sent += write_lines(x, x->left, chunk, per_chunk, size);
+            if ((ev[k].events & EPOLLOUT) && x->sender && !x->done && !x->closed_write && x->left > 0) {
+                long long w = write_lines(x, x->left, chunk, per_chunk, size);
+                if (w < 0) {
+                    fail(x, ep, &open, &writing, &all_written, closing, &ended_early);
+                    continue;
+                }
+                sent += w;
                 if (x->left == 0) {
                     struct epoll_event e = { .events = EPOLLIN, .data.u32 = ev[k].data.u32 };
                     epoll_ctl(ep, EPOLL_CTL_MOD, x->fd, &e);
@@ -198,8 +219,13 @@ int main(int argc, char **argv) {
                 struct conn *x = &c[i];
                 if (x->done || x->left == 0) continue;
                 long long due = (long long) (rate / senders * elapsed) - x->written;
-                if (due <= 0) continue;
-                sent += write_lines(x, due < x->left ? due : x->left, chunk, per_chunk, size);
+                if (due <= 0 && x->line_off == 0) continue;
+                long long w = write_lines(x, due < 0 ? 0 : due < x->left ? due : x->left, chunk, per_chunk, size);
+                if (w < 0) {
+                    fail(x, ep, &open, &writing, &all_written, closing, &ended_early);
+                    continue;
+                }
+                sent += w;
                 if (x->left == 0 && --writing == 0) all_written = now_s();
             }
         }
@@ -219,6 +245,7 @@ int main(int argc, char **argv) {
         }
     }
     double cpu = cpu_s() - cpu0;
+    long long expected = sent * receivers; /* lines a failed sender never wrote are not missed */
     for (int i = 0; i < conns; i++) if (!c[i].done) close(c[i].fd);
     if (start == 0) {
         fprintf(stderr, "fanout: %d of %d connections greeted within %.0f s\n", greeted, conns, max_s);
