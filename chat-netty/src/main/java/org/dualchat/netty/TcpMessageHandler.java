@@ -292,13 +292,13 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (member != null && ctx.channel().isWritable()) {
             member.writable(); // the lines the room skipped while it was blocked count as missed too
-        }
-        if (member != null && ctx.channel().isWritable() && member.missed > 0) {
             long missed = member.missed;
-            member.missed = 0;
-            logger.info("{} missed {} relays while it read too slowly", ctx.channel(), missed);
-            ctx.writeAndFlush(line(ctx, "* you missed " + missed + (missed == 1 ? " message" : " messages")
-                    + " while you were not reading fast enough"), ctx.voidPromise());
+            if (missed > 0) {
+                member.missed = 0;
+                logger.info("{} missed {} relays while it read too slowly", ctx.channel(), missed);
+                ctx.writeAndFlush(line(ctx, "* you missed " + missed + (missed == 1 ? " message" : " messages")
+                        + " while you were not reading fast enough"), ctx.voidPromise());
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
