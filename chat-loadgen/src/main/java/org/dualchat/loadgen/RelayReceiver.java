@@ -27,7 +27,7 @@ final class RelayReceiver extends ChannelInboundHandlerAdapter {
     /** Latencies above a minute are recorded as a minute: beyond that the run has failed anyway. */
     static final long MAX_LATENCY_MICROS = 60_000_000L;
     // A line longer than this is not ours: skip it rather than buffer it.
-    private static final int MAX_LINE = 256 * 1024;
+    static final int MAX_LINE = 256 * 1024;
 
     private static final byte[] SEPARATOR = {' ', ':', ' '};
     // What a line was: see line().
@@ -189,6 +189,11 @@ final class RelayReceiver extends ChannelInboundHandlerAdapter {
         }
         received = count;
         warmUpReceived = warmUp;
+    }
+
+    /** Bytes of a cut-off line it holds now: at most {@link #MAX_LINE}. */
+    int heldBytes() {
+        return partial.readableBytes();
     }
 
     @Override

@@ -143,4 +143,21 @@ class RelayReceiverTest {
         assertThat(reads).allSatisfy(read -> assertThat(read.refCnt()).isZero());
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void aLineThatGrowsPastTheLimitOverManyReadsIsDroppedNotHeld() {
+        long origin = System.nanoTime() - 5_000_000_000L;
+        RelayReceiver receiver = new RelayReceiver(origin);
+        EmbeddedChannel channel = new EmbeddedChannel(receiver);
+        feed(channel, "127.0.0.1 : ");
+        for (int i = 0; i < 8; i++) { // 8 reads of 64 KB, none with a newline: twice the limit
+            feed(channel, "x".repeat(64 * 1024));
+            assertThat(receiver.heldBytes()).isLessThanOrEqualTo(RelayReceiver.MAX_LINE);
+        }
+        long stamp = System.nanoTime() - origin - 1_000_000;
+        feed(channel, "x\n127.0.0.1 : #bench 0 1 " + stamp + "\n");
+        assertThat(receiver.received()).as("the line after it is read as usual").isEqualTo(1);
+        assertThat(receiver.heldBytes()).isZero();
+        channel.finishAndReleaseAll();
+    }
 }
