@@ -52,7 +52,8 @@
 #                   keeps what its JIT compiled with at start-up until its 5 s mark, then gives it back
 #   peak rss        the highest VmHWM of the receiver's processes over all its loads (MB; c: both summed)
 # Receivers are interleaved run by run, so drift of a shared machine touches all of them. The table gives
-# medians [min-max] and then ratios; the kernel's UDP receive-buffer drops (/proc/net/snmp RcvbufErrors)
+# medians [min-max] and then ratios (relay on against --no-relay also run by run: the median [min-max] of each
+# run's ratio, the two being measured back to back); the kernel's UDP receive-buffer drops (/proc/net/snmp RcvbufErrors)
 # of each UDP load go to stderr beside its loss.
 
 set -euo pipefail
@@ -370,7 +371,18 @@ END {
         for (m = 1; m <= nm; m++) {
             if (metrics[m] !~ /^tcp(1|1_first|100|100_first)$/) continue
             x = med["dualchat", metrics[m]]; y = med["dualchat-norelay", metrics[m]]
-            if (x != "" && y > 0) printf "%-17s %-30s  %.2fx dualchat-norelay\n", "dualchat", label[m], x / y
+            if (x == "" || y <= 0) continue
+            # Also run by run: the two run back to back in each run, so a drift of the machine between runs
+            # touches both sides of each ratio alike.
+            kx = "dualchat" SUBSEP metrics[m]; ky = "dualchat-norelay" SUBSEP metrics[m]; paired = ""
+            if (cnt[kx] == cnt[ky] && cnt[kx] > 1) {
+                for (k = 1; k <= cnt[kx]; k++) { q = val[ky, k] + 0; if (q <= 0) break; pr[k] = val[kx, k] / q }
+                if (k > cnt[kx]) {
+                    n = cnt[kx]; sortnum(pr, n)
+                    paired = sprintf("; run by run %.2fx [%.2f-%.2f]", (n % 2) ? pr[(n + 1) / 2] : (pr[n / 2] + pr[n / 2 + 1]) / 2, pr[1], pr[n])
+                }
+            }
+            printf "%-17s %-30s  %.2fx dualchat-norelay (of the medians)%s\n", "dualchat", label[m], x / y, paired
         }
     }
     bn = median("sender" SUBSEP "send_native")
