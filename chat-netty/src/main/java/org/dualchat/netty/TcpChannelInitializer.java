@@ -105,7 +105,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
 
     /**
      * Stands where the stages that work on the client's bytes go (the plain-text port's TLS detector, telnet,
-     * the framer; the rate limit and the decoder after "idle"), and puts them there when the first bytes come.
+     * the framer, which also decodes each line; the rate limit after "idle"), and puts them there when the first bytes come.
      * A client that only listens, the most common member of a large room, never costs them.
      */
     @Sharable
@@ -118,13 +118,14 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
             if (!tls.awaitsStart()) {
                 after = tls.addDetectorAfter(pipeline, after);
             }
+            // The framer passes each line on as its UTF-8 text, decoded from the bytes read: no slice per line.
             pipeline.addAfter(after, "telnet", new TelnetFilter())
-                    .addAfter("telnet", "framer", new LineFramer(config.maxLineLength(), partialLineNanos, lineSplit));
+                    .addAfter("telnet", "framer", new LineFramer(config.maxLineLength(), partialLineNanos, lineSplit,
+                            Utf8LineDecoder.frameReader(stats)));
             ChannelHandler rate = limits.newTcpRateLimiter();
             if (rate != null) {
                 pipeline.addBefore(HANDLER, "rate", rate);
             }
-            pipeline.addBefore(HANDLER, "decoder", new Utf8LineDecoder(stats));
             pipeline.remove(ctx.name());
             // The removed context still knows what came after it: the stages just added.
             ctx.fireChannelRead(msg);

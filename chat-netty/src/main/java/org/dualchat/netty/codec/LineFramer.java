@@ -65,7 +65,20 @@ public final class LineFramer extends ByteToMessageDecoder {
     // read what is already waiting in the socket: such a check is no evidence of quiet.
     private static final long MAX_LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
+    /**
+     * Reads one frame of {@code length} bytes from {@code in}, moving its reader index past them, and returns the
+     * message passed on for it.
+     */
+    @FunctionalInterface
+    public interface FrameReader {
+        Object read(ByteBuf in, int length);
+    }
+
+    /** Each frame as a slice of the input, retained: the next stage's to release. */
+    public static final FrameReader SLICES = ByteBuf::readRetainedSlice;
+
     private final int maxLength;
+    private final FrameReader frames;
     private final long quietNanos;
     private final long lateNanos;
     private final Runnable onSplit;
@@ -97,6 +110,15 @@ public final class LineFramer extends ByteToMessageDecoder {
      * @param onSplit run once for each line longer than {@code maxLength}, when it is first cut
      */
     public LineFramer(int maxLength, long quietNanos, Runnable onSplit) {
+        this(maxLength, quietNanos, onSplit, SLICES);
+    }
+
+    /**
+     * @param frames what each frame is passed on as: {@link #SLICES}, or a reader that turns the frame's bytes
+     *     into the next stage's message at once (the server's text), which saves a slice and a stage per line
+     * @see #LineFramer(int, long, Runnable)
+     */
+    public LineFramer(int maxLength, long quietNanos, Runnable onSplit, FrameReader frames) {
         if (maxLength < 4) {
             throw new IllegalArgumentException("maxLength: " + maxLength + " (expected: >= 4)");
         }
@@ -107,6 +129,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         this.quietNanos = quietNanos;
         this.lateNanos = Math.min(quietNanos / 4, MAX_LATE_NANOS);
         this.onSplit = requireNonNull(onSplit, "onSplit");
+        this.frames = requireNonNull(frames, "frames");
         setCumulator(EXACT_CUMULATOR);
     }
 
@@ -128,7 +151,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         if (in.isReadable()) {
             int length = withoutTrailingCr(in, in.readableBytes());
             if (length > 0 || !continued) {
-                out.add(in.readRetainedSlice(length));
+                out.add(frames.read(in, length));
             }
             in.skipBytes(in.readableBytes());
         }
@@ -155,7 +178,7 @@ public final class LineFramer extends ByteToMessageDecoder {
                 int length = withoutTrailingCr(in, lf - start);
                 if (length <= maxLength) {
                     if (length > 0 || !continued) {
-                        out.add(in.readRetainedSlice(length));
+                        out.add(frames.read(in, length));
                     }
                     in.readerIndex(lf + 1);
                     continued = false;
@@ -165,7 +188,7 @@ public final class LineFramer extends ByteToMessageDecoder {
             } else if (in.readableBytes() <= maxLength) {
                 return;
             }
-            out.add(in.readRetainedSlice(pieceLength(in, start)));
+            out.add(frames.read(in, pieceLength(in, start)));
             continued = true;
             if (!split) {
                 split = true;
@@ -241,7 +264,7 @@ public final class LineFramer extends ByteToMessageDecoder {
         int complete = withoutTrailingCr(partial, completeCharacters(partial));
         if (complete > 0) {
             continued = true;
-            ctx.fireChannelRead(partial.readRetainedSlice(complete));
+            ctx.fireChannelRead(frames.read(partial, complete));
             ctx.fireChannelReadComplete();
         }
     }
