@@ -81,7 +81,7 @@ class PipelineCountingTest {
     @Test
     void tcpCountsTheConnectionBytesLinesSplitsAndInvalidUtf8() {
         EmbeddedChannel ch = new EmbeddedChannel(new TcpTrafficCounter(stats),
-                new LineFramer(8, 0, stats::lineSplit), new Utf8LineDecoder(stats));
+                new LineFramer(8, 0, stats::lineSplit, Utf8LineDecoder.frameReader(stats)));
         assertThat(stats.connectionsCurrent()).isEqualTo(1);
         assertThat(stats.connectionsTotal()).isEqualTo(1);
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The server's framer, which decodes each line itself ({@link Utf8LineDecoder#frameReader}): every way a frame
  * leaves it (a line, a piece of a long line, a partial line after its quiet time, what is left at the end) comes
- * out as text, counted as the decoder stage counted it, and every read is released.
+ * out as text, counted in the server's stats, and every read is released.
  */
 @Timeout(10)
 class FramedTextTest {
@@ -59,7 +59,7 @@ class FramedTextTest {
     }
 
     @Test
-    void linesComeOutAsTextCountedAsTheDecoderCountedThem() {
+    void linesComeOutAsTextAndAreCounted() {
         EmbeddedChannel ch = channel(64);
         // "é" (C3 A9) cut between two reads; an invalid byte; a blank line, which is passed on but not counted.
         ch.writeInbound(read("one\r\ncaf"), read(0xC3));
