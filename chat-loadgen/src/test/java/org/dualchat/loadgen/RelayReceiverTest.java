@@ -2,9 +2,12 @@ package org.dualchat.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -128,13 +131,13 @@ class RelayReceiverTest {
         EmbeddedChannel channel = new EmbeddedChannel(receiver);
         long stamp = System.nanoTime() - origin - 2_000_000;
         String line = "127.0.0.1 : #bench 0 1 " + stamp + " padding\n";
-        java.util.List<io.netty.buffer.ByteBuf> reads = new java.util.ArrayList<>();
+        List<ByteBuf> reads = new ArrayList<>();
         // Cut into pieces of 1 to 7 bytes, then two whole lines in one read.
         for (int at = 0, piece = 1; at < line.length(); at += piece, piece = piece % 7 + 1) {
             reads.add(Unpooled.copiedBuffer(line.substring(at, Math.min(line.length(), at + piece)), StandardCharsets.UTF_8));
         }
         reads.add(Unpooled.copiedBuffer(line + line, StandardCharsets.UTF_8));
-        for (io.netty.buffer.ByteBuf read : reads) {
+        for (ByteBuf read : reads) {
             channel.writeInbound(read);
         }
 
