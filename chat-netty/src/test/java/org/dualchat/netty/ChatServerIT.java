@@ -8,6 +8,7 @@ import static org.dualchat.netty.testing.ServerExtension.sendUdp;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.common.TransportType;
+import org.dualchat.netty.testing.ControlledSink;
 import org.dualchat.netty.testing.CountingSink;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.Loopback;
@@ -204,6 +206,67 @@ class ChatServerIT {
     }
 
     @Test
+    void aPausedClientHoldsAtMostOneSmallReadOfLines() throws Exception {
+        // The sink takes lines as fast as they come (so the server's reads grow to their largest), then none
+        // until it is given room again: five times over, the client's reading pauses with the lines of its last
+        // read held. A read's last lines are a random share of it, so one pause alone could not tell the sizes apart.
+        int first = 50_000;
+        int step = 30_000;
+        int total = 250_000;
+        ControlledSink sink = new ControlledSink(first);
+        ChatServer server = servers.start(config -> config.rate(0), sink);
+        Socket client = servers.connectGreeted(server);
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream o = new BufferedOutputStream(client.getOutputStream(), 1 << 16);
+                byte[] line = "line 000000\n".getBytes(UTF_8); // 12 bytes each
+                for (int i = 0; i < total; i++) {
+                    for (int at = 10, n = i; at >= 5; at--, n /= 10) {
+                        line[at] = (byte) ('0' + n % 10);
+                    }
+                    o.write(line);
+                }
+                o.flush();
+                client.shutdownOutput();
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.start();
+
+        long maxHeld = 0;
+        int given = first;
+        for (int pause = 0; pause < 5; pause++) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while ((sink.acceptedCount() < given || sink.waiting() == 0) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(sink.acceptedCount()).as("lines taken before pause %d", pause).isEqualTo(given);
+            Thread.sleep(50); // the read under way, if any, is over
+            maxHeld = Math.max(maxHeld, server.heldMessages());
+            given += step;
+            sink.makeRoom(step);
+        }
+        // At most one read of 12-byte lines; Netty's default largest read (64 KB) holds up to 5,461.
+        assertThat(maxHeld).as("lines held by a paused client").isPositive()
+                .isLessThanOrEqualTo(ChatServer.MAX_TCP_READ / 12 + 1);
+
+        sink.makeRoom(total);
+        writer.join(WAIT.toMillis());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sink.acceptedCount() < total && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<String> texts = sink.texts();
+        assertThat(texts).hasSize(total);
+        for (int i = 0; i < total; i++) {
+            if (!texts.get(i).equals("line " + Integer.toString(1_000_000 + i).substring(1))) {
+                throw new AssertionError("line " + i + " is " + texts.get(i));
+            }
+        }
+    }
+
+    @Test
     void aFullSinkPausesTcpReadingAndNothingReadIsLost() throws Exception {
         LineCollector out = LineCollector.shut();
         PrintingSink sink = new PrintingSink(out, MessageFormat.PLAIN, 16, Long.MAX_VALUE);
@@ -213,7 +276,7 @@ class ChatServerIT {
         Socket client = servers.connectGreeted(server);
         Thread writer = new Thread(() -> {
             try {
-                OutputStream o = new java.io.BufferedOutputStream(client.getOutputStream(), 1 << 16);
+                OutputStream o = new BufferedOutputStream(client.getOutputStream(), 1 << 16);
                 for (int i = 0; i < total; i++) {
                     o.write(("line " + i + "\n").getBytes(UTF_8));
                 }

@@ -71,6 +71,11 @@ public final class ControlledSink implements MessageSink {
         return waiters.size();
     }
 
+    /** How many messages it has taken so far. */
+    public synchronized int acceptedCount() {
+        return accepted.size();
+    }
+
     public synchronized List<String> texts() {
         return accepted.stream().map(ChatMessage::text).toList();
     }
