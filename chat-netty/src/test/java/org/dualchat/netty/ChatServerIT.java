@@ -205,21 +205,12 @@ class ChatServerIT {
         assertThat(out.awaitCount(5, WAIT)).endsWith("127.0.0.1 : late").noneMatch(l -> l.endsWith(" : "));
     }
 
-    @Test
-    void aPausedClientHoldsAtMostOneSmallReadOfLines() throws Exception {
-        // The sink takes lines as fast as they come (so the server's reads grow to their largest), then none
-        // until it is given room again: five times over, the client's reading pauses with the lines of its last
-        // read held. A read's last lines are a random share of it, so one pause alone could not tell the sizes apart.
-        int first = 50_000;
-        int step = 30_000;
-        int total = 250_000;
-        ControlledSink sink = new ControlledSink(first);
-        ChatServer server = servers.start(config -> config.rate(0), sink);
-        Socket client = servers.connectGreeted(server);
+    /** Starts a thread that writes {@link #numbered} lines 0 to {@code total - 1} to {@code client}, then half-closes. */
+    private static Thread writeNumberedLines(Socket client, int total) {
         Thread writer = new Thread(() -> {
             try {
                 OutputStream o = new BufferedOutputStream(client.getOutputStream(), 1 << 16);
-                byte[] line = "line 000000\n".getBytes(UTF_8); // 12 bytes each
+                byte[] line = (numbered(0) + "\n").getBytes(UTF_8);
                 for (int i = 0; i < total; i++) {
                     for (int at = 10, n = i; at >= 5; at--, n /= 10) {
                         line[at] = (byte) ('0' + n % 10);
@@ -233,6 +224,26 @@ class ChatServerIT {
             }
         });
         writer.start();
+        return writer;
+    }
+
+    /** {@code line 000042}: with its newline, 12 bytes for any number below a million. */
+    private static String numbered(int i) {
+        return "line " + Integer.toString(1_000_000 + i).substring(1);
+    }
+
+    @Test
+    void aPausedClientHoldsAtMostOneSmallReadOfLines() throws Exception {
+        // The sink takes lines as fast as they come (so the server's reads grow to their largest), then none
+        // until it is given room again: five times over, the client's reading pauses with the lines of its last
+        // read held. A read's last lines are a random share of it, so one pause alone could not tell the sizes apart.
+        int first = 50_000;
+        int step = 30_000;
+        int total = 250_000;
+        ControlledSink sink = new ControlledSink(first);
+        ChatServer server = servers.start(config -> config.rate(0), sink);
+        Socket client = servers.connectGreeted(server);
+        Thread writer = writeNumberedLines(client, total);
 
         long maxHeld = 0;
         int given = first;
@@ -260,7 +271,7 @@ class ChatServerIT {
         List<String> texts = sink.texts();
         assertThat(texts).hasSize(total);
         for (int i = 0; i < total; i++) {
-            if (!texts.get(i).equals("line " + Integer.toString(1_000_000 + i).substring(1))) {
+            if (!texts.get(i).equals(numbered(i))) {
                 throw new AssertionError("line " + i + " is " + texts.get(i));
             }
         }
@@ -274,19 +285,7 @@ class ChatServerIT {
         ChatServer server = servers.start(config -> config.rate(0), sink);
         int total = 300_000;
         Socket client = servers.connectGreeted(server);
-        Thread writer = new Thread(() -> {
-            try {
-                OutputStream o = new BufferedOutputStream(client.getOutputStream(), 1 << 16);
-                for (int i = 0; i < total; i++) {
-                    o.write(("line " + i + "\n").getBytes(UTF_8));
-                }
-                o.flush();
-                client.shutdownOutput();
-            } catch (IOException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        writer.start();
+        Thread writer = writeNumberedLines(client, total);
 
         // While nothing can be printed, the server holds at most what its last read decoded.
         long maxHeld = 0;
@@ -301,7 +300,7 @@ class ChatServerIT {
         List<String> lines = out.awaitCount(total, Duration.ofSeconds(30));
         assertThat(lines).hasSize(total);
         for (int i = 0; i < total; i++) {
-            if (!lines.get(i).equals("127.0.0.1 : line " + i)) {
+            if (!lines.get(i).equals("127.0.0.1 : " + numbered(i))) {
                 throw new AssertionError("line " + i + " is " + lines.get(i));
             }
         }
