@@ -104,7 +104,11 @@ public final class RelayLoad {
         return run(spec, receivers, idle, quiet, maxWait, probeTimeout, List.of(), Duration.ZERO);
     }
 
-    private static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
+    /**
+     * As {@link #run(LoadSpec, int, int, Duration, Duration, List, Duration)}, the probe line given {@code
+     * probeTimeout} to reach every receiver (10 s in the other forms) before the load is said not to be relayed.
+     */
+    public static LoadResult run(LoadSpec spec, int receivers, int idle, Duration quiet, Duration maxWait,
             Duration probeTimeout, List<Integer> receiverPorts, Duration warmUp)
             throws IOException, InterruptedException {
         if (receivers < 1 || receivers > LoadSpec.MAX_CONNECTIONS) {

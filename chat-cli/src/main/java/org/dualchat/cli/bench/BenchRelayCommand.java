@@ -29,7 +29,9 @@ import picocli.CommandLine.ParameterException;
                     + " lines, the server relays each to every other client as 'SENDER : TEXT', and the"
                     + " receivers time them.",
             "Reports what the receivers got of what they should have (sent x receivers), the fan-out rate"
-                    + " (relayed lines received per second, all receivers together) and the latency percentiles."
+                    + " (relayed lines received per second, all receivers together) and the latency percentiles.",
+            "Before the load, a probe line must reach every receiver within --wait seconds: else the server is"
+                    + " said not to relay, and nothing is sent."
         })
 final class BenchRelayCommand implements Callable<Integer> {
 
@@ -90,7 +92,9 @@ final class BenchRelayCommand implements Callable<Integer> {
         Duration warmUp = Duration.ofNanos((long) (warmupSeconds * 1e9));
         BenchOptions options = tcp.options;
         LoadResult result = BenchRun.run(options.host,
-                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait(), receiverPorts, warmUp));
+                // --wait bounds the wait for the receivers before the load as well as after it: the probe line.
+                () -> RelayLoad.run(load, receivers, idle, options.quiet(), options.maxWait(), options.maxWait(),
+                        receiverPorts, warmUp));
         PrintWriter out = tcp.spec.commandLine().getOut();
         BenchReport.print(out, "relay", load, "senders=" + senders + " receivers=" + receivers + " idle=" + idle
                 + (receiverPorts.isEmpty() ? "" : " receiver_ports=" + receiverPorts.size()),

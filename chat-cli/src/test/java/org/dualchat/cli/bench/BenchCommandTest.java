@@ -181,9 +181,10 @@ class BenchCommandTest {
             acceptor.setDaemon(true);
             acceptor.start();
             CliRun cli = CliRun.withInput("");
-            int exit = cli.run("bench", "relay", "127.0.0.1", "-p", "" + silent.getLocalPort(), "-R", "2", "-n", "5");
+            int exit = cli.run("bench", "relay", "127.0.0.1", "-p", "" + silent.getLocalPort(), "-R", "2", "-n", "5",
+                    "--wait", "1.5");
             assertThat(exit).isEqualTo(DualchatCli.FAILURE);
-            assertThat(cli.err()).isEqualTo("dualchat: the probe line reached 0 of 2 receivers within 10 s: does the"
+            assertThat(cli.err()).isEqualTo("dualchat: the probe line reached 0 of 2 receivers within 1.5 s: does the"
                     + " server at 127.0.0.1:" + silent.getLocalPort() + " relay TCP lines to the other clients?\n");
             for (Socket socket : accepted) {
                 socket.close();
