@@ -2,13 +2,13 @@ package org.dualchat.netty;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dualchat.netty.testing.Inbound.drain;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
@@ -43,15 +43,6 @@ class PipelineCountingTest {
             b[i] = (byte) values[i];
         }
         return Unpooled.wrappedBuffer(b);
-    }
-
-    private static <T> List<T> drain(EmbeddedChannel ch) {
-        List<T> out = new ArrayList<>();
-        T m;
-        while ((m = ch.readInbound()) != null) {
-            out.add(m);
-        }
-        return out;
     }
 
     @Test

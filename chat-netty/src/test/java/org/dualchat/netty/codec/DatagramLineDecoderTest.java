@@ -2,13 +2,13 @@ package org.dualchat.netty.codec;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dualchat.netty.testing.Inbound.drain;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
@@ -32,11 +32,7 @@ class DatagramLineDecoderTest {
     private static List<ChatMessage> decode(DatagramPacket... packets) {
         EmbeddedChannel ch = new EmbeddedChannel(DatagramLineDecoder.INSTANCE);
         ch.writeInbound((Object[]) packets);
-        List<ChatMessage> out = new ArrayList<>();
-        ChatMessage m;
-        while ((m = ch.readInbound()) != null) {
-            out.add(m);
-        }
+        List<ChatMessage> out = drain(ch);
         assertThat(ch.finish()).isFalse();
         for (DatagramPacket p : packets) {
             assertThat(p.refCnt()).as("datagram released").isZero();

@@ -2,6 +2,7 @@ package org.dualchat.netty.codec;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dualchat.netty.testing.Inbound.drain;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -47,15 +48,6 @@ class FramedTextTest {
         ByteBuf buf = Unpooled.copiedBuffer(text, UTF_8);
         reads.add(buf);
         return buf;
-    }
-
-    private static List<Object> drain(EmbeddedChannel ch) {
-        List<Object> out = new ArrayList<>();
-        Object message;
-        while ((message = ch.readInbound()) != null) {
-            out.add(message);
-        }
-        return out;
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.dualchat.netty.codec;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.dualchat.netty.testing.Inbound.drain;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dualchat.netty.common.ReadGate;
+import org.dualchat.netty.testing.Inbound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,15 +53,6 @@ class LineFramerTest {
     private static void tick(EmbeddedChannel ch, long millis) {
         ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
-    }
-
-    private static List<String> drain(EmbeddedChannel ch) {
-        List<String> lines = new ArrayList<>();
-        String line;
-        while ((line = ch.readInbound()) != null) {
-            lines.add(line);
-        }
-        return lines;
     }
 
     @Test
@@ -158,7 +151,7 @@ class LineFramerTest {
             ch.writeInbound(bytes("0123456789"));
         }
         // 100 bytes without a newline: six whole pieces out, the rest held, nothing dropped.
-        assertThat(drain(ch)).hasSize(6).allMatch(p -> p.length() == 16);
+        assertThat(Inbound.<String>drain(ch)).hasSize(6).allMatch(p -> p.length() == 16);
         assertThat(ch.finish()).isTrue();
         assertThat(drain(ch)).containsExactly("6789");
     }
