@@ -12,7 +12,9 @@
 #
 # The C programs in bench/c are built with `cc -O2` into the run's temp dir (nothing is committed built):
 #   udp_send  one native sender: sendmmsg, 64 datagrams a call, as fast as the kernel takes them;
-#             it then counts the lines that reached the receiver's file and reports the loss
+#             it then counts the lines that reached the receiver's file and reports the loss. The loss rows
+#             all use it this way; with -g (the sender row only) each call is one segmented send instead
+#             (UDP_SEGMENT), which the kernel cuts into the same 64 datagrams
 #   tcp_gen   N connections, 64-byte lines in 4 KB writes; reads the greeting, half-closes, reads to the end;
 #             either reads nothing in between (what the server relays piles up in its buffers, then is dropped
 #             and counted) or reads the relays all along
@@ -26,8 +28,9 @@
 #                     defaults (relay on), stdout to the file; the per-source limit (64) raised because
 #                     the 100-connection load comes from one address
 #   dualchat-norelay  the same with --no-relay
-#   sender            not a receiver: udp_send against `dualchat bench udp` (1, 2 and 4 sockets), both to a
-#                     socket that is bound and never read (`udp_recv ... hold`), 64 bytes
+#   sender            not a receiver: udp_send (sendmmsg, and -g) against `dualchat bench udp` (1 and 2 sockets,
+#                     segmented sends where the kernel has them, its default; and 2 sockets with --no-gso), all
+#                     to a socket that is bound and never read (`udp_recv ... hold`), 64 bytes
 # Loads, each bounded by count and time. Every receiver process is fresh where the load says so:
 #   udp64 cold      a fresh receiver, one native sender at full speed, no warm-up: % lost
 #   udp512 cold     the same, 512-byte datagrams, another fresh receiver
@@ -274,11 +277,15 @@ sender_rates() {   # the native sender against dualchat bench udp, to a socket n
     run_bg "$WORK/send.out" "$C/udp_send" "$UDP" 64 "$SEND_N" 20; wait "$LAST_PID"
     out=$(cat "$WORK/send.out"); RESULT=$(kv sent_per_s "$out"); record send_native
     echo "    udp_send: $out" >&2
-    for k in 1 2 4; do   # several sockets where one cannot keep up with the native sender (issue 13, point 5)
-        run_bg "$WORK/bench.out" $DUALCHAT bench udp 127.0.0.1 -p "$UDP" -r 0 -n "$SEND_N" -s 64 -c "$k" -d 20 --kv
+    run_bg "$WORK/send.out" "$C/udp_send" -g "$UDP" 64 "$SEND_N" 20; wait "$LAST_PID"
+    out=$(cat "$WORK/send.out"); RESULT=$(kv sent_per_s "$out"); record send_native_gso
+    echo "    udp_send -g: $out" >&2
+    local args   # issue 13, point 5: a sender that can overload the receiver, with several sockets if needed
+    for args in "-c 1" "-c 2" "-c 2 --no-gso"; do
+        run_bg "$WORK/bench.out" $DUALCHAT bench udp 127.0.0.1 -p "$UDP" -r 0 -n "$SEND_N" -s 64 $args -d 20 --kv
         wait "$LAST_PID" || { echo "compare.sh: dualchat bench udp failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
-        out=$(cat "$WORK/bench.out"); RESULT=$(kv sent_per_s "$out"); record "send_bench$k"
-        echo "    dualchat bench udp -c $k: $out" >&2
+        out=$(cat "$WORK/bench.out"); RESULT=$(kv sent_per_s "$out"); record "send_bench${args// /}"
+        echo "    dualchat bench udp $args: $out" >&2
     done
     for pid in "${RECV_PIDS[@]}"; do stop_pid "$pid"; done
 }
@@ -388,9 +395,10 @@ END {
     bn = median("sender" SUBSEP "send_native")
     if (bn != "") {
         print ""
-        printf "sender, 64 B: native sendmmsg %s", fmt(bn, "send")
-        for (k = 1; k <= 4; k *= 2) { b = median("sender" SUBSEP "send_bench" k)
-            if (b != "") printf "; dualchat bench udp -c %d %s (%.2fx)", k, fmt(b, "send"), b / bn }
-        printf "\n"
+        bg = median("sender" SUBSEP "send_native_gso")
+        printf "sender, 64 B: native sendmmsg %s; native segmented (-g) %s\n", fmt(bn, "send"), fmt(bg, "send")
+        split("-c1|-c2|-c2--no-gso", variant, "|"); split("-c 1|-c 2|-c 2 --no-gso", shown, "|")
+        for (k = 1; k <= 3; k++) { b = median("sender" SUBSEP "send_bench" variant[k])
+            if (b != "") printf "  dualchat bench udp %-14s %s: %.2fx native sendmmsg, %.2fx native segmented\n", shown[k], fmt(b, "send"), b / bn, b / bg }
     }
 }' "$RESULTS"

@@ -10,7 +10,12 @@
 #include "common.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
 
 #define VLEN 64
 
@@ -21,7 +26,12 @@ int main(int argc, char **argv) {
         argc -= 2;
         argv += 2;
     }
-    if (argc < 4) { fprintf(stderr, "usage: udp_send [-r RATE] PORT SIZE COUNT [MAX_SECONDS] [COUNT_FILE QUIET_MS]\n"); return 2; }
+    int segmented = argc > 1 && strcmp(argv[1], "-g") == 0;
+    if (segmented) {
+        argc--;
+        argv++;
+    }
+    if (argc < 4) { fprintf(stderr, "usage: udp_send [-r RATE] [-g] PORT SIZE COUNT [MAX_SECONDS] [COUNT_FILE QUIET_MS]\n"); return 2; }
     int port = arg_long(argv[1], "port");
     long size = arg_long(argv[2], "size");
     long long count = arg_long(argv[3], "count");
@@ -39,9 +49,17 @@ int main(int argc, char **argv) {
     if (connect(fd, (struct sockaddr *) &to, sizeof to) < 0) die("connect");
 
     static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    char *payload = malloc(size + 1);
-    for (long i = 0; i < size; i++) payload[i] = alphabet[i % 62];
-    payload[size] = '\n';
+    int per_send = segmented ? VLEN : 1;   /* datagrams back to back in the buffer */
+    if (segmented) {
+        if ((size + 1) * VLEN > 65507) { fprintf(stderr, "-g: size at most %d\n", 65507 / VLEN - 1); return 2; }
+        int gso = size + 1;
+        if (setsockopt(fd, SOL_UDP, UDP_SEGMENT, &gso, sizeof gso) < 0) die("UDP_SEGMENT");
+    }
+    char *payload = malloc((size + 1) * per_send);
+    for (int d = 0; d < per_send; d++) {
+        for (long i = 0; i < size; i++) payload[d * (size + 1) + i] = alphabet[i % 62];
+        payload[d * (size + 1) + size] = '\n';
+    }
     struct iovec iov = { payload, size + 1 };
     struct mmsghdr msgs[VLEN];
     for (int i = 0; i < VLEN; i++) msgs[i].msg_hdr = (struct msghdr) { .msg_iov = &iov, .msg_iovlen = 1 };
@@ -59,10 +77,15 @@ int main(int argc, char **argv) {
                 nanosleep(&t, NULL);
             }
         }
-        int n = sendmmsg(fd, msgs, want, 0);
+        int n;
+        if (segmented) {   /* one send, cut by the kernel into `want` datagrams */
+            n = send(fd, payload, want * (size + 1), 0) < 0 ? -1 : (int) want;
+        } else {
+            n = sendmmsg(fd, msgs, want, 0);
+        }
         if (n < 0) {
             if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN || errno == ECONNREFUSED) continue;
-            die("sendmmsg");
+            die(segmented ? "send" : "sendmmsg");
         }
         sent += n;
     }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dualchat bench udp HOST}: one line per datagram, batched into sendmmsg calls. */
+/**
+ * {@code dualchat bench udp HOST}: one line per datagram, batched into sendmmsg calls, and sent as segmented sends
+ * where the kernel offers them.
+ */
 @Command(
         name = "udp",
         mixinStandardHelpOptions = true,
@@ -54,6 +57,12 @@ final class BenchUdpCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private int batch;
 
+    @Option(names = "--gso", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Send up to 64 datagrams of a batch as one segmented send (UDP_SEGMENT, Linux 4.18+ on"
+                    + " epoll), which the kernel cuts into the same datagrams; the report's transport says"
+                    + " epoll+gso when it did. --no-gso: one send each, in sendmmsg calls (default: on where"
+                    + " available).")
+    private boolean gso;
 
     @Mixin
     private CountOptions counting;
@@ -63,7 +72,7 @@ final class BenchUdpCommand implements Callable<Integer> {
         LoadSpec load = options.toSpec(spec, port, rate, senders, "--senders", count, batch);
         BenchOptions.check(spec, "--size", options.size, 1, UdpLoad.MAX_PAYLOAD - 1);
         ReceivedCounter counter = counting.counter(spec, "udp");
-        LoadResult result = BenchRun.run(options.host, () -> UdpLoad.run(load, counter, options.quiet(), options.maxWait()));
+        LoadResult result = BenchRun.run(options.host, () -> UdpLoad.run(load, counter, options.quiet(), options.maxWait(), gso));
         BenchReport.print(spec.commandLine().getOut(), "udp", load, "senders=" + senders,
                 counter.description(), result, options.keyValue);
         return DualchatCli.OK;

@@ -2,6 +2,8 @@ package org.dualchat.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import java.io.FileOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -101,6 +103,15 @@ class BenchCommandTest {
                     "-n", "1000", "-r", "2000", "--count-metrics", metrics, "--kv")).isZero();
             assertThat(udp.err()).isEmpty();
             assertThat(udp.out()).contains(" sent=1000 ").contains(" received=1000 expected=1000 lost=0 ");
+            String plain = Epoll.isAvailable() ? "epoll" : "nio";
+            assertThat(udp.out()).contains(" transport=" + (Epoll.isAvailable()
+                    && EpollDatagramChannel.isSegmentedDatagramPacketSupported() ? "epoll+gso " : plain + " "));
+
+            CliRun unsegmented = CliRun.withInput("");
+            assertThat(unsegmented.run("bench", "udp", "127.0.0.1", "-p", "" + server.udpAddress().getPort(),
+                    "-n", "1000", "-r", "2000", "--no-gso", "--count-metrics", metrics, "--kv")).isZero();
+            assertThat(unsegmented.out()).contains(" transport=" + plain + " ")
+                    .contains(" received=1000 expected=1000 lost=0 ");
 
             CliRun tcp = CliRun.withInput("");
             assertThat(tcp.run("bench", "tcp", "127.0.0.1", "-p", "" + server.tcpAddress().getPort(),
