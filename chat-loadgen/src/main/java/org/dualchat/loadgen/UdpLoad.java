@@ -48,6 +48,12 @@ public final class UdpLoad {
     public static final int MAX_PAYLOAD = 65_507;
     /** The most datagrams one segmented send carries (the kernel's limit: {@code UDP_MAX_SEGMENTS}). */
     static final int MAX_SEGMENTS = 64;
+    /**
+     * The largest datagram sent segmented to a host that is not this one: what fits a 1,500-byte Ethernet frame
+     * over IPv6. The kernel refuses a segment larger than the path's MTU outright, where it would fragment a
+     * datagram sent alone; loopback's MTU is 64 KB.
+     */
+    static final int MAX_SEGMENT_OFF_HOST = 1_452;
 
     private UdpLoad() {}
 
@@ -76,7 +82,8 @@ public final class UdpLoad {
         Transport transport = Transport.of(spec.transport());
         int batch = spec.batch() > 0 ? spec.batch() : DEFAULT_BATCH;
         EventLoopGroup group = transport.newGroup(Math.min(spec.connections(), Runtime.getRuntime().availableProcessors()), BENCH_THREADS);
-        int segments = segmented ? segmentsPerSend(transport, spec.size(), batch) : 1;
+        int segments = segmented
+                ? segmentsPerSend(transport, spec.size(), batch, target.getAddress().isLoopbackAddress()) : 1;
         // One line, or as many back to back as one segmented send carries: each send is a slice of it.
         ByteBuf payload = Payloads.lines(spec.size(), segments);
         LongAdder errors = new LongAdder();
@@ -128,12 +135,14 @@ public final class UdpLoad {
     }
 
     /**
-     * How many datagrams one send carries: more than one only on epoll with {@code UDP_SEGMENT}, and only if at
-     * least two datagrams of {@code size} text bytes and a newline fit in one UDP payload.
+     * How many datagrams one send carries: more than one only on epoll with {@code UDP_SEGMENT}, only if at
+     * least two datagrams of {@code size} text bytes and a newline fit in one UDP payload, and, to another host,
+     * only datagrams that fit an Ethernet frame.
      */
-    static int segmentsPerSend(Transport transport, int size, int batch) {
+    static int segmentsPerSend(Transport transport, int size, int batch, boolean loopback) {
         if (transport.datagramChannel() != EpollDatagramChannel.class
-                || !EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+                || !EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+                || !loopback && size + 1 > MAX_SEGMENT_OFF_HOST) {
             return 1;
         }
         int segments = Math.min(Math.min(MAX_SEGMENTS, batch), MAX_PAYLOAD / (size + 1));

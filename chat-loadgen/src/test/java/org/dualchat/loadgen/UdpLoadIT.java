@@ -64,12 +64,16 @@ class UdpLoadIT {
             return; // nothing is segmented here: segmentsPerSend is 1 for any size, as the test above checks
         }
         Transport epoll = Transport.of(TransportType.EPOLL);
-        assertThat(UdpLoad.segmentsPerSend(epoll, 64, 64)).isEqualTo(64);
-        assertThat(UdpLoad.segmentsPerSend(epoll, 64, 16)).as("no more than a batch").isEqualTo(16);
-        assertThat(UdpLoad.segmentsPerSend(epoll, 2_000, 64)).as("65,507 bytes at most").isEqualTo(32);
-        assertThat(UdpLoad.segmentsPerSend(epoll, 40_000, 64)).as("one datagram alone").isEqualTo(1);
-        assertThat(UdpLoad.segmentsPerSend(Transport.of(TransportType.NIO), 64, 64))
+        assertThat(UdpLoad.segmentsPerSend(epoll, 64, 64, true)).isEqualTo(64);
+        assertThat(UdpLoad.segmentsPerSend(epoll, 64, 16, true)).as("no more than a batch").isEqualTo(16);
+        assertThat(UdpLoad.segmentsPerSend(epoll, 2_000, 64, true)).as("65,507 bytes at most").isEqualTo(32);
+        assertThat(UdpLoad.segmentsPerSend(epoll, 40_000, 64, true)).as("one datagram alone").isEqualTo(1);
+        assertThat(UdpLoad.segmentsPerSend(Transport.of(TransportType.NIO), 64, 64, true))
                 .isEqualTo(1);
+        // To another host a segment larger than the path's MTU is refused (EINVAL), not fragmented.
+        assertThat(UdpLoad.segmentsPerSend(epoll, 1_451, 64, false)).isEqualTo(45);
+        assertThat(UdpLoad.segmentsPerSend(epoll, 1_452, 64, false)).isEqualTo(1);
+        assertThat(UdpLoad.segmentsPerSend(epoll, 64, 64, false)).isEqualTo(64);
     }
 
     /** The datagrams that arrive, until {@code count} have or none came for {@code quiet}. */
