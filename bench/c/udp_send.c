@@ -3,8 +3,9 @@
  * 127.0.0.1:PORT, until COUNT are sent or MAX_SECONDS pass. With COUNT_FILE it then waits until the file
  * shows the datagrams (one line each) or stops growing for QUIET_MS, and reports what was lost. With -r RATE it
  * sends RATE datagrams a second instead (in calls of 64, each at its due time), so that the receiver's CPU per
- * datagram can be measured at a load it keeps up with.
- * Usage: udp_send [-r RATE] PORT SIZE COUNT [MAX_SECONDS=10] [COUNT_FILE QUIET_MS=500]
+ * datagram can be measured at a load it keeps up with. With -g it sends the 64 datagrams of a call as one
+ * segmented send instead (UDP_SEGMENT, Linux 4.18+: the kernel cuts it into datagrams of one line each).
+ * Usage: udp_send [-r RATE] [-g] PORT SIZE COUNT [MAX_SECONDS=10] [COUNT_FILE QUIET_MS=500]
  * Prints: sent=N sent_per_s=R [received=N lost=N lost_pct=P]
  */
 #include "common.h"
@@ -21,15 +22,20 @@
 
 int main(int argc, char **argv) {
     double rate = 0;
-    if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-        rate = arg_long(argv[2], "rate");
-        argc -= 2;
-        argv += 2;
-    }
-    int segmented = argc > 1 && strcmp(argv[1], "-g") == 0;
-    if (segmented) {
-        argc--;
-        argv++;
+    int segmented = 0;
+    while (argc > 1 && argv[1][0] == '-') {   /* -r RATE and -g, in either order */
+        if (strcmp(argv[1], "-r") == 0 && argc > 2) {
+            rate = arg_long(argv[2], "rate");
+            argc -= 2;
+            argv += 2;
+        } else if (strcmp(argv[1], "-g") == 0) {
+            segmented = 1;
+            argc--;
+            argv++;
+        } else {
+            fprintf(stderr, "udp_send: unknown option %s\n", argv[1]);
+            return 2;
+        }
     }
     if (argc < 4) { fprintf(stderr, "usage: udp_send [-r RATE] [-g] PORT SIZE COUNT [MAX_SECONDS] [COUNT_FILE QUIET_MS]\n"); return 2; }
     int port = arg_long(argv[1], "port");
