@@ -400,11 +400,11 @@ END {
     if (bn != "") {
         print ""
         bg = median("sender" SUBSEP "send_native_gso")
-        printf "sender, 64 B: native sendmmsg %s; native segmented (-g) %s\n", fmt(bn, "send"), bg > 0 ? fmt(bg, "send") : "not measured"
+        printf "sender, 64 B: native sendmmsg %s; native segmented (-g) %s\n", fmt(bn, "send"), (bg > 0 ? fmt(bg, "send") : "not measured")
         split("-c1|-c2|-c2--no-gso", variant, "|"); split("-c 1|-c 2|-c 2 --no-gso", shown, "|")
         for (k = 1; k <= 3; k++) { b = median("sender" SUBSEP "send_bench" variant[k])
             if (b == "") continue
-            printf "  dualchat bench udp %-14s %s: %s native sendmmsg", shown[k], fmt(b, "send"), bn > 0 ? sprintf("%.2fx", b / bn) : "-"
-            printf ", %s native segmented\n", bg > 0 ? sprintf("%.2fx", b / bg) : "-" }
+            printf "  dualchat bench udp %-14s %s: %s native sendmmsg", shown[k], fmt(b, "send"), (bn > 0 ? sprintf("%.2fx", b / bn) : "-")
+            printf ", %s native segmented\n", (bg > 0 ? sprintf("%.2fx", b / bg) : "-") }
     }
 }' "$RESULTS"
