@@ -36,6 +36,8 @@
 #   udp512 cold     the same, 512-byte datagrams, another fresh receiver
 #   udp64, udp512   after a warm-up of 200,000 datagrams at full speed: % lost
 #   udp64 x2        two native senders at once (after the above): % lost of both together
+#   sent/s          beside each UDP load, the datagrams/s the native sender(s) made against that receiver: the
+#                   sender shares the 2 cores with the receiver, so its rate varies, and the loss with it
 #   tcp1, tcp100    lines/s printed with 1 and 100 connections (tcp_gen), after a warm-up: lines in the file
 #                   (waiting until the file has not grown for 10 s: senders paused by the relay budget)
 #                   / (first write -> last growth of the file); '!' marks lines lost. The connections read
@@ -233,19 +235,21 @@ run_bg() {   # run_bg OUTFILE CMD...: a bounded load in the background, its PID 
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 rcvbuf_errors() { awk '/^Udp:/ { if (h) { print $(i); exit } for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") break; h = 1 }' /proc/net/snmp; }
 
-udp_load() {   # udp_load SIZE COUNT [SENDERS]: sets RESULT = % lost
+udp_load() {   # udp_load SIZE COUNT [SENDERS]: sets RESULT = % lost, SENT_RATE = datagrams/s the senders made
     local size=$1 count=$2 senders=${3:-1} k pids=() before lines sent=0 got drops out
+    SENT_RATE=0
     before=$(rcvbuf_errors)
     if ((senders == 1)); then
         run_bg "$WORK/send.out" "$C/udp_send" "$UDP" "$size" "$count" 20 "$OUT" 500
         wait "$LAST_PID" || { echo "compare.sh: udp_send failed: $(tail -1 "$WORK/load.err")" >&2; return 1; }
-        out=$(cat "$WORK/send.out"); RESULT=$(kv lost_pct "$out")
+        out=$(cat "$WORK/send.out"); RESULT=$(kv lost_pct "$out"); SENT_RATE=$(kv sent_per_s "$out")
     else
         lines=$(wc -l <"$OUT")
         for ((k = 0; k < senders; k++)); do run_bg "$WORK/send$k.out" "$C/udp_send" "$UDP" "$size" "$count" 20; pids+=($LAST_PID); done
         for ((k = 0; k < senders; k++)); do
             wait "${pids[$k]}" || { echo "compare.sh: udp_send failed" >&2; return 1; }
             sent=$((sent + $(kv sent "$(cat "$WORK/send$k.out")")))
+            SENT_RATE=$((SENT_RATE + $(kv sent_per_s "$(cat "$WORK/send$k.out")")))
         done
         # Until the file shows them all or has not grown for 0.5 s (at most 30 s).
         local last=-1 now i
@@ -297,6 +301,9 @@ sender_rates() {   # the native sender against dualchat bench udp, to a socket n
 RESULTS=$WORK/results.tsv   # receiver run metric value
 : >"$RESULTS"
 record() { printf '%s\t%s\t%s\t%s\n' "$NAME" "$run" "$1" "$RESULT" >>"$RESULTS"; }
+# A UDP load's loss and, beside it, the rate the native sender made: on shared cores it varies from run to run
+# (400k-715k datagrams/s seen), and the loss follows it.
+udp_row() { local metric=$1; shift; udp_load "$@"; record "$metric"; RESULT=$SENT_RATE; record "sent_$metric"; }
 LOAD_BEFORE=$(cat /proc/loadavg)
 T0=$SECONDS
 echo "compare: runs=$RUNS quick=$QUICK peers=$PEERS; $(nproc) cores; loadavg before: $LOAD_BEFORE" >&2
@@ -308,14 +315,14 @@ for ((run = 1; run <= RUNS; run++)); do
         PEAK_KB=0
         start_receiver "$NAME"; RESULT=$IDLE_MB; record idle_mb
         sleep 7; RESULT=$(rss_mb); record idle10_mb
-        udp_load 64 "$UDP_N"; record udp64_cold
+        udp_row udp64_cold 64 "$UDP_N"
         udp_load 64 "$UDP_WARM"   # warm-up, not counted
-        udp_load 64 "$UDP_N"; record udp64
-        udp_load 512 "$UDP_N"; record udp512
-        udp_load 64 "$UDP_N" 2; record udp64_x2
+        udp_row udp64 64 "$UDP_N"
+        udp_row udp512 512 "$UDP_N"
+        udp_row udp64_x2 64 "$UDP_N" 2
         stop_receiver
         start_receiver "$NAME"
-        udp_load 512 "$UDP_N"; record udp512_cold
+        udp_row udp512_cold 512 "$UDP_N"
         stop_receiver
         start_receiver "$NAME"
         tcp_load 10 "$TCP_WARM" >/dev/null   # warm-up, not counted
@@ -335,7 +342,8 @@ echo "dualchat compare: $RUNS run(s)$( ((QUICK)) && echo ', --quick: smoke test 
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r),"\
     "$(java -version 2>&1 | head -1), net.core.rmem_max $(cat /proc/sys/net/core/rmem_max)"
 echo "loadavg before: $LOAD_BEFORE; after: $LOAD_AFTER; took $((SECONDS - T0)) s"
-echo "median [min-max] of the runs. udp: % of datagrams lost (one native sender at full speed, $UDP_N a load);"
+echo "median [min-max] of the runs. udp: % of datagrams lost (one native sender at full speed, $UDP_N a load;"
+echo "the sent/s rows: the rate the native sender made against that receiver);"
 echo "tcp: lines/s printed ('!': lines lost in a run); rss in MB; send: datagrams/s sent, 64 B, to a socket nobody reads."
 awk -F'\t' -v peers="$PEERS" '
 function sortnum(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t } }
@@ -347,8 +355,8 @@ function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k
 END {
     np = split(peers, p, " "); nr = 0
     for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
-    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 tcp1_first tcp1 tcp100_first tcp100 tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
-    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|TCP 1 conn., first pass|TCP 1 connection, lines/s|TCP 100 conn., first pass|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
+    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 sent_udp64_cold sent_udp512_cold sent_udp64 sent_udp512 sent_udp64_x2 tcp1_first tcp1 tcp100_first tcp100 tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|  sent/s: 64 B, fresh|  sent/s: 512 B, fresh|  sent/s: 64 B, warm|  sent/s: 512 B, warm|  sent/s: 64 B, two senders|TCP 1 conn., first pass|TCP 1 connection, lines/s|TCP 100 conn., first pass|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
     if (nr) {
         printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
         for (m = 1; m <= nm; m++) {
@@ -367,7 +375,7 @@ END {
         for (d = 1; d <= 2; d++) {
             dc = d == 1 ? "dualchat" : "dualchat-norelay"
             for (m = 1; m <= nm; m++) {
-                x = med[dc, metrics[m]]; if (x == "") continue
+                x = med[dc, metrics[m]]; if (x == "" || metrics[m] ~ /^sent_/) continue
                 line = ""
                 for (i = 1; i <= nr; i++) {
                     if (r[i] !~ /^(c|rsyslog)$/ || med[r[i], metrics[m]] == "") continue
