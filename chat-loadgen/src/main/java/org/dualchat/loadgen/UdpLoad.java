@@ -171,15 +171,10 @@ public final class UdpLoad {
 
         @Override
         void write(Channel channel, long first, int n) {
-            if (segments == 1) {
-                for (int i = 0; i < n; i++) {
-                    channel.write(payload.retainedDuplicate(), channel.voidPromise());
-                }
-                return;
-            }
             for (int left = n; left > 0; left -= segments) {
                 int k = Math.min(left, segments);
-                // The kernel cuts the send into datagrams of `datagram` bytes; one of them alone is a plain one.
+                // The kernel cuts the send into datagrams of `datagram` bytes; one of them alone (always, with
+                // segments of 1) is a plain one.
                 ByteBuf bytes = payload.retainedSlice(0, k * datagram);
                 channel.write(k == 1 ? bytes : new SegmentedDatagramPacket(bytes, datagram, target),
                         channel.voidPromise());
