@@ -74,11 +74,23 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         if (feeder == null) {
             feeder = room == null
                     ? new SinkFeeder(ctx, sink, held)
-                    // An action (/me) goes to everyone, its sender included, as on IRC.
-                    : new SinkFeeder(ctx, sink, held,
-                            message -> room.relay(message, message.action() ? null : member, null), room.gate());
+                    : new SinkFeeder(ctx, sink, held, new ToRoom(), room.gate());
         }
         return feeder;
+    }
+
+    /** Relays what the sink took; a read's lines at once while the room has no one else to hear them. */
+    private final class ToRoom implements SinkFeeder.Accepted {
+        @Override
+        public void accept(ChatMessage message) {
+            // An action (/me) goes to everyone, its sender included, as on IRC.
+            room.relay(message, message.action() ? null : member, null);
+        }
+
+        @Override
+        public int acceptAll(List<ChatMessage> messages, int count) {
+            return room.relayAll(messages, count, member);
+        }
     }
 
     private void flushFeeder() {

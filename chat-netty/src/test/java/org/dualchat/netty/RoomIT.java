@@ -19,6 +19,7 @@ import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.RelayIT.Client;
 import org.dualchat.netty.RelayIT.LineCounter;
+import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.room.RelayBudget;
 import org.dualchat.netty.room.RelayOptions;
@@ -78,6 +79,18 @@ class RoomIT {
         assertThat(room.deliveries()).as("batches delivered").isZero();
         assertThat(room.budget().peak()).as("relay bytes ever encoded").isZero();
         assertThat(server.stats().relaysSent()).isZero();
+
+        // What was said to nobody is still the history of whoever comes next: the last lines, in order.
+        Client next = new Client(server);
+        servers.closeAfterEach(next);
+        assertThat(next.readLine()).isEqualTo("Server connected");
+        assertThat(next.readLine()).endsWith(ChatCommands.JOIN_LINE_END);
+        int kept = room.historySize();
+        assertThat(next.readLine()).isEqualTo("* last " + kept + " messages:");
+        for (int i = messages - kept; i < messages; i++) {
+            assertThat(next.readLine()).matches("\\[\\d\\d:\\d\\d:\\d\\d\\] 127\\.0\\.0\\.1 : m " + i);
+        }
+        assertThat(next.readLine()).isEqualTo("* end of history");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.dualchat.core.ChatMessage;
@@ -29,10 +30,26 @@ import org.dualchat.core.MessageSink;
  */
 public final class SinkFeeder {
 
+    /**
+     * What a feeder tells of each message the sink took, in order, on the channel's event loop; it may take the
+     * first of a read's lines at once instead ({@link #acceptAll}).
+     */
+    public interface Accepted extends Consumer<ChatMessage> {
+
+        /**
+         * Takes the first of {@code count} {@code messages}, all added with {@link SinkFeeder#add}, at once as far
+         * as it can (as the room does while no one else can hear them); how many it took from the start. The rest
+         * are {@link #accept}ed each.
+         */
+        default int acceptAll(List<ChatMessage> messages, int count) {
+            return 0;
+        }
+    }
+
     private final ChannelHandlerContext ctx;
     private final MessageSink sink;
     private final HeldMessages held;
-    private final Consumer<ChatMessage> accepted;
+    private final Accepted accepted;
     private final RelayGate gate;
     // Messages decoded after the sink filled up: at most one read's worth, since reading stops meanwhile.
     private final ArrayDeque<ChatMessage> backlog = new ArrayDeque<>();
@@ -73,7 +90,8 @@ public final class SinkFeeder {
         this.ctx = requireNonNull(ctx, "ctx");
         this.sink = requireNonNull(sink, "sink");
         this.held = requireNonNull(held, "held");
-        this.accepted = requireNonNull(accepted, "accepted");
+        requireNonNull(accepted, "accepted");
+        this.accepted = accepted instanceof Accepted all ? all : accepted::accept;
         this.gate = requireNonNull(gate, "gate");
     }
 
@@ -106,7 +124,8 @@ public final class SinkFeeder {
             return;
         }
         int taken = backlog.isEmpty() && unrelayed.isEmpty() && gate.isOpen() ? sink.offerAll(pending) : 0;
-        for (int i = 0; i < taken; i++) {
+        int told = taken > 1 ? accepted.acceptAll(pending, taken) : 0;
+        for (int i = told; i < taken; i++) {
             ChatMessage message = pending.get(i);
             if (unrelayed.isEmpty() && gate.isOpen()) {
                 accepted.accept(message);

@@ -92,6 +92,17 @@ public interface ChatRoom {
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender);
 
     /**
+     * Relays the first {@code count} of {@code messages} at once, as {@link #relay} would one by one, if nobody
+     * else can hear them (a room of one); on {@code sender}'s event loop. Nothing is then done for each line but
+     * keeping the last few for the history. The messages are all {@code sender}'s and none is an action.
+     *
+     * @return how many it took from the start: {@code count}, or 0 if each is to be {@link #relay}ed
+     */
+    default int relayAll(List<ChatMessage> messages, int count, Member sender) {
+        return 0;
+    }
+
+    /**
      * Whether TCP senders may hand the room more now: closed while the relay budget is spent, when
      * senders wait (their lines held and their reads paused) rather than grow memory.
      */

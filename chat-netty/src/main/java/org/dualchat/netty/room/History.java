@@ -84,6 +84,23 @@ final class History {
     }
 
     /**
+     * Remembers the first {@code count} of {@code messages} as one batch of their own if the room still counts at
+     * most {@code most} members (see {@link #appendIf(AtomicInteger, int, ChatMessage)}).
+     *
+     * @return whether they were remembered
+     */
+    synchronized boolean appendIf(AtomicInteger members, int most, List<ChatMessage> messages, int count) {
+        if (members.get() > most) {
+            return false;
+        }
+        for (int i = Math.max(0, count - ring.length); i < count; i++) {
+            put(messages.get(i));
+        }
+        batches++;
+        return true;
+    }
+
+    /**
      * Remembers the first {@code count} of {@code messages} as a batch of their own if {@code condition} holds,
      * checked under the same lock as a joiner's snapshot (see {@link #appendIf(AtomicInteger, int, ChatMessage)}).
      *

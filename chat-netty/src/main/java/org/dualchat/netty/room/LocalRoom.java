@@ -247,6 +247,21 @@ public final class LocalRoom implements ChatRoom {
         relay(message, sender, udpSender, null);
     }
 
+    @Override
+    public int relayAll(List<ChatMessage> messages, int count, Member sender) {
+        int most = sender != null ? 1 : 0;
+        if (memberCount.get() > most || udpSources != null && udpChannel != null && !udpSources.current(null).isEmpty()) {
+            return 0;
+        }
+        if (history == null) {
+            return count;
+        }
+        // Kept for the history, as rememberAlone() would each line, under the history's lock once.
+        LoopShare here = shareOfThisThread(sender);
+        boolean nothingPending = here == null || here.outbox.isEmpty() && !here.hasDeferred();
+        return nothingPending && history.appendIf(memberCount, most, messages, count) ? count : 0;
+    }
+
     /** As {@link #relay}, adding to {@code run} (a {@link RelayRun}'s) rather than to the loop's outbox, if given. */
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender, Outbox run) {
         List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null

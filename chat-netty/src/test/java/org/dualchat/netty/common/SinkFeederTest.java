@@ -39,8 +39,8 @@ class SinkFeederTest {
     }
 
     /** Adds each string of a read, and hands them over when the read is complete, as the TCP handler does. */
-    private final class Batching extends ChannelInboundHandlerAdapter {
-        private SinkFeeder feeder;
+    private class Batching extends ChannelInboundHandlerAdapter {
+        SinkFeeder feeder;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -84,6 +84,39 @@ class SinkFeederTest {
         assertThat(sink.offerAllCalls()).as("one hand-over for the read").isEqualTo(1);
         assertThat(held.count()).isZero();
         assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void whatTheSinkTookOfAReadIsOfferedToTheRoomAtOnceAndWhatTheRoomLeavesIsToldLineByLine() {
+        sink = ControlledSink.unbounded();
+        List<Integer> batches = new ArrayList<>();
+        int[] takes = {3, 1, 0};
+        ch = new EmbeddedChannel(new Batching() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                feeder = new SinkFeeder(ctx, sink, held, new SinkFeeder.Accepted() {
+                    @Override
+                    public void accept(ChatMessage message) {
+                        accepted.add(message.text());
+                    }
+
+                    @Override
+                    public int acceptAll(List<ChatMessage> messages, int count) {
+                        batches.add(count);
+                        return takes[batches.size() - 1];
+                    }
+                });
+            }
+        });
+        ch.pipeline().fireChannelRead("a").fireChannelRead("b").fireChannelRead("c").fireChannelReadComplete();
+        assertThat(accepted).as("all three taken at once: none told alone").isEmpty();
+        ch.pipeline().fireChannelRead("d").fireChannelRead("e").fireChannelRead("f").fireChannelReadComplete();
+        assertThat(accepted).as("the first taken at once, the rest each, in order").containsExactly("e", "f");
+        ch.pipeline().fireChannelRead("g").fireChannelRead("h").fireChannelReadComplete();
+        ch.pipeline().fireChannelRead("i").fireChannelReadComplete();
+        assertThat(accepted).containsExactly("e", "f", "g", "h", "i");
+        assertThat(batches).as("offered per read of more than one line").containsExactly(3, 3, 2);
+        assertThat(sink.texts()).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i");
     }
 
     @Test
