@@ -50,7 +50,9 @@
 #                   the warm-up had ten), so the row after it, the second pass, is the steady figure
 #   tcp100 first    the same 100-connection load, the first time the process runs it (after tcp1): a JVM is
 #                   still compiling the code of this load (the fan-out to 99 members that do not read)
-#                   meanwhile, so the row after it, the second pass, is the steady figure. Both are shown.
+#                   meanwhile. With relay on it still is, less, in the second pass (tcp100: its compiler
+#                   threads took 13-56 cs of CPU there against 6-17 with --no-relay), so a third pass follows:
+#   tcp100 third    the steady figure of the 100-connection load. All three are shown.
 #   tcp100 reading  dualchat with relay on only, an extra row and a different load: the 100 connections read
 #                   every relay all along, so the server writes 99 lines for each line it prints
 #   idle rss        resident memory 3 s after a fresh receiver listens (MB); and 10 s after, settled: a JVM
@@ -330,6 +332,7 @@ for ((run = 1; run <= RUNS; run++)); do
         tcp_load 1 "$TCP_LINES"; record tcp1
         tcp_load 100 "$TCP_LINES"; record tcp100_first   # the process's first pass of this load
         tcp_load 100 "$TCP_LINES"; record tcp100
+        tcp_load 100 "$TCP_LINES"; record tcp100_third
         if [[ $NAME == dualchat ]]; then tcp_load 100 "$TCP_LINES" 1; record tcp100_read; fi
         stop_receiver
         RESULT=$(awk -v kb="$PEAK_KB" 'BEGIN { printf "%.1f", kb / 1024 }'); record peak_mb
@@ -355,8 +358,8 @@ function median(key,   n, k, a) { n = cnt[key]; if (!n) return ""; for (k = 1; k
 END {
     np = split(peers, p, " "); nr = 0
     for (i = 1; i <= np; i++) if (p[i] != "sender") r[++nr] = p[i]
-    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 sent_udp64_cold sent_udp512_cold sent_udp64 sent_udp512 sent_udp64_x2 tcp1_first tcp1 tcp100_first tcp100 tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
-    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|  sent/s: 64 B, fresh|  sent/s: 512 B, fresh|  sent/s: 64 B, warm|  sent/s: 512 B, warm|  sent/s: 64 B, two senders|TCP 1 conn., first pass|TCP 1 connection, lines/s|TCP 100 conn., first pass|TCP 100 connections, lines/s|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
+    nm = split("udp64_cold udp512_cold udp64 udp512 udp64_x2 sent_udp64_cold sent_udp512_cold sent_udp64 sent_udp512 sent_udp64_x2 tcp1_first tcp1 tcp100_first tcp100 tcp100_third tcp100_read idle_mb idle10_mb peak_mb", metrics, " ")
+    split("UDP 64 B, fresh process|UDP 512 B, fresh process|UDP 64 B, after warm-up|UDP 512 B, after warm-up|UDP 64 B, two senders|  sent/s: 64 B, fresh|  sent/s: 512 B, fresh|  sent/s: 64 B, warm|  sent/s: 512 B, warm|  sent/s: 64 B, two senders|TCP 1 conn., first pass|TCP 1 connection, lines/s|TCP 100 conn., first pass|TCP 100 connections, lines/s|TCP 100 conn., third pass|TCP 100 reading relays, extra|idle RSS MB, 3 s|idle RSS MB, 10 s|peak RSS MB", label, "|")
     if (nr) {
         printf "%-30s", "load"; for (i = 1; i <= nr; i++) printf " | %-22s", r[i]; printf "\n"
         for (m = 1; m <= nm; m++) {
