@@ -391,7 +391,7 @@ END {
         }
         # Issue 11, point 1: relay on against --no-relay in the same run (at least 0.90 on 1 connection, 0.75 on 100).
         for (m = 1; m <= nm; m++) {
-            if (metrics[m] !~ /^tcp(1|1_first|100|100_first)$/) continue
+            if (metrics[m] !~ /^tcp(1|1_first|100|100_first|100_third)$/) continue
             x = med["dualchat", metrics[m]]; y = med["dualchat-norelay", metrics[m]]
             if (x == "" || y <= 0) continue
             # Also run by run: the two run back to back in each run, so a drift of the machine between runs
