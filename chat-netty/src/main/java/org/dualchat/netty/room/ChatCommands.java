@@ -2,6 +2,7 @@ package org.dualchat.netty.room;
 
 import java.util.List;
 import java.util.Locale;
+import org.dualchat.core.ChatMessage;
 
 /**
  * The commands a TCP client can type in the room. A command is a slash, a word of letters, and then a
@@ -87,6 +88,11 @@ public final class ChatCommands {
     /** What follows the command's name, trimmed; empty if nothing. */
     public static String argument(String line) {
         return line.substring(nameEnd(line)).trim();
+    }
+
+    /** An action's line ({@code /me}), {@code * alice@127.0.0.1 waves}: the sender's name starts it, as on IRC. */
+    static String actionLine(ChatMessage message) {
+        return "* " + message.sender() + " " + message.text();
     }
 
     /** The text a line stands for: a leading {@code //} loses one slash. */

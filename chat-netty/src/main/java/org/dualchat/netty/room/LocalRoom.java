@@ -4,8 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -212,12 +210,7 @@ public final class LocalRoom implements ChatRoom {
 
     @Override
     public List<String> who() {
-        List<String> labels = new ArrayList<>(members.size());
-        for (Member member : members.values()) {
-            labels.add(member.label());
-        }
-        labels.sort(Comparator.naturalOrder());
-        return labels;
+        return members.values().stream().map(Member::label).sorted().toList();
     }
 
     /** Above the presence threshold, the count alone: listing and sorting the room for each join would cost its square. */
@@ -253,13 +246,9 @@ public final class LocalRoom implements ChatRoom {
         if (memberCount.get() > most || udpSources != null && udpChannel != null && !udpSources.current(null).isEmpty()) {
             return 0;
         }
-        if (history == null) {
-            return count;
-        }
-        // Kept for the history, as rememberAlone() would each line, under the history's lock once.
-        LoopShare here = shareOfThisThread(sender);
-        boolean nothingPending = here == null || here.outbox.isEmpty() && !here.hasDeferred();
-        return nothingPending && history.appendIf(memberCount, most, messages, count) ? count : 0;
+        // Kept for the history as rememberAlone() keeps a line said alone, under the history's lock once.
+        boolean kept = history == null || nothingPendingFor(sender) && history.appendIf(memberCount, most, messages, count);
+        return kept ? count : 0;
     }
 
     /** As {@link #relay}, adding to {@code run} (a {@link RelayRun}'s) rather than to the loop's outbox, if given. */
@@ -285,7 +274,7 @@ public final class LocalRoom implements ChatRoom {
         String nick = message.nick();
         String ip = message.ip();
         if (message.action()) {
-            text = actionLine(message);
+            text = ChatCommands.actionLine(message);
             nick = null;
             ip = null;
         }
@@ -302,17 +291,16 @@ public final class LocalRoom implements ChatRoom {
         }
     }
 
-    /** An action's line, {@code * alice@127.0.0.1 waves}: the sender's name starts it, as on IRC. */
-    static String actionLine(ChatMessage message) {
-        String nick = message.nick();
-        return "* " + (nick != null ? nick + "@" : "") + message.ip() + " " + message.text();
-    }
-
     /** Keeps a message nobody hears for the history, unencoded; {@code false}: relay it (see History). */
     private boolean rememberAlone(ChatMessage message, Member sender, Outbox run) {
-        LoopShare here = run != null ? null : shareOfThisThread(sender);
-        return (run == null || run.isEmpty()) && (here == null || here.outbox.isEmpty() && !here.hasDeferred())
+        return (run == null ? nothingPendingFor(sender) : run.isEmpty())
                 && history.appendIf(memberCount, sender != null ? 1 : 0, message);
+    }
+
+    /** Whether the sender's loop holds none of this round's lines yet, which a line said alone must not overtake. */
+    private boolean nothingPendingFor(Member sender) {
+        LoopShare here = shareOfThisThread(sender);
+        return here == null || here.outbox.isEmpty() && !here.hasDeferred();
     }
 
     /** Sends a line from the server itself (presence) to every client but {@code except}. */

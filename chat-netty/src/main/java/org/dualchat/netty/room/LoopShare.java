@@ -128,7 +128,7 @@ final class LoopShare {
                 boolean action = message.action();
                 // As LocalRoom.add would have: each full batch goes on at once (dispatchLater).
                 relay(action ? null : message.nick(), action ? null : message.ip(),
-                        action ? LocalRoom.actionLine(message) : message.text(), deferredSenders[i], true);
+                        action ? ChatCommands.actionLine(message) : message.text(), deferredSenders[i], true);
                 if (keep > 0) {
                     outbox.remember(message, keep);
                 }
