@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -58,10 +59,7 @@ final class History {
     /** Remembers a batch's messages ({@code null} for none), in order; the batch's number. */
     synchronized long append(List<ChatMessage> messages) {
         if (messages != null) {
-            // Only the last capacity of a large batch can stay in the ring.
-            for (int i = Math.max(0, messages.size() - ring.length); i < messages.size(); i++) {
-                put(messages.get(i));
-            }
+            putLast(messages, messages.size());
         }
         return ++batches;
     }
@@ -93,9 +91,7 @@ final class History {
         if (members.get() > most) {
             return false;
         }
-        for (int i = Math.max(0, count - ring.length); i < count; i++) {
-            put(messages.get(i));
-        }
+        putLast(messages, count);
         batches++;
         return true;
     }
@@ -110,9 +106,7 @@ final class History {
         if (!condition.getAsBoolean()) {
             return false;
         }
-        for (int i = Math.max(0, count - ring.length); i < count; i++) {
-            put(messages[i]);
-        }
+        putLast(Arrays.asList(messages), count);
         batches++;
         return true;
     }
@@ -124,6 +118,13 @@ final class History {
             messages.add(ring[Math.floorMod(next - size + i, ring.length)]);
         }
         return new Snapshot(messages, batches, zone);
+    }
+
+    /** Puts the first {@code count} of {@code messages} in order; only the last capacity of them can stay. */
+    private void putLast(List<ChatMessage> messages, int count) {
+        for (int i = Math.max(0, count - ring.length); i < count; i++) {
+            put(messages.get(i));
+        }
     }
 
     private void put(ChatMessage message) {

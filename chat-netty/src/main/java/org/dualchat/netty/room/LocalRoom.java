@@ -243,7 +243,7 @@ public final class LocalRoom implements ChatRoom {
     @Override
     public int relayAll(List<ChatMessage> messages, int count, Member sender) {
         int most = sender != null ? 1 : 0;
-        if (memberCount.get() > most || udpSources != null && udpChannel != null && !udpSources.current(null).isEmpty()) {
+        if (memberCount.get() > most || !udpTargets(null).isEmpty()) {
             return 0;
         }
         // Kept for the history as rememberAlone() keeps a line said alone, under the history's lock once.
@@ -253,8 +253,7 @@ public final class LocalRoom implements ChatRoom {
 
     /** As {@link #relay}, adding to {@code run} (a {@link RelayRun}'s) rather than to the loop's outbox, if given. */
     void relay(ChatMessage message, Member sender, InetSocketAddress udpSender, Outbox run) {
-        List<InetSocketAddress> udpTargets = udpSources == null || udpChannel == null
-                ? List.of() : udpSources.current(udpSender);
+        List<InetSocketAddress> udpTargets = udpTargets(udpSender);
         boolean others = memberCount.get() > (sender != null ? 1 : 0);
         if (!others && history != null && !rememberAlone(message, sender, run)) {
             others = true; // someone joined meanwhile
@@ -289,6 +288,11 @@ public final class LocalRoom implements ChatRoom {
         } else if (others) {
             add(nick, ip, text, sender, message);
         }
+    }
+
+    /** The recent UDP sources to relay to but {@code except}; none without UDP relays. */
+    private List<InetSocketAddress> udpTargets(InetSocketAddress except) {
+        return udpSources == null || udpChannel == null ? List.of() : udpSources.current(except);
     }
 
     /** Keeps a message nobody hears for the history, unencoded; {@code false}: relay it (see History). */
