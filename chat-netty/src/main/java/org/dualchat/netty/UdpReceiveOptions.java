@@ -7,6 +7,8 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.dualchat.netty.common.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Netty's epoll datagram channel reads with one {@code recvmmsg} call when it is told the largest
  * datagram ({@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}) and given a buffer that holds several:
  * the buffer is cut into slots of that size, one per datagram. With 64 KB slots no datagram is ever
- * cut short, and {@value #DATAGRAMS_PER_CALL} slots make one call do the work of that many
- * {@code recvmsg} calls when the socket is busy. NIO has no such call: it reads one datagram at a time.
+ * cut short, and {@value #DATAGRAMS_PER_CALL} slots ({@value #DATAGRAMS_PER_BUSY_CALL} while the socket is
+ * busy) make one call do the work of that many {@code recvmsg} calls. NIO has no such call: it reads one datagram at a time.
  */
 final class UdpReceiveOptions {
 
@@ -27,9 +29,23 @@ final class UdpReceiveOptions {
 
     /** A slot per datagram: the largest UDP payload (65,507 bytes over IPv4, 65,527 over IPv6) fits. */
     static final int SLOT = 65_536;
-    /** Datagrams one recvmmsg call may return. */
+    /** Datagrams one recvmmsg call may return while the socket is quiet: a 1 MB read buffer. */
     static final int DATAGRAMS_PER_CALL = 16;
-    /** Datagrams (NIO) or recvmmsg calls' worth of datagrams (epoll) read per wake-up, before other work. */
+    /**
+     * Datagrams one call may return while the socket is busy (a call filled all {@value #DATAGRAMS_PER_CALL}
+     * slots), until no call has filled that many for {@value #QUIET_SECONDS} to twice as many seconds: a 4 MB
+     * read buffer. Each call has a
+     * fixed cost (the system call, Netty's JNI walk of its packet array, the event loop's turn); at a native
+     * sender's full speed, 64 a call lost less than 16 a call, after a warm-up and under two senders (see
+     * docs/performance.md, the ninth part). The buffer is zeroed, so resident once used: only while busy.
+     */
+    static final int DATAGRAMS_PER_BUSY_CALL = 64;
+    /** How often the read buffer goes back to its small size if no call has filled that since the last time. */
+    static final int QUIET_SECONDS = 10;
+    /**
+     * At most this many datagrams are read per wake-up, before other work. On epoll Netty stops after one
+     * recvmmsg call that leaves its buffer short of full, so there a wake-up reads one call's worth.
+     */
     static final int MESSAGES_PER_READ = 64;
 
     /** {@code setsockopt(SOL_SOCKET, SO_RCVBUFFORCE)}: Linux's constants, which Netty does not name. */
@@ -98,9 +114,14 @@ final class UdpReceiveOptions {
         if (!(udp instanceof EpollDatagramChannel)) {
             return;
         }
-        ReusedReadBuffer buffer = new ReusedReadBuffer(readBufferSize(udp));
+        ReusedReadBuffer buffer = new ReusedReadBuffer(readBufferSize(udp), SLOT * DATAGRAMS_PER_BUSY_CALL);
         udp.config().setAllocator(buffer);
-        udp.closeFuture().addListener(f -> buffer.close());
+        ScheduledFuture<?> shrinking = udp.eventLoop().scheduleAtFixedRate(
+                buffer::shrinkIfQuiet, QUIET_SECONDS, QUIET_SECONDS, TimeUnit.SECONDS);
+        udp.closeFuture().addListener(f -> {
+            shrinking.cancel(false);
+            buffer.close();
+        });
     }
 
     /** The size of each read's buffer: {@value #DATAGRAMS_PER_CALL} slots on epoll, one with NIO. */

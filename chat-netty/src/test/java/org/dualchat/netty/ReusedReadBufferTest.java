@@ -58,6 +58,52 @@ class ReusedReadBufferTest {
     }
 
     @Test
+    void aReadThatFilledTheBufferMakesTheNextOneLarge() {
+        ReusedReadBuffer alloc = new ReusedReadBuffer(CAPACITY, 4 * CAPACITY);
+        ByteBuf partly = alloc.ioBuffer(CAPACITY);
+        partly.writerIndex(CAPACITY - 1); // what a call that left a slot empty leaves
+        partly.release();
+        ByteBuf filled = alloc.ioBuffer(CAPACITY);
+        assertThat(filled).isSameAs(partly);
+        filled.writerIndex(CAPACITY);
+        filled.release();
+
+        ByteBuf large = alloc.ioBuffer(CAPACITY);
+        assertThat(large.capacity()).isEqualTo(4 * CAPACITY);
+        assertThat(filled.refCnt()).as("the small one freed").isZero();
+        large.release();
+        assertThat(alloc.ioBuffer(CAPACITY)).as("kept while busy").isSameAs(large);
+        large.release();
+        alloc.close();
+    }
+
+    @Test
+    void goesBackToTheSmallBufferWhenNoReadFilledItSinceTheLastCheck() {
+        ReusedReadBuffer alloc = new ReusedReadBuffer(CAPACITY, 4 * CAPACITY);
+        ByteBuf small = alloc.ioBuffer(CAPACITY);
+        small.writerIndex(CAPACITY);
+        small.release();
+        ByteBuf large = alloc.ioBuffer(CAPACITY);
+        large.writerIndex(2 * CAPACITY); // busy: more than the small buffer holds
+        large.release();
+        assertThat(alloc.ioBuffer(CAPACITY)).isSameAs(large);
+        large.writerIndex(CAPACITY / 2); // quiet
+        large.release();
+
+        assertThat(alloc.shrinkIfQuiet()).as("a read filled the small buffer's worth since the start").isFalse();
+        assertThat(alloc.ioBuffer(CAPACITY)).isSameAs(large);
+        large.writerIndex(CAPACITY / 2);
+        large.release();
+        assertThat(alloc.shrinkIfQuiet()).as("none did since the last check").isTrue();
+        assertThat(large.refCnt()).as("the large one freed").isZero();
+        ByteBuf again = alloc.ioBuffer(CAPACITY);
+        assertThat(again.capacity()).isEqualTo(CAPACITY);
+        again.release();
+        alloc.close();
+        assertThat(again.refCnt()).isZero();
+    }
+
+    @Test
     void otherSizesAndAfterCloseComeFromTheDefaultAllocator() {
         ReusedReadBuffer alloc = new ReusedReadBuffer(CAPACITY);
         ByteBuf small = alloc.ioBuffer(100);

@@ -37,10 +37,10 @@ class UdpBatchedReceiveIT {
         List<String> sent = new ArrayList<>();
         ChatServer server = servers.start(config -> config.transport(transport));
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            // 40 datagrams, 10 of the largest size: about 700 KB, well inside the default receive buffer, sent
-            // back to back so that the server finds many waiting at once.
+            // 160 datagrams, 40 of the largest size: about 2.7 MB, well inside the default receive buffer, sent
+            // back to back so that the server finds many waiting at once: more than two recvmmsg calls' worth.
             int[] sizes = {5, 65_507, 1_000, 64};
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < 160; i++) {
                 String head = "d" + i + " ";
                 String text = head + "x".repeat(sizes[i % sizes.length] - head.length());
                 sent.add("127.0.0.1 : " + text);
