@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Failures;
@@ -16,14 +18,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands each datagram line to the sink, and relays what it takes to the room. UDP has no way to slow a
  * sender down, so a line the full sink cannot take is dropped and counted.
+ *
+ * <p>Without UDP relay, the lines a read takes are offered to the room together at the end of the read
+ * ({@link ChatRoom#relayAll}), as a TCP read's are: a room nobody else is in takes them with nothing done
+ * for each line. What it does not take is relayed line by line, in order.
  */
 final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(UdpMessageHandler.class);
 
+    /** The most lines held for the room before it is told, as in a TCP read's batch. */
+    static final int MOST_PENDING = 256;
+
     private final MessageSink sink;
     private final DropCounter dropped;
     private final ChatRoom room;
+    private final List<ChatMessage> pending = new ArrayList<>();
 
     UdpMessageHandler(MessageSink sink, DropCounter dropped) {
         this(sink, dropped, null);
@@ -43,16 +53,48 @@ final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
             dropped.increment();
             return;
         }
-        if (room != null) {
-            InetSocketAddress source = null;
-            RecentSources sources = room.udpSources();
-            if (sources != null) {
-                source = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(message.ip()),
-                        message.port());
-                sources.seen(source);
-            }
-            room.relay(message, null, source);
+        if (room == null) {
+            return;
         }
+        RecentSources sources = room.udpSources();
+        if (sources == null && !message.action()) {
+            pending.add(message);
+            if (pending.size() >= MOST_PENDING) {
+                relayPending();
+            }
+            return;
+        }
+        relayPending();
+        InetSocketAddress source = null;
+        if (sources != null) {
+            source = new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(message.ip()), message.port());
+            sources.seen(source);
+        }
+        room.relay(message, null, source);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        relayPending();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        relayPending();
+        ctx.fireChannelInactive();
+    }
+
+    private void relayPending() {
+        int count = pending.size();
+        if (count == 0) {
+            return;
+        }
+        int taken = count > 1 ? room.relayAll(pending, count, null) : 0;
+        for (int i = taken; i < count; i++) {
+            room.relay(pending.get(i), null, null);
+        }
+        pending.clear();
     }
 
     @Override
