@@ -52,8 +52,7 @@ class UdpMessageHandlerTest {
     @Test
     void aReadSaidToNobodyIsOfferedToTheRoomAtOnceAndKeptForTheNextJoiner() {
         RecordingRoom room = new RecordingRoom(3);
-        EmbeddedChannel ch = new EmbeddedChannel(new UdpMessageHandler(ControlledSink.unbounded(),
-                new DropCounter("test"), room));
+        EmbeddedChannel ch = udpChannel(ControlledSink.unbounded(), room);
         ch.writeInbound(lines(5)); // one read
 
         assertThat(room.calls).containsExactly("relayAll m0..m4 -> 5");
@@ -68,8 +67,7 @@ class UdpMessageHandlerTest {
         RecordingRoom room = new RecordingRoom(3);
         EmbeddedChannel member = new EmbeddedChannel();
         room.join(member);
-        EmbeddedChannel ch = new EmbeddedChannel(new UdpMessageHandler(ControlledSink.unbounded(),
-                new DropCounter("test"), room));
+        EmbeddedChannel ch = udpChannel(ControlledSink.unbounded(), room);
         ch.writeInbound(lines(3));
         ch.writeInbound(lines(1));
 
@@ -81,18 +79,20 @@ class UdpMessageHandlerTest {
     @Test
     void aLongReadIsOfferedInPiecesAndWhatTheSinkDroppedIsNotOffered() {
         RecordingRoom room = new RecordingRoom(3);
-        EmbeddedChannel ch = new EmbeddedChannel(new UdpMessageHandler(ControlledSink.unbounded(),
-                new DropCounter("test"), room));
+        EmbeddedChannel ch = udpChannel(ControlledSink.unbounded(), room);
         ch.writeInbound(lines(UdpMessageHandler.MOST_PENDING + 44));
         assertThat(room.calls).containsExactly("relayAll m0..m255 -> 256", "relayAll m256..m299 -> 44");
 
         RecordingRoom second = new RecordingRoom(3);
-        EmbeddedChannel full = new EmbeddedChannel(new UdpMessageHandler(new ControlledSink(2),
-                new DropCounter("test"), second));
+        EmbeddedChannel full = udpChannel(new ControlledSink(2), second);
         full.writeInbound(lines(5));
         assertThat(second.calls).containsExactly("relayAll m0..m1 -> 2");
         assertThat(ch.finish()).isFalse();
         assertThat(full.finish()).isFalse();
+    }
+
+    private static EmbeddedChannel udpChannel(ControlledSink sink, ChatRoom room) {
+        return new EmbeddedChannel(new UdpMessageHandler(sink, new DropCounter("test"), room));
     }
 
     private static Object[] lines(int count) {
