@@ -9,6 +9,7 @@ import java.util.List;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Failures;
+import org.dualchat.netty.common.SinkFeeder;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.room.RecentSources;
@@ -26,9 +27,6 @@ import org.slf4j.LoggerFactory;
 final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger logger = LoggerFactory.getLogger(UdpMessageHandler.class);
-
-    /** The most lines held for the room before it is told, as in a TCP read's batch. */
-    static final int MOST_PENDING = 256;
 
     private final MessageSink sink;
     private final DropCounter dropped;
@@ -59,7 +57,7 @@ final class UdpMessageHandler extends ChannelInboundHandlerAdapter {
         RecentSources sources = room.udpSources();
         if (sources == null && !message.action()) {
             pending.add(message);
-            if (pending.size() >= MOST_PENDING) {
+            if (pending.size() >= SinkFeeder.MAX_PENDING) { // as a TCP read's batch
                 relayPending();
             }
             return;

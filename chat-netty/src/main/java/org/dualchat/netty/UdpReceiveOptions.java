@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * datagram ({@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE}) and given a buffer that holds several:
  * the buffer is cut into slots of that size, one per datagram. With 64 KB slots no datagram is ever
  * cut short, and {@value #DATAGRAMS_PER_CALL} slots ({@value #DATAGRAMS_PER_BUSY_CALL} while the socket is
- * busy) make one call do the work of that many {@code recvmsg} calls. NIO has no such call: it reads one datagram at a time.
+ * busy) make one call do the work of that many {@code recvmsg} calls. NIO has no such call: it reads one
+ * datagram at a time.
  */
 final class UdpReceiveOptions {
 
@@ -34,10 +35,10 @@ final class UdpReceiveOptions {
     /**
      * Datagrams one call may return while the socket is busy (a call filled all {@value #DATAGRAMS_PER_CALL}
      * slots), until no call has filled that many for {@value #QUIET_SECONDS} to twice as many seconds: a 4 MB
-     * read buffer. Each call has a
-     * fixed cost (the system call, Netty's JNI walk of its packet array, the event loop's turn); at a native
-     * sender's full speed, 64 a call lost less than 16 a call, after a warm-up and under two senders (see
-     * docs/performance.md, the ninth part). The buffer is zeroed, so resident once used: only while busy.
+     * read buffer. Each call has a fixed cost (the system call, Netty's JNI walk of its packet array, the event
+     * loop's turn); at a native sender's full speed, 64 a call lost less than 16 a call, after a warm-up and
+     * under two senders (see docs/performance.md, the ninth part). The buffer is zeroed, so resident once used:
+     * only while busy.
      */
     static final int DATAGRAMS_PER_BUSY_CALL = 64;
     /** How often the read buffer goes back to its small size if no call has filled that since the last time. */

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.Protocol;
 import org.dualchat.netty.common.RelayGate;
+import org.dualchat.netty.common.SinkFeeder;
 import org.dualchat.netty.limit.DropCounter;
 import org.dualchat.netty.room.ChatRoom;
 import org.dualchat.netty.room.LocalRoom;
@@ -80,7 +81,7 @@ class UdpMessageHandlerTest {
     void aLongReadIsOfferedInPiecesAndWhatTheSinkDroppedIsNotOffered() {
         RecordingRoom room = new RecordingRoom(3);
         EmbeddedChannel ch = udpChannel(ControlledSink.unbounded(), room);
-        ch.writeInbound(lines(UdpMessageHandler.MOST_PENDING + 44));
+        ch.writeInbound(lines(SinkFeeder.MAX_PENDING + 44));
         assertThat(room.calls).containsExactly("relayAll m0..m255 -> 256", "relayAll m256..m299 -> 44");
 
         RecordingRoom second = new RecordingRoom(3);

@@ -56,7 +56,8 @@ public final class SinkFeeder {
     // Messages of the current read, not yet offered: handed over together by flush(), or as soon as there
     // are MAX_PENDING of them or reading is paused, so that a full sink pauses reading within one read:
     // Netty reads a socket up to 16 times before it says the read is complete.
-    static final int MAX_PENDING = 256;
+    /** The most of a read's lines held before they are handed on together; UDP's room batches keep to it too. */
+    public static final int MAX_PENDING = 256;
     private final ArrayList<ChatMessage> pending = new ArrayList<>();
     // Messages the sink took as part of a batch but the room's gate closed before they were relayed: relayed,
     // in order, before anything after them, once it opens. The gate is checked before each relay.
