@@ -3,7 +3,11 @@ package org.dualchat.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +73,25 @@ class HistoryIT {
         assertThat(bob.readLine()).isEqualTo("* end of history");
         alice.send("live");
         assertThat(bob.readMessage()).isEqualTo("127.0.0.1 : live");
+    }
+
+    @Test
+    void udpLinesSaidToAnEmptyRoomAreTheNextJoinersHistoryInOrder() throws Exception {
+        ChatServer server = start(5);
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            // One datagram of seven lines: one read, offered to the empty room at once.
+            byte[] lines = "u1\nu2\nu3\nu4\nu5\nu6\nu7\n".getBytes(StandardCharsets.UTF_8);
+            udp.send(new DatagramPacket(lines, lines.length, InetAddress.getLoopbackAddress(),
+                    server.udpAddress().getPort()));
+        }
+        assertThat(printed.await(7, WAIT)).isEqualTo(7);
+
+        Client bob = connect(server);
+        assertThat(bob.readLine()).isEqualTo("* last 5 messages:");
+        for (int i = 3; i <= 7; i++) {
+            assertThat(bob.readLine()).matches(TIME + "127\\.0\\.0\\.1 : u" + i);
+        }
+        assertThat(bob.readLine()).isEqualTo("* end of history");
     }
 
     @Test
