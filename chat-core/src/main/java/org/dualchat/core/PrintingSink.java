@@ -63,6 +63,7 @@ public final class PrintingSink implements MessageSink {
     private final long maxQueuedChars;
     private final int resumeAtSize;
     private final long resumeAtChars;
+    private final int deepAt;
     private final AtomicLong queuedChars = new AtomicLong();
     private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
     private final LongAdder printed = new LongAdder();
@@ -102,6 +103,9 @@ public final class PrintingSink implements MessageSink {
         // Readers resume at half full: a paused sender gets a large window, not one slot at a time.
         this.resumeAtSize = capacity / 2;
         this.resumeAtChars = maxQueuedChars / 2;
+        // A read's lines offered behind this many wait a few milliseconds: longer than a young collection's
+        // interval under load, so they are the ones the collector would copy and promote (see offerAll).
+        this.deepAt = capacity / 8;
         // One write call per 64 KB block when busy. (For lines that are not plain ASCII the JDK's encoder,
         // with its ASCII fast path, beats a hand-written UTF-8 loop: see chat-bench OutputBenchmark.)
         this.out = new LineOutput(out, format);
@@ -131,6 +135,12 @@ public final class PrintingSink implements MessageSink {
     /**
      * Takes all of {@code messages} as one element of the queue when they all fit: one hand-over for a
      * whole read of lines, rather than one each. Otherwise as many as fit, one by one.
+     *
+     * <p>Behind a deep queue (the output slower than the senders) lines wait long enough for the young
+     * collections to copy them and promote them to the old generation, which then fills at the output's
+     * speed and is collected whole again and again. So there plain ASCII lines are printed into one array of
+     * bytes here, on the caller's thread, and their messages left to die young; the writer has only to copy
+     * them out.
      */
     @Override
     public int offerAll(List<ChatMessage> messages) {
@@ -147,7 +157,8 @@ public final class PrintingSink implements MessageSink {
         }
         queuedChars.addAndGet(weight);
         accepted.addAndGet(count);
-        queue.put(messages.toArray(new ChatMessage[0]));
+        byte[] bytes = format == MessageFormat.PLAIN && queue.size() > deepAt ? LineOutput.preprint(messages) : null;
+        queue.put(bytes != null ? new SinkQueue.Printed(bytes, count, weight) : messages.toArray(new ChatMessage[0]));
         return count;
     }
 
@@ -200,6 +211,11 @@ public final class PrintingSink implements MessageSink {
     /** The number of messages waiting to be written. */
     public int queued() {
         return queue.size();
+    }
+
+    /** The number of messages waiting to be written that wait as their bytes ({@link #offerAll}); for tests. */
+    int queuedAsBytes() {
+        return queue.printedLines();
     }
 
     /** A sink with this one's format and bounds, printing to {@link OutputStream#nullOutputStream()}. */
@@ -255,7 +271,7 @@ public final class PrintingSink implements MessageSink {
     }
 
     private void writeLoop() {
-        List<ChatMessage> batch = new ArrayList<>(BATCH);
+        List<Object> batch = new ArrayList<>(BATCH);
         boolean ending = false;
         long unflushedSince = 0;
         try {
@@ -271,22 +287,21 @@ public final class PrintingSink implements MessageSink {
                     }
                     first = queue.take();
                 }
-                SinkQueue.addTo(batch, first);
+                int lines = SinkQueue.addTo(batch, first);
                 Object next;
-                while (batch.size() < BATCH && (next = queue.poll()) != null) {
-                    SinkQueue.addTo(batch, next);
+                while (lines < BATCH && (next = queue.poll()) != null) {
+                    lines += SinkQueue.addTo(batch, next);
                 }
                 long written = 0;
-                for (ChatMessage message : batch) {
-                    if (message == END) {
+                for (Object element : batch) {
+                    if (element == END) {
                         ending = true;
                     } else {
-                        write(message);
-                        written += weight(message);
+                        written += write(element);
                     }
                 }
-                printed.add(batch.size() - (ending ? 1 : 0));
-                queue.taken(batch.size());
+                printed.add(lines - (ending ? 1 : 0));
+                queue.taken(lines);
                 batch.clear();
                 queuedChars.addAndGet(-written);
                 if (!waiters.isEmpty() && hasRoom()) {
@@ -303,12 +318,12 @@ public final class PrintingSink implements MessageSink {
             // A producer that raced close() may have got in behind the end marker.
             Object late;
             while ((late = queue.poll()) != null) {
-                SinkQueue.addTo(batch, late);
-                for (ChatMessage message : batch) {
-                    write(message);
+                int lines = SinkQueue.addTo(batch, late);
+                for (Object element : batch) {
+                    write(element);
                 }
-                printed.add(batch.size());
-                queue.taken(batch.size());
+                printed.add(lines);
+                queue.taken(lines);
                 batch.clear();
             }
             flush();
@@ -333,15 +348,21 @@ public final class PrintingSink implements MessageSink {
         return null;
     }
 
-    private void write(ChatMessage message) {
-        if (broken) {
-            return;
+    /** Writes a message or {@link SinkQueue.Printed} lines, unless the output is broken; their weight. */
+    private long write(Object element) {
+        SinkQueue.Printed lines = element instanceof SinkQueue.Printed p ? p : null;
+        if (!broken) {
+            try {
+                if (lines != null) {
+                    out.writePrinted(lines.bytes());
+                } else {
+                    out.write((ChatMessage) element);
+                }
+            } catch (IOException e) {
+                fail(e);
+            }
         }
-        try {
-            out.write(message);
-        } catch (IOException e) {
-            fail(e);
-        }
+        return lines != null ? lines.weight() : weight((ChatMessage) element);
     }
 
     private void flush() {

@@ -8,9 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@link PrintingSink}'s queue: many producers, one consumer (the writer), no lock. Each element is a
- * {@link ChatMessage} or a {@code ChatMessage[]} handed over at once; the count of messages is held to a
- * capacity. The writer, when it finds nothing, says it parks before it looks a last time, so that a producer
- * wakes it only then.
+ * {@link ChatMessage}, a {@code ChatMessage[]} handed over at once, or such lines already {@link Printed}; the
+ * count of messages is held to a capacity. The writer, when it finds nothing, says it parks before it looks a
+ * last time, so that a producer wakes it only then.
  */
 final class SinkQueue {
 
@@ -63,6 +63,15 @@ final class SinkQueue {
         return size.get();
     }
 
+    /** How many of the queued messages wait {@link Printed}; for tests. */
+    int printedLines() {
+        int lines = 0;
+        for (Object element : queue) {
+            lines += element instanceof Printed printed ? printed.lines() : 0;
+        }
+        return lines;
+    }
+
     Object poll() {
         return queue.poll();
     }
@@ -83,12 +92,22 @@ final class SinkQueue {
         }
     }
 
-    /** Adds the message or messages of {@code element} to {@code batch}. */
-    static void addTo(List<ChatMessage> batch, Object element) {
+    /**
+     * Lines printed into their bytes as they were offered ({@link LineOutput#preprint}), as one element: they
+     * count as {@code lines} messages of {@code weight} characters.
+     */
+    record Printed(byte[] bytes, int lines, long weight) {}
+
+    /**
+     * Adds the message or messages of {@code element} to {@code batch} ({@link Printed} lines as one element);
+     * how many messages that was.
+     */
+    static int addTo(List<Object> batch, Object element) {
         if (element instanceof ChatMessage[] messages) {
             batch.addAll(Arrays.asList(messages));
-        } else {
-            batch.add((ChatMessage) element);
+            return messages.length;
         }
+        batch.add(element);
+        return element instanceof Printed printed ? printed.lines() : 1;
     }
 }

@@ -346,6 +346,55 @@ class PrintingSinkTest {
     }
 
     @Test
+    void batchesOfferedBehindADeepQueueWaitAsTheirBytesAndPrintExactlyAsTheyWouldHave() throws Exception {
+        List<List<ChatMessage>> batches = new ArrayList<>();
+        for (int b = 0; b < 12; b++) {
+            List<ChatMessage> batch = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String text = "line " + b + "." + i + (i % 3 == 0 ? "\twith a tab" : "");
+                batch.add(switch (i % 4) {
+                    case 0 -> new ChatMessage(Protocol.TCP, "::1", 5000, "alice", text);
+                    case 1 -> new ChatMessage(Protocol.TCP, "127.0.0.1", 5000, "bob", text).asAction();
+                    case 2 -> ChatMessage.fromConsole(text);
+                    default -> udp(text);
+                });
+            }
+            if (b == 7) {
+                batch.set(20, udp("héllo: not ASCII, so this batch waits as messages"));
+            }
+            if (b == 10) { // more than the output's block in one batch
+                for (int i = 0; i < 20; i++) {
+                    batch.set(i, udp(i + "z".repeat(4_000)));
+                }
+            }
+            batches.add(batch);
+        }
+        ChatMessage first = udp("first");
+        List<ChatMessage> expected = new ArrayList<>(List.of(first));
+        batches.forEach(expected::addAll);
+        for (MessageFormat format : List.of(MessageFormat.PLAIN, PlainFormat.of(true, true))) {
+            GatedOutput out = new GatedOutput();
+            // Deep from 100 queued messages on (an eighth of the capacity).
+            try (PrintingSink sink = new PrintingSink(out, format, 800, Long.MAX_VALUE)) {
+                assertThat(sink.offer(first)).isTrue();
+                assertThat(out.entered.await(5, TimeUnit.SECONDS)).as("the writer is stuck on the output").isTrue();
+                for (List<ChatMessage> batch : batches) {
+                    assertThat(sink.offerAll(batch)).isEqualTo(batch.size());
+                }
+                assertThat(sink.queued()).isEqualTo(600);
+                // The first two batches went in at 50 and 100 queued; the eighth holds a line that is not ASCII.
+                assertThat(sink.queuedAsBytes()).as("lines waiting as bytes, %s", format)
+                        .isEqualTo(format == MessageFormat.PLAIN ? 450 : 0);
+                out.open();
+                assertThat(sink.awaitIdle(Duration.ofSeconds(5))).isTrue();
+                assertThat(sink.printed()).isEqualTo(601);
+            }
+            assertThat(new String(out.bytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(throughWriter(format, expected));
+        }
+    }
+
+    @Test
     void rejectsNonsenseBounds() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThatThrownBy(() -> new PrintingSink(out, MessageFormat.PLAIN, 0, 10))
@@ -370,6 +419,10 @@ class PrintingSinkTest {
 
         void open() {
             gate.countDown();
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
         }
 
         String[] lines() {
