@@ -90,10 +90,10 @@ public final class LocalRoom implements ChatRoom {
 
     /** @param relay the client buffer, and whether it shrinks to a share of the budget (see {@link MemberBuffers}) */
     public LocalRoom(ServerStats stats, long budget, RecentSources udpSources, int history, RelayOptions relay) {
-        this.buffers = new MemberBuffers(relay.clientBuffer(), budget, !relay.clientBufferSet());
+        this.budget = new RelayBudget(budget);
+        this.buffers = new MemberBuffers(relay.clientBuffer(), this.budget, !relay.clientBufferSet());
         this.history = History.of(history);
         this.stats = stats;
-        this.budget = new RelayBudget(budget);
         this.udpRelay = new UdpRelay(stats, this.budget);
         this.udpSources = udpSources;
         this.stuck = new StuckMembers(this.budget, loops.values());

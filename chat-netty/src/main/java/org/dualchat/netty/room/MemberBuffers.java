@@ -14,17 +14,17 @@ import io.netty.channel.WriteBufferWaterMark;
 final class MemberBuffers {
 
     private final int clientBuffer;
-    private final long budget;
+    private final RelayBudget budget;
     private final boolean shared;
     private int appliedLevel;
 
     /**
      * @param clientBuffer the most one member may hold (its channel's high water mark at most)
-     * @param budget the room's relay budget, in bytes
+     * @param budget the room's relay budget, whose batches this bounds too ({@link RelayBudget#batchBytes})
      * @param shared whether the limit shrinks to a share of the budget; {@code false}: a client buffer given
      *     by the operator, kept whatever the room's size
      */
-    MemberBuffers(int clientBuffer, long budget, boolean shared) {
+    MemberBuffers(int clientBuffer, RelayBudget budget, boolean shared) {
         this.clientBuffer = clientBuffer;
         this.budget = budget;
         this.shared = shared;
@@ -32,7 +32,7 @@ final class MemberBuffers {
 
     /** The limit for each member of a room of {@code size}. */
     private int limit(int size) {
-        long share = budget / 2 / Math.max(1, size);
+        long share = budget.limit() / 2 / Math.max(1, size);
         int floor = Math.min(RelayOptions.MIN_SHARED_CLIENT_BUFFER, clientBuffer);
         return (int) Math.max(floor, Math.min(clientBuffer, share));
     }
@@ -55,6 +55,11 @@ final class MemberBuffers {
         }
         appliedLevel = level;
         int limit = limit(1 << level);
+        // No batch larger than one member's limit. A member that stops reading holds what it was sent up to its
+        // limit and the batch that took it past it; members that stop at different points of the stream hold
+        // different batches, each whole, and with batches larger than the limit those could outgrow the budget
+        // between them, pausing every sender until the room cut them off (StuckMembers).
+        budget.batchBytes(Math.min(Outbox.MAX_BATCH_BYTES, limit));
         for (Member member : everyone) {
             apply(member, limit);
         }

@@ -20,7 +20,10 @@ import org.dualchat.core.TextSafety;
  */
 final class Outbox {
 
-    /** A batch is sent on once it holds this many bytes, even before the end of its loop's round. */
+    /**
+     * A batch is sent on once it holds this many bytes, even before the end of its loop's round; in a room crowded
+     * for its budget, once it holds one member's limit ({@link RelayBudget#batchBytes}, set by {@link MemberBuffers}).
+     */
     static final int MAX_BATCH_BYTES = 64 * 1024;
 
     /** For the scratch buffers only: Netty reports a tracked buffer that is collected unreleased as a leak. */
@@ -62,7 +65,7 @@ final class Outbox {
     }
 
     boolean isFull() {
-        return content != null && content.writerIndex() >= MAX_BATCH_BYTES;
+        return content != null && content.writerIndex() >= budget.batchBytes();
     }
 
     /**

@@ -22,6 +22,8 @@ public final class RelayBudget implements RelayGate {
     private final AtomicLong waits = new AtomicLong();
     // At most one entry per paused TCP channel: a SinkFeeder waits once until it is called back.
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    // The most bytes one batch holds before it is sent on (Outbox.isFull); a member's limit in a crowded room.
+    private volatile int batchBytes = Outbox.MAX_BATCH_BYTES;
 
     public RelayBudget(long limit) {
         if (limit < 1) {
@@ -29,6 +31,15 @@ public final class RelayBudget implements RelayGate {
         }
         this.limit = limit;
         this.resumeAt = limit * 3 / 4;
+    }
+
+    /** The most bytes one batch holds before it is sent on: see {@link MemberBuffers}. */
+    int batchBytes() {
+        return batchBytes;
+    }
+
+    void batchBytes(int bytes) {
+        batchBytes = bytes;
     }
 
     @Override

@@ -64,6 +64,37 @@ class MemberBuffersTest {
     }
 
     @Test
+    void inACrowdedRoomNoBatchIsLargerThanOneMembersLimit() {
+        LocalRoom room = new LocalRoom(new ServerStats(), 2 << 20, null, 0, RelayOptions.builder().build());
+        List<Member> members = join(room, 4);
+        assertThat(room.budget().batchBytes()).isEqualTo(Outbox.MAX_BATCH_BYTES);
+
+        members.addAll(join(room, 60));
+        // 64 members: half the 2 MiB budget is 16 KiB each, and a batch is sent on at 16 KiB rather than 64.
+        assertThat(limits(members)).containsOnly(16 * 1024);
+        assertThat(room.budget().batchBytes()).isEqualTo(16 * 1024);
+        assertThat(linesBeforeFull(room.budget())).as("73-byte lines in one batch").isEqualTo(16 * 1024 / 73 + 1);
+
+        for (Member member : new ArrayList<>(members.subList(2, 64))) {
+            room.leave(member, "gone");
+        }
+        assertThat(room.budget().batchBytes()).isEqualTo(Outbox.MAX_BATCH_BYTES);
+        assertThat(linesBeforeFull(room.budget())).isEqualTo(Outbox.MAX_BATCH_BYTES / 73 + 1);
+    }
+
+    /** How many lines of 73 bytes an event loop's outbox takes before its batch is full. */
+    private static int linesBeforeFull(RelayBudget budget) {
+        Outbox outbox = Outbox.reused(budget);
+        int lines = 0;
+        while (!outbox.isFull()) {
+            outbox.add(null, "127.0.0.1", "x".repeat(60), null, true); // "127.0.0.1 : " + 60 + "\n"
+            lines++;
+        }
+        outbox.take().release();
+        return lines;
+    }
+
+    @Test
     void aCrowdedRoomWithASmallBudgetKeepsTheFloor() {
         LocalRoom room = new LocalRoom(new ServerStats(), RelayOptions.MIN_RELAY_BUDGET, null, 0,
                 RelayOptions.builder().build());
@@ -77,6 +108,7 @@ class MemberBuffersTest {
         LocalRoom room = new LocalRoom(new ServerStats(), RelayOptions.MIN_RELAY_BUDGET, null, 0, given);
         List<Member> members = join(room, 40);
         assertThat(limits(members)).containsOnly(DEFAULT);
+        assertThat(room.budget().batchBytes()).isEqualTo(Outbox.MAX_BATCH_BYTES);
         assertThat(given.mutate().build().clientBufferSet()).isTrue();
         assertThat(RelayOptions.builder().build().mutate().build().clientBufferSet()).isFalse();
     }
