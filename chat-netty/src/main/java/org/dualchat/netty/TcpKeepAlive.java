@@ -3,7 +3,6 @@ package org.dualchat.netty;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
@@ -33,7 +32,7 @@ final class TcpKeepAlive {
         int interval = Math.min(idleSeconds, MAX_INTERVAL_SECONDS);
         int probes = ListenOptions.KEEP_ALIVE_PROBES;
         bootstrap.childOption(ChannelOption.SO_KEEPALIVE, true);
-        if (EpollServerSocketChannel.class.equals(transport.serverChannel())) {
+        if (transport.isEpoll()) {
             return bootstrap
                     .childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
                     .childOption(EpollChannelOption.TCP_KEEPINTVL, interval)

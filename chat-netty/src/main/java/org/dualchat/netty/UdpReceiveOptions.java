@@ -58,7 +58,7 @@ final class UdpReceiveOptions {
         // Netty reads 2,048 bytes per datagram by default and silently cuts the rest.
         FixedRecvByteBufAllocator oneSlot = new FixedRecvByteBufAllocator(SLOT);
         oneSlot.maxMessagesPerRead(MESSAGES_PER_READ);
-        if (!EpollDatagramChannel.class.equals(transport.datagramChannel())) {
+        if (!transport.isEpoll()) {
             return bootstrap.option(ChannelOption.RECVBUF_ALLOCATOR, oneSlot);
         }
         FixedRecvByteBufAllocator slots = new FixedRecvByteBufAllocator(readBufferSizeOnEpoll());

@@ -50,6 +50,11 @@ public record Transport(
         }
     }
 
+    /** Whether this is the native epoll transport, whose Linux-only socket options NIO lacks. */
+    public boolean isEpoll() {
+        return EpollServerSocketChannel.class.equals(serverChannel);
+    }
+
     /** The system property with which Netty's default event loop count is set; the server honours it too. */
     public static final String EVENT_LOOP_THREADS_PROPERTY = "io.netty.eventLoopThreads";
 
