@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.NetUtil;
@@ -197,7 +198,8 @@ public final class ChatServer implements AutoCloseable {
                         serverTls == null ? null : tls, room != null,
                         wsSink -> new TcpMessageHandler(wsSink, greeting, held, room));
                 InetAddress webHost = webOptions.bindAddress() != null ? webOptions.bindAddress() : host;
-                httpChannel = bind(serverTls == null ? "HTTP" : "HTTPS", web.bootstrap(group, transport.serverChannel()),
+                httpChannel = bind(serverTls == null ? "HTTP" : "HTTPS",
+                        limitUnsent(web.bootstrap(group, transport.serverChannel()), transport),
                         new InetSocketAddress(webHost, webOptions.port().getAsInt()));
             }
         } catch (IOException | RuntimeException e) {
@@ -213,6 +215,11 @@ public final class ChatServer implements AutoCloseable {
         startTimer();
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
+        int notSentLowat = listen.tcpNotSentLowat();
+        if (!transport.isEpoll() && notSentLowat != 0 && notSentLowat != ListenOptions.DEFAULT_TCP_NOTSENT_LOWAT) {
+            logger.warn("TCP_NOTSENT_LOWAT {} not set: the {} transport has no such option", notSentLowat,
+                    transport.name());
+        }
         if (metricsChannel != null) {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
         }
@@ -423,8 +430,21 @@ public final class ChatServer implements AutoCloseable {
         if (sendBuffer > 0) {
             bootstrap.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
         }
+        limitUnsent(bootstrap, transport);
         // A client that only reads is never idle to us; one that is gone is found by keepalive.
         return TcpKeepAlive.apply(bootstrap, transport, config.listenOptions().keepAlive());
+    }
+
+    /**
+     * A member that stops reading is seen as slow after this much unsent, not after the megabytes the kernel
+     * would otherwise grow its send buffer to ({@link ListenOptions#DEFAULT_TCP_NOTSENT_LOWAT}).
+     */
+    private ServerBootstrap limitUnsent(ServerBootstrap bootstrap, Transport transport) {
+        int notSentLowat = config.listenOptions().tcpNotSentLowat();
+        if (notSentLowat > 0 && transport.isEpoll()) {
+            bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) notSentLowat);
+        }
+        return bootstrap;
     }
 
     private void awaitQueuedTasks() {

@@ -249,6 +249,12 @@ public final class ChatServerConfig {
             return this;
         }
 
+        /** See {@link ListenOptions.Builder#tcpNotSentLowat}. */
+        public Builder tcpNotSentLowat(int tcpNotSentLowat) {
+            listen.tcpNotSentLowat(tcpNotSentLowat);
+            return this;
+        }
+
         /** See {@link FramingOptions.Builder#greeting}. */
         public Builder greeting(String greeting) {
             framing.greeting(greeting);

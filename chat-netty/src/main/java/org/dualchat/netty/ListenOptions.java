@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where and how a {@link ChatServer} listens: the address, the UDP and TCP ports, the Netty transport, the event
- * loop threads, the UDP receive buffer and each TCP client's send buffer. Immutable; made by {@link #builder()}.
+ * loop threads, the UDP receive buffer, and what the kernel holds for each TCP client (send buffer, unsent
+ * bytes). Immutable; made by {@link #builder()}.
  */
 public final class ListenOptions {
 
@@ -30,6 +31,19 @@ public final class ListenOptions {
     public static final int MIN_UDP_RECEIVE_BUFFER = 1024;
     /** The smallest TCP send buffer taken, other than 0 for the kernel's own sizing. */
     public static final int MIN_TCP_SEND_BUFFER = 4096;
+    /**
+     * How many bytes the kernel may hold for a TCP client that it has not sent yet ({@code TCP_NOTSENT_LOWAT}):
+     * past this, writes to the client wait (in its client buffer, then as missed relays). Without a limit Linux
+     * grows the send buffer of a client that stops reading to {@code net.ipv4.tcp_wmem}'s largest, 4 MB on most
+     * machines, and the room writes that much into it before it is seen to be slow. Bytes on their way (sent,
+     * not yet acknowledged) are not counted, so a distant client that reads keeps the kernel's full window.
+     * Half a megabyte: with 128 KiB a client that reads, behind a sender at full speed, missed relays in one
+     * run of six of {@code RoomIT}'s budget test (none in six with 512 KiB); 100 clients that never read took
+     * 142 MB of the kernel's TCP memory with it, 447-450 MB without, 126-127 MB with the relay off.
+     */
+    public static final int DEFAULT_TCP_NOTSENT_LOWAT = 512 * 1024;
+    /** The smallest {@code TCP_NOTSENT_LOWAT} taken, other than 0 for the kernel's own (no limit). */
+    public static final int MIN_TCP_NOTSENT_LOWAT = 4096;
     /** The transport unless told otherwise: native epoll where there is one. */
     public static final TransportType DEFAULT_TRANSPORT = TransportType.AUTO;
 
@@ -65,6 +79,7 @@ public final class ListenOptions {
     private final int ioThreads;
     private final int udpReceiveBuffer;
     private final int tcpSendBuffer;
+    private final int tcpNotSentLowat;
     private final Duration shutdownGrace;
     private final Duration keepAlive;
 
@@ -76,6 +91,7 @@ public final class ListenOptions {
         this.ioThreads = b.ioThreads;
         this.udpReceiveBuffer = b.udpReceiveBuffer;
         this.tcpSendBuffer = b.tcpSendBuffer;
+        this.tcpNotSentLowat = b.tcpNotSentLowat;
         this.shutdownGrace = b.shutdownGrace;
         this.keepAlive = b.keepAlive;
     }
@@ -93,7 +109,7 @@ public final class ListenOptions {
     public Builder mutate() {
         return new Builder().bindAddress(bindAddress).udpPort(udpPort).tcpPort(tcpPort).transport(transport)
                 .ioThreads(ioThreads).udpReceiveBuffer(udpReceiveBuffer).tcpSendBuffer(tcpSendBuffer)
-                .shutdownGrace(shutdownGrace).keepAlive(keepAlive);
+                .tcpNotSentLowat(tcpNotSentLowat).shutdownGrace(shutdownGrace).keepAlive(keepAlive);
     }
 
     /** The local address to listen on, or {@code null} for all interfaces, IPv4 and IPv6. */
@@ -127,6 +143,14 @@ public final class ListenOptions {
         return tcpSendBuffer;
     }
 
+    /**
+     * The bytes the kernel may hold unsent for each TCP client ({@code TCP_NOTSENT_LOWAT}, native epoll only);
+     * 0 for no limit.
+     */
+    public int tcpNotSentLowat() {
+        return tcpNotSentLowat;
+    }
+
     /** How long a TCP connection is silent before keepalive probes start; {@link Duration#ZERO} for no keepalive. */
     public Duration keepAlive() {
         return keepAlive;
@@ -147,6 +171,7 @@ public final class ListenOptions {
         private int ioThreads;
         private int udpReceiveBuffer = DEFAULT_UDP_RECEIVE_BUFFER;
         private int tcpSendBuffer;
+        private int tcpNotSentLowat = DEFAULT_TCP_NOTSENT_LOWAT;
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Duration keepAlive = DEFAULT_KEEP_ALIVE;
 
@@ -200,6 +225,21 @@ public final class ListenOptions {
                         + " (expected: 0 for the kernel's sizing, or >= " + MIN_TCP_SEND_BUFFER + ")");
             }
             this.tcpSendBuffer = tcpSendBuffer;
+            return this;
+        }
+
+        /**
+         * The bytes the kernel may hold for each TCP client before sending them ({@code TCP_NOTSENT_LOWAT});
+         * see {@link #DEFAULT_TCP_NOTSENT_LOWAT}. 0 leaves it to the kernel ({@code net.ipv4.tcp_notsent_lowat},
+         * no limit unless set). Set with the native epoll transport only: the JDK has no such option for NIO.
+         * For the TCP, TLS and web ports.
+         */
+        public Builder tcpNotSentLowat(int tcpNotSentLowat) {
+            if (tcpNotSentLowat != 0 && tcpNotSentLowat < MIN_TCP_NOTSENT_LOWAT) {
+                throw new IllegalArgumentException("tcpNotSentLowat: " + tcpNotSentLowat
+                        + " (expected: 0 for the kernel's, or >= " + MIN_TCP_NOTSENT_LOWAT + ")");
+            }
+            this.tcpNotSentLowat = tcpNotSentLowat;
             return this;
         }
 

@@ -212,10 +212,16 @@ class RoomIT {
         Client sender = join(server);
         int messages = 40_000;
         String pad = " " + "z".repeat(150);
-        // 6 MB, more than the kernel's socket buffers take: then the stuck client pins its own limit
-        // (256 KiB) of relays, as much as the whole budget.
-        sender.out.write(lines(0, messages, pad).getBytes(UTF_8));
-        sender.out.flush();
+        // 6 MB. The stuck client's kernel takes a little (the unsent limit), then it pins its own limit
+        // (256 KiB) of relays, as much as the whole budget, and the sender is paused: the rest of the 6 MB
+        // waits in the sender's socket, so it is written from another thread.
+        ExecutorService writing = Executors.newSingleThreadExecutor();
+        Future<?> written = writing.submit(() -> {
+            sender.out.write(lines(0, messages, pad).getBytes(UTF_8));
+            sender.out.flush();
+            return null;
+        });
+        writing.shutdown();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (budget.waits() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -238,6 +244,7 @@ class RoomIT {
             }
         }
         assertThat(server.stats().relaysShed()).as("a UDP line was not relayed").isPositive();
+        written.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(printed.await(messages + datagrams, WAIT)).as("every line printed, the UDP ones too")
                 .isEqualTo(messages + datagrams);
 

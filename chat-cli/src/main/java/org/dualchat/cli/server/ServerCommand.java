@@ -88,6 +88,13 @@ public final class ServerCommand implements Callable<Integer> {
                     + " net.ipv4.tcp_wmem's largest (default: ${DEFAULT-VALUE}).")
     private int tcpSendBuffer;
 
+    @Option(names = "--tcp-notsent-lowat", paramLabel = "BYTES",
+            defaultValue = "" + ListenOptions.DEFAULT_TCP_NOTSENT_LOWAT,
+            description = "Bytes the kernel may hold unsent for each TCP client (TCP_NOTSENT_LOWAT, epoll only);"
+                    + " a member that stops reading is found slow after this much; 0 for no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private int tcpNotSentLowat;
+
     @Option(names = "--transport", paramLabel = "auto|epoll|nio", defaultValue = "auto",
             converter = TransportConverter.class,
             description = "Netty transport: native epoll where available, or NIO (default: ${DEFAULT-VALUE}).")
@@ -266,6 +273,7 @@ public final class ServerCommand implements Callable<Integer> {
                 () -> config.partialLineTimeout(Duration.ofMillis(partialLineTimeoutMillis)));
         values.set("--udp-rcvbuf", udpReceiveBuffer, () -> config.udpReceiveBuffer(udpReceiveBuffer));
         values.set("--tcp-sndbuf", tcpSendBuffer, () -> config.tcpSendBuffer(tcpSendBuffer));
+        values.set("--tcp-notsent-lowat", tcpNotSentLowat, () -> config.tcpNotSentLowat(tcpNotSentLowat));
         values.set("--udp-relay-window", udpRelayWindowMinutes, ChronoUnit.MINUTES,
                 () -> config.udpRelayWindow(Duration.ofMinutes(udpRelayWindowMinutes)));
         if (clientBuffer != null) {

@@ -21,6 +21,14 @@ class ServerOptionsTest {
     }
 
     @Test
+    void tcpNotSentLowatIsTheListenOptionsOwnAndZeroTurnsItOff() {
+        ServerCommand command = new ServerCommand();
+        new CommandLine(command).parseArgs("--tcp-notsent-lowat", "0");
+        assertThat(command.toConfig().listenOptions().tcpNotSentLowat()).isZero();
+        assertThat(ChatServerConfig.builder().build().listenOptions().tcpNotSentLowat()).isEqualTo(512 * 1024);
+    }
+
+    @Test
     void historyIsTheRelayOptionsHistory() {
         ServerCommand command = new ServerCommand();
         new CommandLine(command).parseArgs("--history", "0");
@@ -35,6 +43,7 @@ class ServerOptionsTest {
             {"--udp-relay-window", "0", "1-1440"},
             {"--udp-rcvbuf", "10", "1024-2147483647"},
             {"--tcp-sndbuf", "10", "0 for the kernel's sizing, or >= 4096"},
+            {"--tcp-notsent-lowat", "100", "0 for the kernel's, or >= 4096"},
             {"--max-line", "3", "4-65507"},
             {"--client-buffer", "1", "1024-2147483647"},
             {"--stats-interval", "86401", "0-86400"},
