@@ -27,6 +27,7 @@ import org.dualchat.netty.room.ChatCommands;
 import org.dualchat.netty.room.LocalRoom;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.stats.StatsView;
+import org.dualchat.netty.testing.LogCapture;
 import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -406,6 +407,17 @@ class RelayIT {
         // Its socket's receive buffer and the bytes in flight on loopback come on top of the unsent limit.
         assertThat(taken).as("what its kernel and its client buffer took, in bytes")
                 .isLessThan(clientBuffer + ListenOptions.DEFAULT_TCP_NOTSENT_LOWAT + 256 * 1024);
+    }
+
+    @Test
+    void anUnsentLimitAskedOfNioIsWarnedOfOnceAndTheDefaultQuietly() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            servers.start(config -> config.transport(TransportType.NIO));
+            servers.start(config -> config.transport(TransportType.NIO).tcpNotSentLowat(65536));
+            assertThat(log.warnings()).filteredOn(w -> w.contains("TCP_NOTSENT_LOWAT"))
+                    .containsExactly("WARN org.dualchat.netty.ChatServer"
+                            + " TCP_NOTSENT_LOWAT 65536 not set: the nio transport has no such option");
+        }
     }
 
     /**
