@@ -34,7 +34,8 @@
 #              slowest greeting; KB of server memory each ((VmHWM after - VmRSS before) / 10,000)
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
 #              sent, and the server's peak RSS (VmHWM), MB
-#   tcp1       bench tcp -c 1 -n 2000000, relay on and --no-relay: printed lines/s, and on/off
+#   tcp1       bench tcp -c 1 -n 2000000, relay on and --no-relay: printed lines/s, and on/off; the peak of the
+#              kernel's TCP memory during each (/proc/net/sockstat, all sockets of the machine), MB
 #   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that read nothing until every line is
 #              counted), same
 #   udp        bench udp -n 1000000 at full speed, relay on and --no-relay: % lost
@@ -130,6 +131,30 @@ stop_server() {
     rm -f "$WORK/server.pid"
 }
 
+# The kernel's TCP memory (/proc/net/sockstat's `mem`, pages, every socket of the machine: the server's and
+# the load generator's), sampled every 50 ms from tcp_mem_watch until tcp_mem_peak, which prints the peak
+# above the value at the start, in MB: what a load's sockets made the kernel hold. A member that never reads
+# holds what the kernel takes for it unsent (--tcp-notsent-lowat) besides its own receive buffer.
+tcp_mem_watch() {
+    local base page; tcp_mem_read; base=$TCP_MEM; page=$(getconf PAGESIZE)
+    # No process started per sample but sleep: the sampler should not cost the load a core's share.
+    ( peak=$base; for ((i = 0; i < 2400; i++)); do
+          tcp_mem_read; ((TCP_MEM > peak)) && peak=$TCP_MEM
+          echo $(( (peak - base) * page / 1048576 )) >"$WORK/tcpmem"
+          sleep 0.05
+      done ) &
+    MEM_PID=$!
+}
+# Sets TCP_MEM to the kernel's TCP memory now, in pages, without starting a process.
+tcp_mem_read() {
+    local proto rest
+    while read -r proto rest; do [[ $proto == TCP: ]] && TCP_MEM=${rest##* }; done </proc/net/sockstat
+}
+tcp_mem_peak() {
+    kill "$MEM_PID" 2>/dev/null || true; wait "$MEM_PID" 2>/dev/null || true
+    cat "$WORK/tcpmem" 2>/dev/null || echo 0
+}
+
 # CPU seconds (user + system) a process has used so far.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
@@ -214,14 +239,16 @@ row() {
             echo "$(kv "$r" received)/$(kv "$r" sent)/$((hwm / 1024))MB" ;;
         tcp1|tcp100)
             local args=(-c 1); [[ $name == tcp100 ]] && args=(-c 100 --no-read)
-            local on off
+            local on off mem_on mem_off
             start_server "$jar"
+            tcp_mem_watch
             r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
-            stop_server; on=$(kv "$r" received_per_s)
+            mem_on=$(tcp_mem_peak); stop_server; on=$(kv "$r" received_per_s)
             start_server "$jar" --no-relay
+            tcp_mem_watch
             r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
-            stop_server; off=$(kv "$r" received_per_s)
-            echo "$on/$off/$(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')" ;;
+            mem_off=$(tcp_mem_peak); stop_server; off=$(kv "$r" received_per_s)
+            echo "$on/$off/$(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')/${mem_on}MB/${mem_off}MB" ;;
         udp)
             local on off
             start_server "$jar"
@@ -271,8 +298,8 @@ declare -A WHAT=(
     [fanoutc]="native fan-out, 100 receivers, 4 senders: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
-    [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio"
-    [tcp100]="tcp -c 100 --no-read: lines/s on / off / ratio"
+    [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio / kernel TCP memory peak, on / off"
+    [tcp100]="tcp -c 100 --no-read: lines/s on / off / ratio / kernel TCP memory peak, on / off"
     [udp]="udp full speed: lost on / off"
 )
 for name in $ROWS; do
