@@ -220,10 +220,7 @@ public final class ListenOptions {
          * For the TCP and TLS ports; the web server's connections keep the kernel's sizing.
          */
         public Builder tcpSendBuffer(int tcpSendBuffer) {
-            if (tcpSendBuffer != 0 && tcpSendBuffer < MIN_TCP_SEND_BUFFER) {
-                throw new IllegalArgumentException("tcpSendBuffer: " + tcpSendBuffer
-                        + " (expected: 0 for the kernel's sizing, or >= " + MIN_TCP_SEND_BUFFER + ")");
-            }
+            Checks.zeroOrAtLeast("tcpSendBuffer", tcpSendBuffer, MIN_TCP_SEND_BUFFER, "the kernel's sizing");
             this.tcpSendBuffer = tcpSendBuffer;
             return this;
         }
@@ -235,10 +232,7 @@ public final class ListenOptions {
          * For the TCP, TLS and web ports.
          */
         public Builder tcpNotSentLowat(int tcpNotSentLowat) {
-            if (tcpNotSentLowat != 0 && tcpNotSentLowat < MIN_TCP_NOTSENT_LOWAT) {
-                throw new IllegalArgumentException("tcpNotSentLowat: " + tcpNotSentLowat
-                        + " (expected: 0 for the kernel's, or >= " + MIN_TCP_NOTSENT_LOWAT + ")");
-            }
+            Checks.zeroOrAtLeast("tcpNotSentLowat", tcpNotSentLowat, MIN_TCP_NOTSENT_LOWAT, "the kernel's");
             this.tcpNotSentLowat = tcpNotSentLowat;
             return this;
         }

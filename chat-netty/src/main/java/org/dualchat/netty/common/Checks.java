@@ -34,6 +34,19 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * {@code value} if it is 0, which means {@code zeroMeans} ("the default", "the kernel's sizing"), or at least
+     * {@code min}: {@code "relayBudget: 5 (expected: 0 for the default, or >= 262144)"}. A plain
+     * {@link IllegalArgumentException}, not an {@link OutOfRange}: the values taken are not one range.
+     */
+    public static long zeroOrAtLeast(String name, long value, long min, String zeroMeans) {
+        if (value != 0 && value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: 0 for " + zeroMeans + ", or >= "
+                    + min + ")");
+        }
+        return value;
+    }
+
     /** {@code value} if it lies in {@code min-max}; {@code min} is {@link Duration#ZERO} or a positive duration. */
     public static Duration range(String name, Duration value, Duration min, Duration max) {
         requireNonNull(value, name);

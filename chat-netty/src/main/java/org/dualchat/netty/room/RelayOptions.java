@@ -180,11 +180,7 @@ public final class RelayOptions {
          * the heap, between 1 MiB and 16 MiB.
          */
         public Builder relayBudget(long relayBudget) {
-            if (relayBudget != 0 && relayBudget < MIN_RELAY_BUDGET) {
-                throw new IllegalArgumentException("relayBudget: " + relayBudget
-                        + " (expected: 0 for the default, or >= " + MIN_RELAY_BUDGET + ")");
-            }
-            this.relayBudget = relayBudget;
+            this.relayBudget = Checks.zeroOrAtLeast("relayBudget", relayBudget, MIN_RELAY_BUDGET, "the default");
             return this;
         }
 
