@@ -7,6 +7,7 @@ import static org.dualchat.netty.testing.ServerExtension.readLine;
 import static org.dualchat.netty.testing.ServerExtension.sendUdp;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.channel.Channel;
 import io.netty.channel.epoll.Epoll;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -417,5 +418,39 @@ class ChatServerIT {
         assertThat(server.udpAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
         assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("::1", server.tcpAddress().getPort()), 2000))
                 .isInstanceOf(IOException.class);
+    }
+
+    /**
+     * A crowd that arrives while the loop accepts nothing waits in the kernel's accept queue, as deep as the
+     * system allows, rather than having its SYNs dropped: each connect completes at once, and each client is
+     * greeted once the loop accepts again. With the old backlog of 1,024 the 1,025th connect waited for its
+     * SYN's retry, a second later, and timed out here.
+     */
+    @Test
+    void aCrowdArrivingWhileNothingIsAcceptedWaitsInTheKernelsQueueAndIsGreeted() throws Exception {
+        int crowd = Math.min(1500, ChatServer.ACCEPT_BACKLOG - 50);
+        ChatServer server = servers.start(config -> config.relay(false).maxConnections(2000).maxConnectionsPerIp(2000),
+                LineCollector.open());
+        Channel accepting = server.tcpChannel();
+        accepting.eventLoop().submit(() -> accepting.config().setAutoRead(false)).get();
+        List<Socket> clients = new ArrayList<>();
+        try {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
+            for (int i = 0; i < crowd; i++) {
+                Socket client = new Socket();
+                clients.add(client);
+                // Completed by the kernel's handshake alone: the server has not accepted it.
+                client.connect(to, 500);
+            }
+            accepting.eventLoop().submit(() -> accepting.config().setAutoRead(true)).get();
+            for (Socket client : clients) {
+                client.setSoTimeout((int) WAIT.toMillis());
+                assertThat(readLine(client.getInputStream())).isEqualTo("Server connected");
+            }
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
     }
 }
