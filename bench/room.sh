@@ -30,8 +30,12 @@
 #              lines/s, more than the server keeps up with here; one epoll thread; relayed lines the
 #              receivers read per second; % missed; CPU s server / generator. Its receivers cost a fraction of
 #              the server's CPU per line, so on a small machine this is the row that shows the server's fan-out
-#   idle       bench idle -c 10000: seconds to connect them all; how many greeted within 10 s, and the
-#              slowest greeting; KB of server memory each ((VmHWM after - VmRSS before) / 10,000)
+#   idle       bench idle -c 10000 --hold 8: seconds to connect them all; how many greeted within 10 s, and the
+#              slowest greeting; KB of server memory each: at the peak ((VmHWM after - VmRSS before) / 10,000),
+#              held while all are connected (VmRSS 2 s before they leave - VmRSS before, / 10,000), and per
+#              further client (the peak's growth with 10,000 - the same on a fresh server with 5,000, / 5,000:
+#              what does not grow with the crowd, such as the JIT's compiles of the connect and close paths,
+#              drops out)
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
 #              sent, and the server's peak RSS (VmHWM), MB
 #   tcp1       bench tcp -c 1 -n 2000000, relay on and --no-relay: printed lines/s, and on/off; the peak of the
@@ -184,6 +188,28 @@ loop_sched() {
 
 proc_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 
+# idle_crowd JAR N: a fresh server, N idle clients held 8 s (bench idle), then closed. Sets IDLE_OUT (the bench
+# line), GROW_KB (VmHWM after the crowd has gone - VmRSS before it came) and HELD_KB (VmRSS 2 s before the crowd
+# began to leave, all of it connected and greeted, - VmRSS before it came), in kB.
+idle_crowd() {
+    start_server "$1"
+    local before samples=$WORK/rss.samples
+    before=$(proc_kb "$SERVER_PID" VmRSS)
+    : >"$samples"
+    # A sample every 0.25 s, without a process per sample; at most 5 minutes of them.
+    ( for ((i = 0; i < 1200; i++)); do
+          while read -r k v _; do if [[ $k == VmRSS: ]]; then echo "$v"; fi; done </proc/"$SERVER_PID"/status >>"$samples" || break
+          sleep 0.25
+      done ) &
+    local sampler=$!
+    IDLE_OUT=$(bench idle 127.0.0.1 -p "$TCP_PORT" -c "$2" --hold 8 --wait 10 --kv | tail -1)
+    GROW_KB=$(( $(proc_kb "$SERVER_PID" VmHWM) - before ))
+    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+    stop_server
+    local n; n=$(wc -l <"$samples")
+    HELD_KB=$(( $(sed -n "$((n > 8 ? n - 8 : 1))p" "$samples") - before ))
+}
+
 # One figure per call, on stdout; the raw output goes to $WORK/log.
 row() {
     local name=$1 jar=$2 r
@@ -224,12 +250,15 @@ row() {
             stop_server
             echo "$(kv "$r" relayed_per_s)/$(kv "$r" missed_pct)%/$(awk -v a="$s0" -v b="$s1" 'BEGIN{printf "%.1f", b - a}')s/$(kv "$r" cpu_s)s" ;;
         idle)
-            start_server "$jar"
-            local before; before=$(proc_kb "$SERVER_PID" VmRSS)
-            r=$(bench idle 127.0.0.1 -p "$TCP_PORT" -c "$IDLE_N" --hold 2 --wait 10 --kv | tail -1)
-            local hwm; hwm=$(proc_kb "$SERVER_PID" VmHWM)
-            stop_server
-            echo "$(kv "$r" connect_seconds)s/$(kv "$r" greeted)/$(kv "$r" slowest_greeting_ms)ms/$(( (hwm - before) * 1024 / IDLE_N / 1000 ))KB" ;;
+            # A crowd of IDLE_N, then on a fresh server one of half as many: what a crowd costs at its peak
+            # includes what does not grow with it (the JIT compiling the connect and close paths, the heap's
+            # growth steps); the difference between the two crowds' peaks is what each further client costs.
+            local half=$((IDLE_N / 2)) grow grow_half held
+            idle_crowd "$jar" "$IDLE_N"; grow=$GROW_KB; held=$HELD_KB; r=$IDLE_OUT
+            idle_crowd "$jar" "$half"; grow_half=$GROW_KB
+            echo "$(kv "$r" connect_seconds)s/$(kv "$r" greeted)/$(kv "$r" slowest_greeting_ms)ms/$(awk -v g="$grow" \
+                -v h="$held" -v gh="$grow_half" -v n="$IDLE_N" -v m="$half" \
+                'BEGIN{printf "%.2fKB/%.2fKB/%.2fKB", g * 1.024 / n, h * 1.024 / n, (g - gh) * 1.024 / (n - m)}')" ;;
         onewrite)
             start_server "$jar"
             r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" -c 1000 --batch 1 -n "$ONE_N" -d 300 --wait 60 --quiet-ms 5000 \
@@ -296,7 +325,7 @@ declare -A WHAT=(
     [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses in the run / longest, server; same, generator / server loop CPU / run-queue wait (warm-up and run)"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [fanoutc]="native fan-out, 100 receivers, 4 senders: relayed lines read/s / missed / CPU s server / generator"
-    [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each"
+    [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each: peak / held / per further client"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
     [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio / kernel TCP memory peak, on / off"
     [tcp100]="tcp -c 100 --no-read: lines/s on / off / ratio / kernel TCP memory peak, on / off"
