@@ -30,8 +30,8 @@
 #              lines/s, more than the server keeps up with here; one epoll thread; relayed lines the
 #              receivers read per second; % missed; CPU s server / generator. Its receivers cost a fraction of
 #              the server's CPU per line, so on a small machine this is the row that shows the server's fan-out
-#   idle       bench idle -c 10000 --hold 8: seconds to connect them all; how many greeted within 10 s, and the
-#              slowest greeting; KB of server memory each: at the peak ((VmHWM after - VmRSS before) / 10,000),
+#   idle       bench idle -c 10000 --hold 8: seconds to connect them all; how many greeted within 10 s; the
+#              greetings' median, 99th percentile and slowest, from each connect; KB of server memory each: at the peak ((VmHWM after - VmRSS before) / 10,000),
 #              held while all are connected (VmRSS 2 s before they leave - VmRSS before, / 10,000), and per
 #              further client (the peak's growth with 10,000 - the same on a fresh server with 5,000, / 5,000:
 #              what does not grow with the crowd, such as the JIT's compiles of the connect and close paths,
@@ -256,7 +256,7 @@ row() {
             local half=$((IDLE_N / 2)) grow grow_half held
             idle_crowd "$jar" "$IDLE_N"; grow=$GROW_KB; held=$HELD_KB; r=$IDLE_OUT
             idle_crowd "$jar" "$half"; grow_half=$GROW_KB
-            echo "$(kv "$r" connect_seconds)s/$(kv "$r" greeted)/$(kv "$r" slowest_greeting_ms)ms/$(awk -v g="$grow" \
+            echo "$(kv "$r" connect_seconds)s/$(kv "$r" greeted)/$(kv "$r" greeting_p50_ms)ms/$(kv "$r" greeting_p99_ms)ms/$(kv "$r" slowest_greeting_ms)ms/$(awk -v g="$grow" \
                 -v h="$held" -v gh="$grow_half" -v n="$IDLE_N" -v m="$half" \
                 'BEGIN{printf "%.2fKB/%.2fKB/%.2fKB", g * 1.024 / n, h * 1.024 / n, (g - gh) * 1.024 / (n - m)}')" ;;
         onewrite)
@@ -325,7 +325,7 @@ declare -A WHAT=(
     [latency]="relay -R 100 -r 1000: p50 / p99 ms after ${LAT_WARMUP} s warm-up / warm-up's p99 / GC pauses in the run / longest, server; same, generator / server loop CPU / run-queue wait (warm-up and run)"
     [fanout]="relay -R 100 -r 0: relayed lines read/s / missed / CPU s server / generator"
     [fanoutc]="native fan-out, 100 receivers, 4 senders: relayed lines read/s / missed / CPU s server / generator"
-    [idle]="idle -c $IDLE_N: connect s / greeted / slowest greeting / KB each: peak / held / per further client"
+    [idle]="idle -c $IDLE_N: connect s / greeted / greeting p50 / p99 / slowest / KB each: peak / held / per further client"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
     [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio / kernel TCP memory peak, on / off"
     [tcp100]="tcp -c 100 --no-read: lines/s on / off / ratio / kernel TCP memory peak, on / off"

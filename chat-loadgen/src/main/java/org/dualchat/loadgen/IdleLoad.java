@@ -19,9 +19,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 import org.dualchat.netty.common.Addresses;
 import org.dualchat.netty.common.Reasons;
 import org.dualchat.netty.common.Transport;
@@ -38,9 +40,17 @@ public final class IdleLoad {
     /** How many connects may be pending at once: a backlog of 1,024 is where servers start refusing. */
     private static final int WAVE = 512;
 
-    /** What the crowd saw. */
-    public record Result(int connected, long connectNanos, int greeted, long slowestGreetingNanos) {
+    /**
+     * What the crowd saw. Each greeting is timed from its client's connect: {@code medianGreetingNanos} and
+     * {@code p99GreetingNanos} of those greeted, and how many took a second or more ({@code lateGreetings}):
+     * about what a client waits whose SYN the kernel dropped, its accept queue full, before its retry.
+     */
+    public record Result(int connected, long connectNanos, int greeted, long slowestGreetingNanos,
+            long medianGreetingNanos, long p99GreetingNanos, long lateGreetings) {
     }
+
+    /** A greeting that took this long or more counts as late: a dropped SYN's retry comes a second later. */
+    static final long LATE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private IdleLoad() {}
 
@@ -59,6 +69,8 @@ public final class IdleLoad {
         EventLoopGroup group = transport.newGroup(1, new DefaultThreadFactory("dualchat-bench", true));
         LongAdder greeted = new LongAdder();
         AtomicLong slowest = new AtomicLong();
+        // Greeting times in microseconds, up to a minute, 3 digits: written on the one event loop only.
+        Histogram greetings = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
         List<Channel> channels = new ArrayList<>(n);
         try {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.socketChannel())
@@ -67,7 +79,7 @@ public final class IdleLoad {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new Greeted(System.nanoTime(), greeted, slowest));
+                            ch.pipeline().addLast(new Greeted(System.nanoTime(), greeted, slowest, greetings));
                         }
                     });
             long start = System.nanoTime();
@@ -91,11 +103,24 @@ public final class IdleLoad {
                 Thread.sleep(5);
             }
             int greetedNow = (int) greeted.sum();
+            Histogram seen = copyOnLoop(group, greetings);
             Thread.sleep(hold.toMillis());
-            return new Result(channels.size(), connectNanos, greetedNow, slowest.get());
+            return new Result(channels.size(), connectNanos, greetedNow, slowest.get(),
+                    TimeUnit.MICROSECONDS.toNanos(seen.getValueAtPercentile(50)),
+                    TimeUnit.MICROSECONDS.toNanos(seen.getValueAtPercentile(99)),
+                    seen.getCountBetweenValues(TimeUnit.NANOSECONDS.toMicros(LATE_NANOS), seen.getHighestTrackableValue()));
         } finally {
             leave(channels);
             Transport.shutdown(group);
+        }
+    }
+
+    /** A copy of {@code histogram}, made on the event loop that writes it. */
+    private static Histogram copyOnLoop(EventLoopGroup group, Histogram histogram) throws InterruptedException {
+        try {
+            return group.next().submit(histogram::copy).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the greeting times", e.getCause());
         }
     }
 
@@ -123,12 +148,14 @@ public final class IdleLoad {
         private final long connectStart;
         private final LongAdder greeted;
         private final AtomicLong slowest;
+        private final Histogram greetings;
         private boolean seen;
 
-        Greeted(long connectStart, LongAdder greeted, AtomicLong slowest) {
+        Greeted(long connectStart, LongAdder greeted, AtomicLong slowest, Histogram greetings) {
             this.connectStart = connectStart;
             this.greeted = greeted;
             this.slowest = slowest;
+            this.greetings = greetings;
         }
 
         @Override
@@ -139,6 +166,7 @@ public final class IdleLoad {
                     greeted.increment();
                     long took = System.nanoTime() - connectStart;
                     slowest.accumulateAndGet(took, Math::max);
+                    greetings.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(took), greetings.getHighestTrackableValue()));
                     if (ctx.channel().config().isAutoRead()) {
                         ctx.channel().config().setAutoRead(false);
                     }

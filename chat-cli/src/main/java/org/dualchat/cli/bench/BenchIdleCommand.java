@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
             "Connect --clients TCP clients to HOST, each reading its greeting line and then nothing more; hold"
                     + " them for --hold seconds, then half-close each and read it to the end.",
             "Reports how long connecting them all took, how many were greeted within --wait seconds of the"
-                    + " last connect, and the slowest greeting (from its connect)."
+                    + " last connect, and how long the greetings took from each connect: the median, the 99th"
+                    + " percentile, the slowest, and how many took a second or more (a client whose SYN the"
+                    + " server's kernel dropped, its accept queue full, connects at its retry a second later)."
         })
 final class BenchIdleCommand implements Callable<Integer> {
 
@@ -47,14 +49,19 @@ final class BenchIdleCommand implements Callable<Integer> {
         PrintWriter out = tcp.spec.commandLine().getOut();
         double connectSeconds = result.connectNanos() / 1e9;
         double slowestMillis = result.slowestGreetingNanos() / 1e6;
+        double medianMillis = result.medianGreetingNanos() / 1e6;
+        double p99Millis = result.p99GreetingNanos() / 1e6;
         if (tcp.options.keyValue) {
-            out.printf(Locale.ROOT, "clients=%d connected=%d connect_seconds=%.3f greeted=%d slowest_greeting_ms=%.1f%n",
-                    clients, result.connected(), connectSeconds, result.greeted(), slowestMillis);
+            out.printf(Locale.ROOT, "clients=%d connected=%d connect_seconds=%.3f greeted=%d slowest_greeting_ms=%.1f"
+                    + " greeting_p50_ms=%.1f greeting_p99_ms=%.1f greeted_after_1s=%d%n",
+                    clients, result.connected(), connectSeconds, result.greeted(), slowestMillis, medianMillis,
+                    p99Millis, result.lateGreetings());
         } else {
             out.printf(Locale.ROOT, "bench idle %s:%d  clients=%d%n", tcp.options.host, tcp.port, clients);
             out.printf(Locale.ROOT, "  connected %,d in %.3f s%n", result.connected(), connectSeconds);
-            out.printf(Locale.ROOT, "  greeted   %,d of %,d; the slowest %.1f ms after its connect%n",
-                    result.greeted(), clients, slowestMillis);
+            out.printf(Locale.ROOT, "  greeted   %,d of %,d; after its connect: median %.1f ms, p99 %.1f ms,"
+                    + " the slowest %.1f ms; %,d after a second or more%n",
+                    result.greeted(), clients, medianMillis, p99Millis, slowestMillis, result.lateGreetings());
         }
         return DualchatCli.OK;
     }
