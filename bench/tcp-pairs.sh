@@ -14,6 +14,9 @@
 #                                [JAR=chat-cli/target/dualchat.jar]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SCRIPT=tcp-pairs.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 PAIRS=8 CONNS=1 LINES=4000000 WARM=500000
 while (($#)); do
     case $1 in
@@ -35,26 +38,9 @@ done
 ((CONNS <= 1000)) || { echo "tcp-pairs.sh: -c is at most 1000" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/dualchat-tcppairs.XXXXXX)
 PID=
-stop() {
-    if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID"; for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$PID" 2>/dev/null || true
-    fi
-    PID=
-}
+stop() { [[ -z $PID ]] || stop_pid "$PID"; PID=; }
 trap 'stop; rm -rf "$WORK"' EXIT
 cc -O2 -o "$WORK/tcp_gen" bench/c/tcp_gen.c
-
-free_port() {
-    local p i
-    for ((i = 0; i < 100; i++)); do
-        p=$((20000 + RANDOM % 30000))
-        [[ -z $(ss -Htuan "sport = :$p") ]] && { echo "$p"; return; }
-    done
-    echo "tcp-pairs.sh: no free port" >&2; return 1
-}
-
-kv() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 load() {   # load PORT CONNS LINES: lines/s printed ('!' after it if lines were lost)
     local out

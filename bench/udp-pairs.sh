@@ -10,6 +10,9 @@
 # Usage: bash bench/udp-pairs.sh [--pairs N=10] [-n COUNT=1000000] [-s SIZE=64] [JAR=chat-cli/target/dualchat.jar]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SCRIPT=udp-pairs.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 PAIRS=10 COUNT=1000000 SIZE=64
 while (($#)); do
     case $1 in
@@ -27,26 +30,9 @@ JAR=${1:-chat-cli/target/dualchat.jar}
 [[ $PAIRS =~ ^[1-9][0-9]*$ ]] || { echo "udp-pairs.sh: --pairs must be a positive number" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/dualchat-udppairs.XXXXXX)
 PID=
-stop() {
-    if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID"; for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$PID" 2>/dev/null || true
-    fi
-    PID=
-}
+stop() { [[ -z $PID ]] || stop_pid "$PID"; PID=; }
 trap 'stop; rm -rf "$WORK"' EXIT
 cc -O2 -o "$WORK/udp_send" bench/c/udp_send.c
-
-free_port() {
-    local p i
-    for ((i = 0; i < 100; i++)); do
-        p=$((20000 + RANDOM % 30000))
-        [[ -z $(ss -Htuan "sport = :$p") ]] && { echo "$p"; return; }
-    done
-    echo "udp-pairs.sh: no free port" >&2; return 1
-}
-
-kv() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 one() {   # one MODE: a fresh server, two loads; appends "MODE fresh_lost fresh_rate warm_lost warm_rate"
     local mode=$1 udp tcp a b
