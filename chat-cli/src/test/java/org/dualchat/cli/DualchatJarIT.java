@@ -3,7 +3,6 @@ package org.dualchat.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dualchat.netty.testing.JarProcesses.assertNoStackTrace;
-import static org.dualchat.netty.testing.JarProcesses.has;
 import static org.dualchat.netty.testing.JarProcesses.jar;
 import static org.dualchat.netty.testing.JarProcesses.java;
 import static org.dualchat.netty.testing.ServerExtension.readLine;
@@ -28,6 +27,7 @@ import java.util.regex.Pattern;
 import org.dualchat.netty.testing.JarProcess;
 import org.dualchat.netty.testing.JarProcesses;
 import org.dualchat.netty.testing.Loopback;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,7 +109,7 @@ class DualchatJarIT {
 
     @Test
     void theSeedsPythonSendersWorkAgainstIt() throws Exception {
-        assumeTrue(has("python3"), "python3 is not installed");
+        Tools.require("python3", "python3");
         JarProcess server = dualchat.startServer();
         // The seed article's senders, with the address and port as arguments instead of edited in.
         String udpSeed = "import socket,sys\n"
@@ -145,7 +145,9 @@ class DualchatJarIT {
 
     @Test
     void ncNcatAndSocatAsAUserRunsThem() throws Exception {
-        assumeTrue(has("nc") && has("ncat") && has("socat"), "nc, ncat and socat are not installed");
+        Tools.require("nc", "netcat-openbsd");
+        Tools.require("ncat", "ncat");
+        Tools.require("socat", "socat");
         JarProcess server = dualchat.startServer();
         shell("printf 'hello\\n' | nc -u -w1 127.0.0.1 " + server.udpPort());
         shell("printf 'six\\n' | socat - UDP6:[::1]:" + server.udpPort());
@@ -164,7 +166,7 @@ class DualchatJarIT {
 
     @Test
     void sendTcpOnATerminalShowsServerTextAboveTheLineBeingTyped() throws Exception {
-        assumeTrue(has("tmux"), "tmux is not installed");
+        Tools.require("tmux", "tmux");
         // A private tmux server, so that no tmux session of the user's is touched.
         String tmux = "tmux -L dualchat-it-" + ProcessHandle.current().pid();
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -195,7 +197,7 @@ class DualchatJarIT {
 
     @Test
     void theServerConsoleOnATerminalEditsItsLineAboveIncomingMessagesAndShowsItOnce() throws Exception {
-        assumeTrue(has("tmux"), "tmux is not installed");
+        Tools.require("tmux", "tmux");
         String tmux = "tmux -L dualchat-console-" + ProcessHandle.current().pid();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         try {
@@ -234,7 +236,7 @@ class DualchatJarIT {
 
     @Test
     void peerOnATerminalSaysWhereItListensAndSendsRatherThanABarePrompt() throws Exception {
-        assumeTrue(has("tmux"), "tmux is not installed");
+        Tools.require("tmux", "tmux");
         String tmux = "tmux -L dualchat-peer-" + ProcessHandle.current().pid();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         try (java.net.DatagramSocket other = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {

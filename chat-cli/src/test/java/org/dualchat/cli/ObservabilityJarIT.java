@@ -2,10 +2,8 @@ package org.dualchat.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.dualchat.netty.testing.JarProcesses.has;
 import static org.dualchat.netty.testing.JarProcesses.jar;
 import static org.dualchat.netty.testing.JarProcesses.java;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -32,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dualchat.netty.testing.JarProcess;
 import org.dualchat.netty.testing.JarProcesses;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -182,7 +181,7 @@ class ObservabilityJarIT {
 
     @Test
     void onATerminalSendersAreColouredUnlessNoColorIsSet() throws Exception {
-        assumeTrue(has("tmux"), "tmux is not installed");
+        Tools.require("tmux", "tmux");
         assertThat(terminalScreen(false)).contains("\u001b[36m127.0.0.1");
         String plain = terminalScreen(true);
         assertThat(plain).contains("127.0.0.1 : hello on a terminal").doesNotContain("\u001b[");

@@ -13,6 +13,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,9 +61,8 @@ class ReadmeIT {
         assertThat(blocks).as("the two commands, then the five examples").hasSize(2);
         assertThat(blocks.get(0)).hasSize(2);
         assertThat(blocks.get(1)).hasSize(5);
-        for (String tool : new String[] {"nc", "python3"}) {
-            assumeTrue(has(tool), tool + " is not installed");
-        }
+        Tools.require("nc", "netcat-openbsd");
+        Tools.require("python3", "python3");
         assumeTrue(free(1234, 2222), "the default ports are taken on this machine");
 
         // The first command builds, then runs: the build is this one's, so only the run is run here.
@@ -119,15 +119,6 @@ class ReadmeIT {
             Files.deleteIfExists(err);
         }
         assertThat(server.exitValue()).as("stopped in order").isZero();
-    }
-
-    private static boolean has(String tool) {
-        try {
-            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     private static boolean free(int udpPort, int tcpPort) {

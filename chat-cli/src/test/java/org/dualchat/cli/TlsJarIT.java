@@ -3,8 +3,6 @@ package org.dualchat.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dualchat.netty.testing.JarProcesses.assertNoStackTrace;
-import static org.dualchat.netty.testing.JarProcesses.has;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dualchat.netty.testing.JarProcess;
 import org.dualchat.netty.testing.JarProcesses;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,7 +94,8 @@ class TlsJarIT {
 
     @Test
     void opensslAndNcatChatOverTlsInTheRoomOfAPlainClient() throws Exception {
-        assumeTrue(has("openssl") && has("ncat"), "openssl and ncat are not installed");
+        Tools.require("openssl", "openssl");
+        Tools.require("ncat", "ncat");
         Server server = server("--tls-self-signed", "--tls-port", "0");
         assertThat(server.tlsPort()).isNotEqualTo(server.tcpPort());
 
@@ -171,7 +171,7 @@ class TlsJarIT {
 
     @Test
     void certificatesAndKeysMadeByOpensslAreServedAndVerified() throws Exception {
-        assumeTrue(has("openssl"), "openssl is not installed");
+        Tools.require("openssl", "openssl");
         // RSA with a PKCS#8 key (OpenSSL 3's default), turned into PKCS#1; EC with a SEC1 key.
         shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout rsa.key -out rsa.crt -days 2"
                 + " -subj /CN=localhost -addext subjectAltName=DNS:localhost");
@@ -203,7 +203,8 @@ class TlsJarIT {
     @Test
     void sendTcpTlsChecksTheTrustStoreAndTheName() throws Exception {
         Path keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool");
-        assumeTrue(has("openssl") && Files.isExecutable(keytool), "openssl or the JDK's keytool is not installed");
+        Tools.require("openssl", "openssl");
+        Tools.require(keytool, "openjdk-17-jdk-headless");
         shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2"
                 + " -subj /CN=localhost -addext subjectAltName=DNS:localhost");
         // A trust store of one's own, as for a private CA: the JDK's default one is left alone.

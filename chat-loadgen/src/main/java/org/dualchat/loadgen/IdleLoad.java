@@ -37,7 +37,12 @@ import org.dualchat.netty.common.TransportType;
  */
 public final class IdleLoad {
 
-    /** How many connects may be pending at once: a backlog of 1,024 is where servers start refusing. */
+    /**
+     * Connects go out in waves of this many, each awaited before the next. A connect completes once the
+     * server's kernel has queued it, before the server accepts it: the waves bound the handshakes in flight,
+     * not the server's accept queue, which a server slower to accept than the kernel is to queue still fills
+     * (and past it the kernel drops SYNs: those clients connect at their retry, a second later).
+     */
     private static final int WAVE = 512;
 
     /**

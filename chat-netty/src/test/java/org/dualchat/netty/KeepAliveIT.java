@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,6 +17,7 @@ import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.testing.Loopback;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +41,7 @@ class KeepAliveIT {
     @EnumSource(value = TransportType.class, names = {"NIO", "EPOLL"})
     void acceptedSocketsProbeWithTheConfiguredIdleTime(TransportType transport) throws Exception {
         assumeTrue(transport != TransportType.EPOLL || Epoll.isAvailable(), "no epoll here");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ss")) || Files.isExecutable(Path.of("/bin/ss")), "no ss");
+        Tools.require("ss", "iproute2");
         ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).transport(transport)
                 .keepAlive(Duration.ofSeconds(37)).build();
         try (ChatServer server = new ChatServer(config, new PrintingSink(LineCollector.open(), MessageFormat.PLAIN))) {
@@ -65,7 +64,7 @@ class KeepAliveIT {
 
     @Test
     void keepAliveOffLeavesTheSocketWithoutTimer() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ss")) || Files.isExecutable(Path.of("/bin/ss")), "no ss");
+        Tools.require("ss", "iproute2");
         ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).keepAlive(Duration.ZERO).build();
         try (ChatServer server = new ChatServer(config, new PrintingSink(LineCollector.open(), MessageFormat.PLAIN))) {
             server.start();

@@ -2,17 +2,15 @@ package org.dualchat.netty;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.dualchat.core.MessageFormat;
 import org.dualchat.core.PrintingSink;
 import org.dualchat.netty.testing.LineCollector;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,8 +27,8 @@ class TelnetIT {
 
     @Test
     void telnetChatsNegotiatesNothingPrintsNoJunkAndCtrlCQuits() throws Exception {
-        assumeTrue(onPath("telnet"), "telnet is not installed (Debian package telnet)");
-        assumeTrue(onPath("tmux"), "tmux is not installed");
+        Tools.require("telnet", "telnet");
+        Tools.require("tmux", "tmux");
         LineCollector out = LineCollector.open();
         ChatServerConfig config = ChatServerConfig.builder().udpPort(0).tcpPort(0).build();
         try (ChatServer server = new ChatServer(config, new PrintingSink(out, MessageFormat.PLAIN))) {
@@ -71,15 +69,6 @@ class TelnetIT {
         }
         assertThat(condition.test(pane)).as("terminal screen:%n%s", pane).isTrue();
         return pane;
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String shell(String command) throws IOException, InterruptedException {

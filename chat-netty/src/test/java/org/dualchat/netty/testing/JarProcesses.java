@@ -189,16 +189,6 @@ public final class JarProcesses implements BeforeEachCallback, AfterEachCallback
         return new String(process.getInputStream().readAllBytes(), UTF_8);
     }
 
-    /** Whether {@code tool} is on the PATH. */
-    public static boolean has(String tool) {
-        try {
-            Process p = new ProcessBuilder("bash", "-c", "command -v " + tool).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     /** Fails if {@code text} holds a Java stack trace: a user gets one-line errors. */
     public static void assertNoStackTrace(String text) {
         assertThat(text).doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at \\S+\\(");

@@ -3,7 +3,6 @@ package org.dualchat.netty.web;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -22,6 +21,7 @@ import org.dualchat.netty.ChatServer;
 import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.testing.LineCollector;
 import org.dualchat.netty.room.ChatCommands;
+import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,9 +63,8 @@ class WebPageBrowserIT {
 
     @BeforeEach
     void openBrowser(@TempDir Path profile) {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no browser test: " + CHROMIUM + " and " + CHROMEDRIVER
-                        + " are needed (Debian: apt-get install chromium chromium-driver)");
+        Tools.require(CHROMIUM, "chromium");
+        Tools.require(CHROMEDRIVER, "chromium-driver");
         // Both paths given: Selenium Manager, which would look for (and download) a driver, never runs.
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
         ChromeDriverService service = new ChromeDriverService.Builder()
