@@ -117,16 +117,9 @@ fi
 WORK=$(mktemp -d /tmp/dualchat-compare.XXXXXX)
 STARTED=()   # every PID this script started
 
-stop_pid() {   # stop_pid PID: TERM, up to 10 s, then KILL
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 100; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+SCRIPT=compare.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh   # stop_pid, free_port, kv
 
 cleanup() {
     local pid
@@ -143,15 +136,6 @@ mkdir -p "$C"
 for prog in udp_send udp_recv tcp_gen tcp_recv; do
     cc -O2 -o "$C/$prog" "bench/c/$prog.c" || { echo "compare.sh: cannot build bench/c/$prog.c" >&2; exit 1; }
 done
-
-free_port() {  # a port nobody listens on, TCP and UDP both
-    local p i
-    for ((i = 0; i < 100; i++)); do
-        p=$((20000 + RANDOM % 30000))
-        [[ -z $(ss -Htuan "sport = :$p") ]] && { echo "$p"; return; }
-    done
-    echo "compare.sh: no free port" >&2; return 1
-}
 
 wait_listening() {  # wait_listening udp|tcp PORT PID
     local flag=$([[ $1 == tcp ]] && echo -Hltn || echo -Hlun) i
@@ -234,7 +218,6 @@ run_bg() {   # run_bg OUTFILE CMD...: a bounded load in the background, its PID 
     STARTED+=($!); LAST_PID=$!
 }
 
-kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 rcvbuf_errors() { awk '/^Udp:/ { if (h) { print $(i); exit } for (i = 1; i <= NF; i++) if ($i == "RcvbufErrors") break; h = 1 }' /proc/net/snmp; }
 
 udp_load() {   # udp_load SIZE COUNT [SENDERS]: sets RESULT = % lost, SENT_RATE = datagrams/s the senders made

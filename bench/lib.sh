@@ -1,11 +1,12 @@
-# Helpers the pair scripts share (bench/udp-pairs.sh, bench/tcp-pairs.sh); sourced, not run. The script sets
+# Helpers the bench scripts share (udp-pairs.sh, tcp-pairs.sh, compare.sh, udp-cpu.sh); sourced, not run. The script sets
 # SCRIPT (its name, for messages) before sourcing this.
 
 # stop_pid PID: TERM, up to 10 s for it to go, then KILL. Only a process the script started.
 stop_pid() {
-    if kill -0 "$1" 2>/dev/null; then
-        kill -TERM "$1"; for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    if kill -TERM "$1" 2>/dev/null; then
+        for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true   # reaps it if it is this shell's child
     fi
 }
 

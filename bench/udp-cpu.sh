@@ -27,17 +27,14 @@ CMD=("$@")
 ((${#CMD[@]})) || CMD=(chat-cli/target/dualchat.jar)
 WORK=$(mktemp -d /tmp/dualchat-udpcpu.XXXXXX)
 PID=
-cleanup() {
-    if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-        kill -TERM "$PID"; for _ in $(seq 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
+SCRIPT=udp-cpu.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+cleanup() { [[ -z $PID ]] || stop_pid "$PID"; rm -rf "$WORK"; }
 trap cleanup EXIT
 cc -O2 -o "$WORK/udp_send" bench/c/udp_send.c
 cc -O2 -o "$WORK/udp_recv" bench/c/udp_recv.c
-PORT=$((20000 + RANDOM % 30000))
+PORT=$(free_port)
 OUT=$WORK/out
 if [[ ${CMD[0]} == c ]]; then
     "$WORK/udp_recv" "$PORT" 900 33554432 >"$OUT" 2>"$WORK/err" &
