@@ -10,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import java.util.Set;
 import org.dualchat.cli.bench.BenchCommand;
 import org.dualchat.cli.send.PeerCommand;
@@ -77,6 +78,7 @@ public final class DualchatCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        nettyDefaults(System.getProperties());
         // Netty hands a channel's or the room's OutOfMemoryError to this handler too (Failures.escalate).
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrorHandler(System.err, Runtime.getRuntime()::halt));
         // Raw stdout: the sink buffers and encodes on its own, with no PrintStream lock in the way.
@@ -84,6 +86,21 @@ public final class DualchatCli implements Runnable {
         DualchatCli cli = new DualchatCli(
                 System.in, new FileOutputStream(FileDescriptor.out), System.err, System.console() != null);
         System.exit(cli.run(args));
+    }
+
+    /** Netty's switch for its allocator's Java Flight Recorder events. */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+    /**
+     * The Netty settings of dualchat's processes, each unless the user has set it ({@code JAVA_OPTS=-D...}).
+     * Netty's allocator reports chunk and buffer events to JFR wherever the JDK has it: its first chunk set
+     * off JFR's metadata on the event loop as the first TCP client was greeted (about 55 ms of a fresh
+     * server's cold start and 135 classes, measured with async-profiler), and each allocation then asks JFR
+     * whether the event is recorded. Nothing of dualchat's reads them; {@code -Dio.netty.jfr.enabled=true}
+     * brings them back. Before any Netty class is loaded: Netty reads it once.
+     */
+    static void nettyDefaults(Properties properties) {
+        properties.putIfAbsent(NETTY_JFR, "false");
     }
 
     /** Runs the command line {@code args} and returns the exit code. */

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +30,18 @@ class DualchatCliTest {
 
     private String err() {
         return err.toString(UTF_8);
+    }
+
+    @Test
+    void nettysJfrEventsAreOffUnlessTheUserTurnedThemOn() {
+        Properties none = new Properties();
+        DualchatCli.nettyDefaults(none);
+        assertThat(none.getProperty(DualchatCli.NETTY_JFR)).isEqualTo("false");
+
+        Properties user = new Properties();
+        user.setProperty(DualchatCli.NETTY_JFR, "true");
+        DualchatCli.nettyDefaults(user);
+        assertThat(user.getProperty(DualchatCli.NETTY_JFR)).isEqualTo("true");
     }
 
     @Test

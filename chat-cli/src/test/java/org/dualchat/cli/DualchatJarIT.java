@@ -17,8 +17,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -31,6 +34,7 @@ import org.dualchat.netty.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as a user runs it: {@code java -jar dualchat.jar}, real sockets, real signals. */
 @Timeout(60)
@@ -349,5 +353,34 @@ class DualchatJarIT {
         assertThat(log).contains("Refused 1 TCP connections since the last report: 1 too many from one address");
         assertThat(server.stdout()).contains("127.0.0.1 : burst 0", "127.0.0.1 : burst 1").doesNotContain("denied source");
         assertNoStackTrace(log);
+    }
+
+    @Test
+    void aTcpClientSetsOffNoFlightRecorderMetadataUnlessTheUserAsksForNettysEvents(@TempDir Path dir) throws Exception {
+        for (boolean asked : new boolean[] {false, true}) {
+            Path classes = dir.resolve("classes-" + asked + ".log");
+            List<String> jvm = new ArrayList<>(List.of("-Xlog:class+load=info:file=" + classes));
+            if (asked) {
+                jvm.add("-Dio.netty.jfr.enabled=true");
+            }
+            JarProcess server = dualchat.startServer(jvm);
+            try (Socket tcp = new Socket("127.0.0.1", server.tcpPort())) {
+                tcp.setSoTimeout((int) WAIT.toMillis());
+                assertThat(readLine(tcp.getInputStream())).isEqualTo("Server connected");
+                tcp.getOutputStream().write("hi\n".getBytes(UTF_8));
+                tcp.shutdownOutput();
+                server.awaitStdout(text -> text.contains("127.0.0.1 : hi\n"));
+                tcp.getInputStream().readAllBytes();
+            }
+            assertThat(server.stop()).isZero();
+            String loaded = Files.readString(classes);
+            // The greeting came from Netty's pooled allocator, whose first chunk is where the events start.
+            assertThat(loaded).contains("io.netty.buffer.AdaptivePoolingAllocator");
+            if (asked) {
+                assertThat(loaded).contains("jdk.jfr.internal.MetadataRepository");
+            } else {
+                assertThat(loaded).doesNotContain("jdk.jfr.internal.MetadataRepository", "io.netty.buffer.AllocateChunkEvent");
+            }
+        }
     }
 }
