@@ -64,6 +64,20 @@ class TcpMessageHandlerTest {
     }
 
     @Test
+    void theLinesOfOneReadShareOneTimeOfReceiptAndTheNextReadTakesAnother() {
+        ControlledSink sink = ControlledSink.unbounded();
+        TcpMessageHandler handler = new TcpMessageHandler(sink, new byte[0], held, null);
+        long[] reads = {1_000};
+        handler.clock = () -> reads[0]++;
+        EmbeddedChannel ch = channel(handler);
+        ch.writeInbound("a", "b", "c");
+        ch.writeInbound("d");
+        assertThat(sink.messages()).extracting(ChatMessage::text).containsExactly("a", "b", "c", "d");
+        assertThat(sink.messages()).extracting(ChatMessage::receivedAt).containsExactly(1_000L, 1_000L, 1_000L, 1_001L);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void pausesReadingWhileTheSinkIsFullAndLosesNothing() {
         ControlledSink sink = new ControlledSink(2);
         EmbeddedChannel ch = channel(new TcpMessageHandler(sink, new byte[0], held, null));
