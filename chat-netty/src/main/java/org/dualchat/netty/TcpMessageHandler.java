@@ -135,6 +135,10 @@ public final class TcpMessageHandler extends ChannelInboundHandlerAdapter {
         // relays queued for it meanwhile come after the greeting, as tasks on this loop.
         if (room != null) {
             member = room.join(ctx.channel());
+            if (member != null) {
+                // The member's copy of the same text: one string a client keeps, not two (about 56 bytes each).
+                ip = member.ip();
+            }
         } else {
             logger.info("{} connected", ctx.channel());
         }

@@ -41,6 +41,11 @@ public final class Member {
         this.port = Addresses.port(remote);
     }
 
+    /** The client's printable IP address ({@link Addresses#printable}). */
+    public String ip() {
+        return ip;
+    }
+
     public String nick() {
         return nick;
     }

@@ -17,6 +17,9 @@ final class MemberBuffers {
     private final RelayBudget budget;
     private final boolean shared;
     private int appliedLevel;
+    // The water mark of the last limit applied, shared by every member given that limit: in a room of 10,000
+    // each had one of its own, 24 bytes a member. Immutable, so a race here at worst makes one more.
+    private WriteBufferWaterMark mark = new WriteBufferWaterMark(0, 0);
 
     /**
      * @param clientBuffer the most one member may hold (its channel's high water mark at most)
@@ -69,10 +72,20 @@ final class MemberBuffers {
         return size <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(size - 1);
     }
 
-    private static void apply(Member member, int limit) {
+    private void apply(Member member, int limit) {
         WriteBufferWaterMark current = member.channel.config().getWriteBufferWaterMark();
         if (current.high() != limit) {
-            member.channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 2, limit));
+            member.channel.config().setWriteBufferWaterMark(markFor(limit));
         }
+    }
+
+    /** The water mark for {@code limit}: the one members were last given, if it is that. */
+    WriteBufferWaterMark markFor(int limit) {
+        WriteBufferWaterMark last = mark;
+        if (last.high() != limit) {
+            last = new WriteBufferWaterMark(limit / 2, limit);
+            mark = last;
+        }
+        return last;
     }
 }

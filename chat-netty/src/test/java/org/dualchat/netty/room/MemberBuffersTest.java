@@ -64,6 +64,17 @@ class MemberBuffersTest {
     }
 
     @Test
+    void membersGivenTheSameLimitShareOneWaterMark() {
+        LocalRoom room = new LocalRoom(new ServerStats(), 2 << 20, null, 0, RelayOptions.builder().build());
+        List<Member> members = join(room, 40);
+        assertThat(limits(members)).containsOnly(16 * 1024);
+        WriteBufferWaterMark first = members.get(0).channel.config().getWriteBufferWaterMark();
+        for (Member member : members) {
+            assertThat(member.channel.config().getWriteBufferWaterMark()).isSameAs(first);
+        }
+    }
+
+    @Test
     void inACrowdedRoomNoBatchIsLargerThanOneMembersLimit() {
         LocalRoom room = new LocalRoom(new ServerStats(), 2 << 20, null, 0, RelayOptions.builder().build());
         List<Member> members = join(room, 4);
