@@ -218,7 +218,7 @@ public final class ChatServer implements AutoCloseable {
         if (room != null) {
             room.udpChannel(udpChannel);
         }
-        limits.start();
+        limits.start(ACCEPT_BACKLOG);
         startTimer();
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());

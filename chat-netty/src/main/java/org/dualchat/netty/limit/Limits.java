@@ -51,10 +51,12 @@ public final class Limits {
     /**
      * Says at start if the process may not open enough files for the connection limit, and if the kernel
      * cannot queue that many connections arriving at once.
+     *
+     * @param acceptBacklog the accept queue the server asked for (the kernel caps it at {@code somaxconn})
      */
-    public void start() {
+    public void start(int acceptBacklog) {
         checkFileLimit(maxConnections);
-        String note = acceptQueueNote(maxConnections, NetUtil.SOMAXCONN);
+        String note = acceptQueueNote(maxConnections, Math.min(acceptBacklog, NetUtil.SOMAXCONN));
         if (note != null) {
             logger.info(note);
         }

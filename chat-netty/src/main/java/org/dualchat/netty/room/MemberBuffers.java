@@ -80,7 +80,7 @@ final class MemberBuffers {
     }
 
     /** The water mark for {@code limit}: the one members were last given, if it is that. */
-    WriteBufferWaterMark markFor(int limit) {
+    private WriteBufferWaterMark markFor(int limit) {
         WriteBufferWaterMark last = mark;
         if (last.high() != limit) {
             last = new WriteBufferWaterMark(limit / 2, limit);
