@@ -6,7 +6,9 @@ import static org.dualchat.netty.testing.Loopback.WAIT;
 import static org.dualchat.netty.testing.Loopback.readLine;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
 import io.netty.channel.epoll.Epoll;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +23,7 @@ import org.dualchat.netty.ChatServerConfig;
 import org.dualchat.netty.common.TransportType;
 import org.dualchat.netty.stats.ServerStats.Drop;
 import org.dualchat.netty.stats.ServerStats.Refusal;
+import org.dualchat.netty.testing.LogCapture;
 import org.dualchat.netty.testing.Loopback;
 import org.dualchat.netty.testing.ServerExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /** Each limit end to end, over real loopback sockets from several loopback source addresses. */
 @Timeout(60)
@@ -81,6 +85,22 @@ class LimitsIT {
         assertThat(refused.getInputStream().read()).isEqualTo(-1);
         assertThat(server.stats().refused(Refusal.TOTAL_LIMIT)).isEqualTo(1);
         assertThat(server.limits().connections().total()).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionLimitLargerThanTheKernelsAcceptQueueIsPointedOutAtStartAndTheDefaultIsNot() throws Exception {
+        ch.qos.logback.classic.Logger limitsLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Limits.class);
+        Level level = limitsLog.getLevel();
+        limitsLog.setLevel(Level.INFO); // the tests log WARN and above only
+        try (LogCapture log = LogCapture.start()) {
+            servers.start();
+            assertThat(log.messages(Level.INFO)).noneMatch(line -> line.contains("net.core.somaxconn"));
+            servers.start(config -> config.maxConnections(NetUtil.SOMAXCONN + 1));
+            assertThat(log.messages(Level.INFO)).filteredOn(line -> line.contains("net.core.somaxconn"))
+                    .containsExactly(Limits.acceptQueueNote(NetUtil.SOMAXCONN + 1, NetUtil.SOMAXCONN));
+        } finally {
+            limitsLog.setLevel(level);
+        }
     }
 
     @ParameterizedTest
