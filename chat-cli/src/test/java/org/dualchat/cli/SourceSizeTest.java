@@ -29,8 +29,9 @@ class SourceSizeTest {
             "425 lines: the option groups and one delegating setter per option, kept so every caller of the one"
                     + " builder still works; the setters could move to the groups' own builders",
             "chat-netty/src/main/java/org/dualchat/netty/ChatServer.java",
-            "462 lines: bootstrap of three TCP listeners (TCP, TLS, chat page) and the shutdown order (the UDP port"
-                    + " is UdpListener's); the TCP listeners' binding could move to a class of its own");
+            "543 lines: bootstrap of the ports (a TCP port's sockets are ListeningPort's, the UDP port"
+                    + " UdpListener's), the addresses bound and the shutdown order; the start-up log lines and the"
+                    + " bootstraps' options could move to classes of their own");
 
     /** The project's root: the parent of this module's directory, where the build runs the tests. */
     private static Path root() {

@@ -26,6 +26,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,8 @@ public final class ChatServer implements AutoCloseable {
      * ({@code net.core.somaxconn}, which caps whatever is asked; 4096 on current kernels), as Netty and most
      * servers take it. A crowd arriving while the event loop is busy waits there; past it the kernel drops
      * each further SYN, and that client connects only at its retry, a second later (1,024 before: 842 of a
-     * burst of 10,000 idle clients waited for that retry).
+     * burst of 10,000 idle clients waited for that retry). A port whose connection limit is larger is bound by
+     * several sockets, each with a queue this deep ({@link ListeningPort}).
      */
     static final int ACCEPT_BACKLOG = NetUtil.SOMAXCONN;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -122,11 +124,12 @@ public final class ChatServer implements AutoCloseable {
     private ChannelGroup clients;
     private Channel udpChannel;
     private final UdpListener udp;
-    private Channel tcpChannel;
+    private ListeningPort tcpListener;
     private MetricsServer metrics;
     private Channel metricsChannel;
-    private Channel tlsChannel;
-    private Channel httpChannel;
+    private ListeningPort tlsListener;
+    private ListeningPort httpListener;
+    private int acceptBacklog = ACCEPT_BACKLOG;
     private boolean started;
     private boolean serving;
     private boolean closed;
@@ -183,11 +186,11 @@ public final class ChatServer implements AutoCloseable {
             OptionalInt tlsPort = config.tlsOptions().port();
             // With a certificate and a TLS port, the plain TCP port takes TLS too (told by the first bytes);
             // without a TLS port, the TCP port takes TLS only, as the operator asked.
-            tcpChannel = bind("TCP", tcpBootstrap(transport, tls, serverTls != null && tlsPort.isEmpty()),
-                    new InetSocketAddress(host, listen.tcpPort()));
+            tcpListener = listen("TCP", tcpBootstrap(transport, tls, serverTls != null && tlsPort.isEmpty()),
+                    new InetSocketAddress(host, listen.tcpPort()), transport);
             if (serverTls != null && tlsPort.isPresent()) {
-                tlsChannel = bind("TLS", tcpBootstrap(transport, tls, true),
-                        new InetSocketAddress(host, tlsPort.getAsInt()));
+                tlsListener = listen("TLS", tcpBootstrap(transport, tls, true),
+                        new InetSocketAddress(host, tlsPort.getAsInt()), transport);
             }
             ObservabilityOptions observability = config.observabilityOptions();
             if (observability.metricsPort().isPresent()) {
@@ -205,9 +208,9 @@ public final class ChatServer implements AutoCloseable {
                         serverTls == null ? null : tls, room != null,
                         wsSink -> new TcpMessageHandler(wsSink, greeting, held, room));
                 InetAddress webHost = webOptions.bindAddress() != null ? webOptions.bindAddress() : host;
-                httpChannel = bind(serverTls == null ? "HTTP" : "HTTPS",
+                httpListener = listen(serverTls == null ? "HTTP" : "HTTPS",
                         limitUnsent(web.bootstrap(group, transport.serverChannel()), transport),
-                        new InetSocketAddress(webHost, webOptions.port().getAsInt()));
+                        new InetSocketAddress(webHost, webOptions.port().getAsInt()), transport);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -218,10 +221,15 @@ public final class ChatServer implements AutoCloseable {
         if (room != null) {
             room.udpChannel(udpChannel);
         }
-        limits.start(ACCEPT_BACKLOG);
+        limits.start(tcpListener.acceptQueue());
         startTimer();
         logger.info("Listening on UDP {} and TCP {} ({} transport)",
                 Addresses.withPort(udpAddress()), Addresses.withPort(tcpAddress()), transport.name());
+        if (tcpListener.sockets().size() > 1) {
+            logger.info("TCP {} is bound by {} sockets (SO_REUSEPORT): their accept queues hold {} connections "
+                    + "arriving at once, for a limit of {}", Addresses.withPort(tcpAddress()),
+                    tcpListener.sockets().size(), tcpListener.acceptQueue(), config.maxConnections());
+        }
         int notSentLowat = listen.tcpNotSentLowat();
         if (!transport.isEpoll() && notSentLowat != 0 && notSentLowat != ListenOptions.DEFAULT_TCP_NOTSENT_LOWAT) {
             logger.warn("TCP_NOTSENT_LOWAT {} not set: the {} transport has no such option", notSentLowat,
@@ -231,12 +239,12 @@ public final class ChatServer implements AutoCloseable {
             logger.info("Metrics on http://{}/metrics and /health", Addresses.withPort(metricsAddress()));
         }
         ServerTls serverTls = config.tls();
-        if (httpChannel != null) {
+        if (httpListener != null) {
             logger.info("Chat page on {} (WebSocket at /ws)", WebServer.url(httpAddress(), serverTls != null));
         }
         if (serverTls != null) {
             logger.info("TLS on TCP {}{}, certificate \"{}\"{}, SHA-256 fingerprint {}", Addresses.withPort(tlsAddress()),
-                    tlsChannel == null ? " (this port takes TLS clients only)"
+                    tlsListener == null ? " (this port takes TLS clients only)"
                             : " (the plain TCP port takes TLS clients too)",
                     serverTls.certificate().getSubjectX500Principal().getName(),
                     serverTls.isSelfSigned() ? " (self-signed)" : "", serverTls.fingerprint());
@@ -261,7 +269,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** The TCP address actually bound: with port 0 in the config, the port the system chose. */
     public InetSocketAddress tcpAddress() {
-        return (InetSocketAddress) boundChannel(tcpChannel).localAddress();
+        return bound(tcpListener).localAddress();
     }
 
     /** The metrics endpoint's address actually bound; {@code null} if the config asks for none. */
@@ -273,7 +281,7 @@ public final class ChatServer implements AutoCloseable {
     /** The chat page's address actually bound; {@code null} if the config asks for none. */
     public InetSocketAddress httpAddress() {
         boundChannel(udpChannel);
-        return httpChannel == null ? null : (InetSocketAddress) httpChannel.localAddress();
+        return httpListener == null ? null : httpListener.localAddress();
     }
 
     /**
@@ -286,12 +294,20 @@ public final class ChatServer implements AutoCloseable {
         if (config.tls() == null) {
             throw new IllegalStateException("no TLS configured");
         }
-        return tlsChannel != null ? (InetSocketAddress) tlsChannel.localAddress() : tcpAddress();
+        return tlsListener != null ? tlsListener.localAddress() : tcpAddress();
     }
 
-    /** The plain TCP port's channel, for tests that pause its accepts. */
-    Channel tcpChannel() {
-        return boundChannel(tcpChannel);
+    /** The plain TCP port's listening sockets, for tests that pause their accepts. */
+    List<Channel> tcpSockets() {
+        return bound(tcpListener).sockets();
+    }
+
+    /** A shallower accept queue for each listening socket than the system's, for tests; before {@link #start()}. */
+    synchronized void acceptBacklog(int backlog) {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        this.acceptBacklog = backlog;
     }
 
     /** The UDP channel, for tests that pause its reads. */
@@ -365,11 +381,10 @@ public final class ChatServer implements AutoCloseable {
         closed = true;
         try {
             if (serving) {
-                GracefulStop.acceptQueued(Arrays.asList(tcpChannel, tlsChannel, httpChannel), clients, group);
+                List<ListeningPort> ports = Arrays.asList(tcpListener, tlsListener, httpListener);
+                GracefulStop.acceptQueued(ListeningPort.socketsOf(ports), () -> ListeningPort.acceptedBy(ports), group);
             }
-            closeAndWait(tcpChannel);
-            closeAndWait(tlsChannel);
-            closeAndWait(httpChannel);
+            ListeningPort.close(Arrays.asList(tcpListener, tlsListener, httpListener));
             closeAndWait(metricsChannel);
             if (metrics != null) {
                 metrics.close();
@@ -426,7 +441,6 @@ public final class ChatServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // A client that half-closes still gets its last line printed before we close.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -457,6 +471,16 @@ public final class ChatServer implements AutoCloseable {
             bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) notSentLowat);
         }
         return bootstrap;
+    }
+
+    /**
+     * Binds a TCP port for clients, by one socket or by enough to queue a crowd of {@code --max-connections}
+     * arriving at once ({@link ListeningPort}).
+     */
+    private ListeningPort listen(String protocol, ServerBootstrap bootstrap, InetSocketAddress address,
+            Transport transport) throws IOException {
+        return ListeningPort.bind(protocol, bootstrap, address, config.maxConnections(), acceptBacklog,
+                transport.isEpoll());
     }
 
     private void awaitQueuedTasks() {
@@ -501,6 +525,13 @@ public final class ChatServer implements AutoCloseable {
         if (channel != null) {
             channel.close().awaitUninterruptibly();
         }
+    }
+
+    private static ListeningPort bound(ListeningPort port) {
+        if (port == null) {
+            throw new IllegalStateException("not started");
+        }
+        return port;
     }
 
     private static Channel boundChannel(Channel channel) {

@@ -8,6 +8,7 @@ import static org.dualchat.netty.testing.ServerExtension.sendUdp;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -20,8 +21,11 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole server over real loopback sockets, on ports the system picks. */
 @Timeout(60)
@@ -431,8 +436,120 @@ class ChatServerIT {
         int crowd = Math.min(1500, ChatServer.ACCEPT_BACKLOG - 50);
         ChatServer server = servers.start(config -> config.relay(false).maxConnections(2000).maxConnectionsPerIp(2000),
                 LineCollector.open());
-        Channel accepting = server.tcpChannel();
-        accepting.eventLoop().submit(() -> accepting.config().setAutoRead(false)).get();
+        assertThat(server.tcpSockets()).as("2,000 fit in one queue of somaxconn").hasSize(1);
+        crowdWaitsAndIsGreeted(server, crowd);
+    }
+
+    /**
+     * A connection limit larger than one socket's accept queue: the port is bound by enough sockets
+     * (SO_REUSEPORT) that a crowd of that size, arriving while nothing is accepted, waits in their queues. Here
+     * queues of 64 for a limit of 256, so 4 sockets; 160 connects complete at once, and each client is greeted
+     * once accepts resume. With one socket the 66th connect would wait for its SYN's retry and time out.
+     */
+    @Test
+    void aCrowdLargerThanOneAcceptQueueWaitsInTheQueuesOfSeveralSocketsOnThePort() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with Netty's epoll transport only; no epoll here");
+        ChatServer server = servers.closeAfterEach(new ChatServer(shallowQueues(0).build(),
+                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN)));
+        server.acceptBacklog(64);
+        server.start();
+        assertThat(server.tcpSockets()).hasSize(4)
+                .allMatch(socket -> socket.localAddress().equals(server.tcpAddress()));
+        crowdWaitsAndIsGreeted(server, 160);
+    }
+
+    /**
+     * Linux lets a socket of the same user join a port bound with SO_REUSEPORT; a second server on a port the
+     * first serves with several sockets is refused as with one, rather than sharing the first one's clients.
+     */
+    @Test
+    void aPortServedBySeveralSocketsIsStillRefusedToASecondServer() throws Exception {
+        assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with Netty's epoll transport only; no epoll here");
+        ChatServer first = servers.closeAfterEach(new ChatServer(shallowQueues(0).build(),
+                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN)));
+        first.acceptBacklog(64);
+        first.start();
+        int taken = first.tcpAddress().getPort();
+        assertThat(first.tcpSockets()).hasSize(4);
+
+        ChatServer second = servers.closeAfterEach(new ChatServer(shallowQueues(taken).build(),
+                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN)));
+        second.acceptBacklog(64);
+        assertThatThrownBy(second::start)
+                .isInstanceOf(IOException.class)
+                .hasMessage("TCP 127.0.0.1:" + taken + ": Address already in use");
+        // Every client still reaches the first server.
+        for (int i = 0; i < 20; i++) {
+            servers.connectGreeted(first).close();
+        }
+    }
+
+    /**
+     * A stop while a crowd still waits in the queues of a port's several sockets: each socket accepts what its
+     * queue holds before it is closed (closing a listener resets what waits in its queue, with what those clients
+     * wrote), and every line those clients sent is printed. The event loops are held while the crowd arrives.
+     * The clients half-close after their line, so each is read out and closed soon after it is accepted: the stop
+     * goes on accepting while it accepts any, not while the open connections grow (which lost all but about a
+     * dozen of them, with one socket as with four).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void aStopAcceptsWhatWaitsInTheQueuesOfEverySocketOfThePortAndPrintsItsLines(int sockets) throws Exception {
+        assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with Netty's epoll transport only; no epoll here");
+        LineCollector out = LineCollector.open();
+        ChatServer server = servers.closeAfterEach(new ChatServer(shallowQueues(0).maxConnections(64 * sockets).build(),
+                new PrintingSink(out, MessageFormat.PLAIN)));
+        server.acceptBacklog(64);
+        server.start();
+        assertThat(server.tcpSockets()).hasSize(sockets);
+        CountDownLatch release = new CountDownLatch(1);
+        Set<EventLoop> loops = new HashSet<>();
+        server.tcpSockets().forEach(socket -> loops.add(socket.eventLoop()));
+        for (EventLoop loop : loops) {
+            loop.execute(() -> {
+                try {
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        int crowd = 40 * sockets;
+        List<Socket> clients = new ArrayList<>();
+        Thread stopping = new Thread(server::close, "stopping");
+        try {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
+            for (int i = 0; i < crowd; i++) {
+                Socket client = new Socket();
+                clients.add(client);
+                client.connect(to, 500);
+                client.getOutputStream().write(("queued " + i + "\n").getBytes(UTF_8));
+                client.shutdownOutput();
+            }
+            stopping.start();
+            Thread.sleep(100);
+            release.countDown();
+            stopping.join(WAIT.toMillis());
+            assertThat(stopping.isAlive()).as("close() returned").isFalse();
+            assertThat(out.lines()).hasSize(crowd).allMatch(line -> line.startsWith("127.0.0.1 : queued "));
+        } finally {
+            release.countDown();
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    private static ChatServerConfig.Builder shallowQueues(int tcpPort) {
+        return ChatServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).udpPort(0).tcpPort(tcpPort)
+                .relay(false).maxConnections(256).maxConnectionsPerIp(256);
+    }
+
+    /** Pauses accepts on every socket of the TCP port, connects {@code crowd}, resumes, reads each greeting. */
+    private static void crowdWaitsAndIsGreeted(ChatServer server, int crowd) throws Exception {
+        for (Channel accepting : server.tcpSockets()) {
+            accepting.eventLoop().submit(() -> accepting.config().setAutoRead(false)).get();
+        }
         List<Socket> clients = new ArrayList<>();
         try {
             InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
@@ -442,7 +559,9 @@ class ChatServerIT {
                 // Completed by the kernel's handshake alone: the server has not accepted it.
                 client.connect(to, 500);
             }
-            accepting.eventLoop().submit(() -> accepting.config().setAutoRead(true)).get();
+            for (Channel accepting : server.tcpSockets()) {
+                accepting.eventLoop().submit(() -> accepting.config().setAutoRead(true)).get();
+            }
             for (Socket client : clients) {
                 client.setSoTimeout((int) WAIT.toMillis());
                 assertThat(readLine(client.getInputStream())).isEqualTo("Server connected");

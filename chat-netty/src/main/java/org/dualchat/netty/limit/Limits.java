@@ -3,7 +3,6 @@ package org.dualchat.netty.limit;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Ticker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -52,11 +51,12 @@ public final class Limits {
      * Says at start if the process may not open enough files for the connection limit, and if the kernel
      * cannot queue that many connections arriving at once.
      *
-     * @param acceptBacklog the accept queue the server asked for (the kernel caps it at {@code somaxconn})
+     * @param acceptQueue how many connections the kernel queues for the TCP port, all its listening sockets
+     *     together (each one's queue capped at {@code somaxconn})
      */
-    public void start(int acceptBacklog) {
+    public void start(int acceptQueue) {
         checkFileLimit(maxConnections);
-        String note = acceptQueueNote(maxConnections, Math.min(acceptBacklog, NetUtil.SOMAXCONN));
+        String note = acceptQueueNote(maxConnections, acceptQueue);
         if (note != null) {
             logger.info(note);
         }
@@ -152,18 +152,21 @@ public final class Limits {
     }
 
     /**
-     * What to say when the kernel's accept queue, which the server asks to be as long as {@code somaxconn}
-     * allows, is shorter than the connection limit; {@code null} when it is not. Not a fault: it matters only
-     * when more than {@code somaxconn} clients arrive at once, such as a crowd reconnecting after a restart
-     * (measured: 10,000 idle clients at once on a fresh server on 2 cores, with 4,096 a few hundred of them
-     * connected at their SYN retry, a second late; with 16,384 all were greeted within 0.6 s).
+     * What to say when the kernel's accept queues, each as long as {@code somaxconn} allows, are shorter
+     * together than the connection limit; {@code null} when they are not. With epoll the port is bound by
+     * enough sockets for the limit, up to 16; this is for the NIO transport (one socket) and for limits
+     * beyond 16 queues. Not a fault: it matters only when more clients than that arrive at once, such as a
+     * crowd reconnecting after a restart (measured: 10,000 idle clients at once on a fresh server on 2 cores,
+     * with one queue of 4,096 a few hundred of them connected at their SYN retry, a second late; with 16,384,
+     * or three queues, all were greeted within 0.6 s).
      */
-    static String acceptQueueNote(int maxConnections, int somaxconn) {
-        if (maxConnections <= somaxconn) {
+    static String acceptQueueNote(int maxConnections, int acceptQueue) {
+        if (maxConnections <= acceptQueue) {
             return null;
         }
-        return "The kernel queues at most " + somaxconn + " connections for the server to accept "
-                + "(net.core.somaxconn), fewer than the " + maxConnections + " it may serve: clients arriving at "
-                + "once beyond that connect at their SYN retry, a second later; raise the sysctl for such crowds";
+        return "The kernel queues at most " + acceptQueue + " connections for the server to accept "
+                + "(net.core.somaxconn a listening socket), fewer than the " + maxConnections + " it may serve: "
+                + "clients arriving at once beyond that connect at their SYN retry, a second later; raise the sysctl "
+                + "for such crowds";
     }
 }

@@ -4,9 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,26 +110,35 @@ public final class GracefulStop {
      * Lets each listener accept the connections the kernel has completed for it, before it is closed: closing
      * a listener resets what waits in its backlog, with whatever those clients wrote. Blocks for a few ms.
      *
+     * Rounds go on while the last one accepted any: counted by the listeners as they accept, not by the
+     * connections open, since a client that sent its lines and half-closed may be read out and closed within
+     * the round that accepted it (a crowd of such clients, queued at the stop, lost all but the first few).
+     *
      * @param listeners the listening channels, not yet closed; {@code null}s are skipped
-     * @param clients the accepted connections, which each accept adds to
+     * @param accepted how many connections the listeners have accepted so far
      * @param loops every event loop, whose queues carry the new connections' registration
      */
-    public static void acceptQueued(List<Channel> listeners, Collection<Channel> clients, Iterable<EventExecutor> loops)
+    public static void acceptQueued(List<Channel> listeners, LongSupplier accepted, Iterable<EventExecutor> loops)
             throws InterruptedException {
         for (int round = 0; round < MAX_ACCEPT_ROUNDS; round++) {
-            int before = clients.size();
+            long before = accepted.getAsLong();
+            // The loops the open listeners are on, once each (a port may be bound by several sockets).
+            Set<EventExecutor> accepting = new LinkedHashSet<>();
             for (Channel listener : listeners) {
                 if (listener != null && listener.isOpen()) {
-                    // A task that runs after a pause runs after the loop has polled its sockets again.
-                    runQueued(listener.eventLoop());
-                    Thread.sleep(ACCEPT_PAUSE_MILLIS);
-                    runQueued(listener.eventLoop());
+                    accepting.add(listener.eventLoop());
                 }
+            }
+            // A task that runs after a pause runs after the loop has polled its sockets again.
+            if (!accepting.isEmpty()) {
+                accepting.forEach(GracefulStop::runQueued);
+                Thread.sleep(ACCEPT_PAUSE_MILLIS);
+                accepting.forEach(GracefulStop::runQueued);
             }
             for (EventExecutor loop : loops) {
                 runQueued(loop);
             }
-            if (clients.size() == before) {
+            if (accepted.getAsLong() == before) {
                 return;
             }
         }

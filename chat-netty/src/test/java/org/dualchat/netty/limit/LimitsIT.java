@@ -88,16 +88,26 @@ class LimitsIT {
     }
 
     @Test
-    void aConnectionLimitLargerThanTheKernelsAcceptQueueIsPointedOutAtStartAndTheDefaultIsNot() throws Exception {
+    void aConnectionLimitLargerThanTheKernelsAcceptQueuesIsPointedOutAtStartAndTheDefaultIsNot() throws Exception {
         ch.qos.logback.classic.Logger limitsLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Limits.class);
         Level level = limitsLog.getLevel();
         limitsLog.setLevel(Level.INFO); // the tests log WARN and above only
         try (LogCapture log = LogCapture.start()) {
             servers.start();
             assertThat(log.messages(Level.INFO)).noneMatch(line -> line.contains("net.core.somaxconn"));
-            servers.start(config -> config.maxConnections(NetUtil.SOMAXCONN + 1));
+            // NIO binds one socket a port: one queue.
+            servers.start(config -> config.transport(TransportType.NIO).maxConnections(NetUtil.SOMAXCONN + 1));
             assertThat(log.messages(Level.INFO)).filteredOn(line -> line.contains("net.core.somaxconn"))
                     .containsExactly(Limits.acceptQueueNote(NetUtil.SOMAXCONN + 1, NetUtil.SOMAXCONN));
+            if (Epoll.isAvailable()) {
+                // Epoll binds two sockets for this limit, whose queues hold it; beyond sixteen, the note again.
+                servers.start(config -> config.transport(TransportType.EPOLL).maxConnections(NetUtil.SOMAXCONN + 1));
+                int sixteen = 16 * NetUtil.SOMAXCONN;
+                servers.start(config -> config.transport(TransportType.EPOLL).maxConnections(sixteen + 1));
+                assertThat(log.messages(Level.INFO)).filteredOn(line -> line.contains("net.core.somaxconn"))
+                        .containsExactly(Limits.acceptQueueNote(NetUtil.SOMAXCONN + 1, NetUtil.SOMAXCONN),
+                                Limits.acceptQueueNote(sixteen + 1, sixteen));
+            }
         } finally {
             limitsLog.setLevel(level);
         }
