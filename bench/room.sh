@@ -2,7 +2,8 @@
 # The room's rows (issue 11), two servers on the same loads in the same run: a jar before a change and a
 # jar after it. Loopback only; every load bounded in count and time; every process stopped by its PID.
 #
-# Usage: bash bench/room.sh BEFORE.jar AFTER.jar [--runs N] [--rows "latency fanout ..."] [--server launcher|java] [--quick]
+# Usage: bash bench/room.sh BEFORE.jar AFTER.jar [--runs N] [--rows "latency fanout ..."] [--server launcher|java]
+#        [--tcp-lines N] [--quick]
 #   The load generator is always AFTER.jar's `dualchat bench` (it has every load), for both servers, with the
 #   JVM's defaults and GEN_JVM (e.g. GEN_JVM=-XX:+UseZGC).
 #   --runs N   runs of each row and jar, interleaved (default 3); the table gives medians [min-max]
@@ -11,6 +12,8 @@
 #              `java`: `java -jar JAR server ...`, the JVM's defaults (G1, a quarter of the RAM), the way this
 #              script ran them before. A jar without the launcher is run with `java -jar` either way.
 #              SERVER_JVM adds JVM options to the server in both cases.
+#   --tcp-lines N  lines of the tcp1 and tcp100 rows (default 2,000,000, as in earlier rounds; issue 11's own
+#              table used 5,000,000: on a fast machine 2M runs for about a second, inside a fresh JVM's compiles)
 #   --quick    smaller loads, 1 run: a smoke test, not figures
 #
 # Rows (the server: `JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip 10000`, stdout to a
@@ -38,7 +41,7 @@
 #              drops out)
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
 #              sent, and the server's peak RSS (VmHWM), MB
-#   tcp1       bench tcp -c 1 -n 2000000, relay on and --no-relay: printed lines/s, and on/off; the peak of the
+#   tcp1       bench tcp -c 1 -n 2000000 (--tcp-lines), relay on and --no-relay: printed lines/s, and on/off; the peak of the
 #              kernel's TCP memory during each (/proc/net/sockstat, all sockets of the machine), MB
 #   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that read nothing until every line is
 #              counted), same
@@ -59,6 +62,8 @@ while (($#)); do
             SERVER_RUN=$2; shift
             [[ $SERVER_RUN == launcher || $SERVER_RUN == java ]] || { echo "room.sh: --server launcher|java" >&2; exit 2; } ;;
         --rows) ROWS=$2; shift ;;
+        --tcp-lines) TCP_LINES=$2; shift
+            [[ $TCP_LINES =~ ^[1-9][0-9]*$ ]] || { echo "room.sh: --tcp-lines takes a positive count" >&2; exit 2; } ;;
         --quick) QUICK=1; RUNS=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "room.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -71,6 +76,7 @@ if ((QUICK)); then
 else
     LAT_N=10000; FAN_N=100000; FANC_N=800000; IDLE_N=10000; ONE_N=1000000; TCP_N=2000000; UDP_N=1000000
 fi
+TCP_N=${TCP_LINES:-$TCP_N}
 ulimit -n 20000 2>/dev/null || true
 if (($(ulimit -n) < IDLE_N + 100)); then
     echo "room.sh: ulimit -n is $(ulimit -n); the idle row needs $((IDLE_N + 100))" >&2
@@ -327,8 +333,8 @@ declare -A WHAT=(
     [fanoutc]="native fan-out, 100 receivers, 4 senders: relayed lines read/s / missed / CPU s server / generator"
     [idle]="idle -c $IDLE_N: connect s / greeted / greeting p50 / p99 / slowest / KB each: peak / held / per further client"
     [onewrite]="tcp -c 1000 --batch 1: printed / sent / peak RSS"
-    [tcp1]="tcp -c 1: lines/s relay on / --no-relay / ratio / kernel TCP memory peak, on / off"
-    [tcp100]="tcp -c 100 --no-read: lines/s on / off / ratio / kernel TCP memory peak, on / off"
+    [tcp1]="tcp -c 1 -n $TCP_N: lines/s relay on / --no-relay / ratio / kernel TCP memory peak, on / off"
+    [tcp100]="tcp -c 100 --no-read -n $TCP_N: lines/s on / off / ratio / kernel TCP memory peak, on / off"
     [udp]="udp full speed: lost on / off"
 )
 for name in $ROWS; do
