@@ -382,7 +382,7 @@ public final class ChatServer implements AutoCloseable {
         try {
             if (serving) {
                 List<ListeningPort> ports = Arrays.asList(tcpListener, tlsListener, httpListener);
-                GracefulStop.acceptQueued(ListeningPort.socketsOf(ports), () -> ListeningPort.acceptedBy(ports), group);
+                stop.acceptQueued(ListeningPort.socketsOf(ports), () -> ListeningPort.acceptedBy(ports), group);
             }
             ListeningPort.close(Arrays.asList(tcpListener, tlsListener, httpListener));
             closeAndWait(metricsChannel);

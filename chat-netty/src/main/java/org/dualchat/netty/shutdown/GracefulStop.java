@@ -35,7 +35,7 @@ public final class GracefulStop {
     private static final String NAME = "drain";
     private static final long POLL_MILLIS = 5;
     private static final long ACCEPT_PAUSE_MILLIS = 5;
-    private static final int MAX_ACCEPT_ROUNDS = 20;
+    private static final int MIN_ACCEPT_ROUNDS = 20;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final Duration grace;
@@ -108,19 +108,23 @@ public final class GracefulStop {
 
     /**
      * Lets each listener accept the connections the kernel has completed for it, before it is closed: closing
-     * a listener resets what waits in its backlog, with whatever those clients wrote. Blocks for a few ms.
+     * a listener resets what waits in its backlog, with whatever those clients wrote. Blocks for a few ms,
+     * longer for a crowd queued at the stop.
      *
-     * Rounds go on while the last one accepted any: counted by the listeners as they accept, not by the
+     * <p>Rounds go on while the last one accepted any: counted by the listeners as they accept, not by the
      * connections open, since a client that sent its lines and half-closed may be read out and closed within
      * the round that accepted it (a crowd of such clients, queued at the stop, lost all but the first few).
+     * At least {@value #MIN_ACCEPT_ROUNDS} rounds, then as many as the grace allows unless the stop is cut
+     * short: a fixed 20 rounds took 390 of 6,000 such clients queued at a fresh server's stop.
      *
      * @param listeners the listening channels, not yet closed; {@code null}s are skipped
      * @param accepted how many connections the listeners have accepted so far
      * @param loops every event loop, whose queues carry the new connections' registration
      */
-    public static void acceptQueued(List<Channel> listeners, LongSupplier accepted, Iterable<EventExecutor> loops)
+    public void acceptQueued(List<Channel> listeners, LongSupplier accepted, Iterable<EventExecutor> loops)
             throws InterruptedException {
-        for (int round = 0; round < MAX_ACCEPT_ROUNDS; round++) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (int round = 0; round < MIN_ACCEPT_ROUNDS || !aborted && System.nanoTime() - deadline < 0; round++) {
             long before = accepted.getAsLong();
             // The loops the open listeners are on, once each (a port may be bound by several sockets).
             Set<EventExecutor> accepting = new LinkedHashSet<>();
