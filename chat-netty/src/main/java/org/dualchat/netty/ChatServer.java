@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown runs in this order, so that nothing the server has accepted is lost:
  * <ol>
- *   <li>close the listening TCP, TLS and chat page channels, and the metrics endpoint: no new connection
+ *   <li>let every socket of the TCP, TLS and chat page ports accept the connections the kernel has queued for
+ *       it ({@link GracefulStop#acceptQueued}), then close them and the metrics endpoint: no new connection
  *       comes in;</li>
  *   <li>within the shutdown grace ({@link GracefulStop}), read each TCP and WebSocket client until it has been
  *       quiet for a moment or has ended, then tell it {@code * server shutting down} and close it; read the UDP
@@ -382,7 +383,8 @@ public final class ChatServer implements AutoCloseable {
         try {
             if (serving) {
                 List<ListeningPort> ports = Arrays.asList(tcpListener, tlsListener, httpListener);
-                stop.acceptQueued(ListeningPort.socketsOf(ports), () -> ListeningPort.acceptedBy(ports), group);
+                stop.acceptQueued(ListeningPort.socketsOf(ports), () -> ListeningPort.acceptedBy(ports),
+                        ListeningPort.queuedBy(ports), group);
             }
             ListeningPort.close(Arrays.asList(tcpListener, tlsListener, httpListener));
             closeAndWait(metricsChannel);

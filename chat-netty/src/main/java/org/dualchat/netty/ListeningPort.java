@@ -2,6 +2,7 @@ package org.dualchat.netty;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,7 +12,7 @@ import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -25,16 +26,20 @@ import org.dualchat.netty.common.Reasons;
  * <p>The kernel queues at most {@code net.core.somaxconn} connections a listening socket for the server to accept
  * (4,096 on most systems). A crowd larger than that, arriving faster than the event loop accepts (a fresh JVM's loop
  * shares the cores with the JIT), has its SYNs dropped, and each of those clients connects at its SYN retry, a second
- * later. So a port whose connection limit is larger than one queue is bound by as many sockets as the limit needs
- * queues: the kernel spreads arriving connections over them by a hash of the two addresses, and the event loop group
- * accepts from each. With the default limit (4,096) it is one socket, as before.
+ * later. So a port whose connection limit is larger than one queue is bound by enough sockets for their queues to
+ * hold the limit with a tenth to spare: the kernel spreads arriving connections over them by a hash of the two
+ * addresses, not evenly, and a full queue drops a SYN even while another has room (a burst of exactly 8,192 over
+ * two queues of 4,096 would overflow one of them almost every time). The event loop group accepts from each. With
+ * the default limit (4,096) it is one socket, as before.
  *
  * <p>Linux lets any socket of the same user join a port bound with {@code SO_REUSEPORT}; a second server started
  * on the port would share its clients with the first instead of failing. Before binding a fixed port that way, a
- * plain socket is bound to it and closed again, so that a port in use is refused as {@code Address already in use},
- * as with one socket. (Two servers started within the same millisecond could still both pass that check.)
+ * plain socket is bound to it (bound only: it never listens) and closed again, so that a port in use is refused as
+ * {@code Address already in use}, as with one socket. That check is all there is: two servers started within the
+ * same moment could both pass it, and a process of the same user that binds the port with {@code SO_REUSEPORT}
+ * later joins the group and takes a share of new clients; Linux has no way to close a group.
  *
- * <p>The port counts what its sockets accept (the bootstrap's server-channel handler is that counter), for the
+ * <p>The port counts what its sockets accept (the server-channel handler of its copy of the bootstrap), for the
  * stop, which lets them accept what the kernel has queued before closing them.
  */
 final class ListeningPort {
@@ -53,31 +58,33 @@ final class ListeningPort {
     }
 
     /**
-     * How many sockets the port is bound by: enough that queues of {@code backlog} (as the kernel caps it) hold
-     * {@code maxConnections} arriving at once, at most {@link #MAX_SOCKETS}; 1 without {@code SO_REUSEPORT}.
+     * How many sockets the port is bound by: 1 if one queue of {@code backlog} (as the kernel caps it) holds
+     * {@code maxConnections}, else enough that their queues hold a tenth more than that (the hash spreads
+     * connections unevenly), at most {@link #MAX_SOCKETS}; 1 without {@code SO_REUSEPORT}.
      */
     static int socketsFor(int maxConnections, int backlog, boolean reusePort) {
-        if (!reusePort || backlog <= 0) {
+        if (!reusePort || backlog <= 0 || maxConnections <= backlog) {
             return 1;
         }
-        long needed = (maxConnections + (long) backlog - 1) / backlog;
-        return (int) Math.max(1, Math.min(MAX_SOCKETS, needed));
+        long withSpare = (long) maxConnections * 11;
+        long needed = (withSpare + 10L * backlog - 1) / (10L * backlog);
+        return (int) Math.min(MAX_SOCKETS, needed);
     }
 
     /**
-     * Binds {@code address} for {@code bootstrap}'s server channel, with accept queues of {@code backlog} and as
+     * Binds {@code address} for a copy of {@code given}'s server channel (left as it is), with accept queues of {@code backlog} and as
      * many sockets as {@link #socketsFor} says ({@code reusePort}: the transport is epoll).
      *
      * @throws IOException if the address cannot be bound; the message names the protocol, the address and the
      *     reason, for example {@code TCP [::]:2222: Address already in use}
      */
-    static ListeningPort bind(String protocol, ServerBootstrap bootstrap, InetSocketAddress address,
+    static ListeningPort bind(String protocol, ServerBootstrap given, InetSocketAddress address,
             int maxConnections, int backlog, boolean reusePort) throws IOException {
-        if (bootstrap.config().handler() != null) {
+        if (given.config().handler() != null) {
             throw new IllegalArgumentException("the bootstrap's server-channel handler is the port's accept counter");
         }
         AcceptCounter accepted = new AcceptCounter();
-        bootstrap.option(ChannelOption.SO_BACKLOG, backlog).handler(accepted);
+        ServerBootstrap bootstrap = given.clone().option(ChannelOption.SO_BACKLOG, backlog).handler(accepted);
         int count = socketsFor(maxConnections, Math.min(backlog, NetUtil.SOMAXCONN), reusePort);
         if (count > 1) {
             if (address.getPort() != 0) {
@@ -100,13 +107,17 @@ final class ListeningPort {
         return new ListeningPort(sockets, count * Math.min(backlog, NetUtil.SOMAXCONN), accepted);
     }
 
-    /** Binds and closes a plain socket on {@code address}: a port someone listens on fails here, as it would alone. */
+    /**
+     * Binds and closes a plain socket on {@code address}, without listening (a client arriving meanwhile is not
+     * accepted and reset): a port someone listens on fails here, as it would alone.
+     */
     private static void checkFree(String protocol, InetSocketAddress address) throws IOException {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+        try (SocketChannel probe = SocketChannel.open()) {
             // As the listeners themselves: a port whose last connections are in TIME_WAIT is free.
             probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            probe.bind(address, 1);
-        } catch (IOException e) {
+            probe.bind(address);
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: an address family the JDK's sockets lack here (an IPv6 address on an IPv4 stack).
             throw new IOException(protocol + " " + Addresses.withPort(address) + ": " + Reasons.of(e), e);
         }
     }
@@ -131,11 +142,13 @@ final class ListeningPort {
         return (InetSocketAddress) sockets.get(0).localAddress();
     }
 
-    /** Closes every socket and waits for each. */
+    /** Closes every socket, then waits for each (a connection arriving meanwhile finds none of them open). */
     void close() {
+        List<ChannelFuture> closing = new ArrayList<>(sockets.size());
         for (Channel socket : sockets) {
-            socket.close().awaitUninterruptibly();
+            closing.add(socket.close());
         }
+        closing.forEach(ChannelFuture::awaitUninterruptibly);
     }
 
     /** The sockets of {@code ports}, which may hold {@code null}s (ports not configured). */
@@ -158,6 +171,18 @@ final class ListeningPort {
             }
         }
         return accepted;
+    }
+
+    /** How many connections the queues of {@code ports} (with {@code null}s) hold at most, all together. */
+    static long queuedBy(List<ListeningPort> ports) {
+        long queued = 0;
+        for (ListeningPort port : ports) {
+            if (port != null) {
+                // The kernel holds one more than the backlog it was given.
+                queued += port.acceptQueue + port.sockets.size();
+            }
+        }
+        return queued;
     }
 
     /** Closes each of {@code ports} that is not {@code null}. */

@@ -165,7 +165,7 @@ public final class Limits {
             return null;
         }
         return "The kernel queues at most " + acceptQueue + " connections for the server to accept "
-                + "(net.core.somaxconn a listening socket), fewer than the " + maxConnections + " it may serve: "
+                + "(net.core.somaxconn per listening socket), fewer than the " + maxConnections + " it may serve: "
                 + "clients arriving at once beyond that connect at their SYN retry, a second later; raise the sysctl "
                 + "for such crowds";
     }
