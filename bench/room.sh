@@ -45,7 +45,7 @@
 #              kernel's TCP memory during each (/proc/net/sockstat, all sockets of the machine), MB
 #   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that read nothing until every line is
 #              counted), same
-#   udp        bench udp -n 1000000 at full speed, relay on and --no-relay: % lost
+#   udp        bench udp -n 1000000 at full speed, relay on and --no-relay (each a fresh server; which goes first alternates from run to run, as in the tcp rows): % lost
 # Needs `ulimit -n` of at least 10,100 for the idle row (the script raises the soft limit if it can).
 
 set -euo pipefail
@@ -216,6 +216,9 @@ idle_crowd() {
     HELD_KB=$(( $(sed -n "$((n > 8 ? n - 8 : 1))p" "$samples") - before ))
 }
 
+# The order of the two modes of the tcp and udp rows: relay on first in odd runs, --no-relay first in even ones.
+mode_order() { if ((run % 2)); then echo on off; else echo off on; fi; }
+
 # One figure per call, on stdout; the raw output goes to $WORK/log.
 row() {
     local name=$1 jar=$2 r
@@ -274,24 +277,27 @@ row() {
             echo "$(kv "$r" received)/$(kv "$r" sent)/$((hwm / 1024))MB" ;;
         tcp1|tcp100)
             local args=(-c 1); [[ $name == tcp100 ]] && args=(-c 100 --no-read)
-            local on off mem_on mem_off
-            start_server "$jar"
-            tcp_mem_watch
-            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
-            mem_on=$(tcp_mem_peak); stop_server; on=$(kv "$r" received_per_s)
-            start_server "$jar" --no-relay
-            tcp_mem_watch
-            r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
-            mem_off=$(tcp_mem_peak); stop_server; off=$(kv "$r" received_per_s)
+            local on off mem_on mem_off mode
+            # Relay on first in odd runs, --no-relay first in even ones: neither always meets the machine first.
+            for mode in $(mode_order); do
+                if [[ $mode == on ]]; then start_server "$jar"; else start_server "$jar" --no-relay; fi
+                tcp_mem_watch
+                r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
+                if [[ $mode == on ]]; then
+                    mem_on=$(tcp_mem_peak); stop_server; on=$(kv "$r" received_per_s)
+                else
+                    mem_off=$(tcp_mem_peak); stop_server; off=$(kv "$r" received_per_s)
+                fi
+            done
             echo "$on/$off/$(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')/${mem_on}MB/${mem_off}MB" ;;
         udp)
-            local on off
-            start_server "$jar"
-            r=$(bench udp 127.0.0.1 -p "$UDP_PORT" -n "$UDP_N" -d 30 --count-file "$WORK/out.txt" --kv | tail -1)
-            stop_server; on=$(kv "$r" lost_pct)
-            start_server "$jar" --no-relay
-            r=$(bench udp 127.0.0.1 -p "$UDP_PORT" -n "$UDP_N" -d 30 --count-file "$WORK/out.txt" --kv | tail -1)
-            stop_server; off=$(kv "$r" lost_pct)
+            local on off mode
+            for mode in $(mode_order); do
+                if [[ $mode == on ]]; then start_server "$jar"; else start_server "$jar" --no-relay; fi
+                r=$(bench udp 127.0.0.1 -p "$UDP_PORT" -n "$UDP_N" -d 30 --count-file "$WORK/out.txt" --kv | tail -1)
+                stop_server
+                if [[ $mode == on ]]; then on=$(kv "$r" lost_pct); else off=$(kv "$r" lost_pct); fi
+            done
             echo "$on%/$off%" ;;
         *) echo "room.sh: unknown row $name" >&2; exit 2 ;;
     esac
