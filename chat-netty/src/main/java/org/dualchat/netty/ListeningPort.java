@@ -72,8 +72,9 @@ final class ListeningPort {
     }
 
     /**
-     * Binds {@code address} for a copy of {@code given}'s server channel (left as it is), with accept queues of {@code backlog} and as
-     * many sockets as {@link #socketsFor} says ({@code reusePort}: the transport is epoll).
+     * Binds {@code address} for a copy of {@code given}'s server channel ({@code given} is left as it is), with
+     * accept queues of {@code backlog} and as many sockets as {@link #socketsFor} says ({@code reusePort}: the
+     * transport is epoll).
      *
      * @throws IOException if the address cannot be bound; the message names the protocol, the address and the
      *     reason, for example {@code TCP [::]:2222: Address already in use}

@@ -450,10 +450,7 @@ class ChatServerIT {
     @Test
     void aCrowdLargerThanOneAcceptQueueWaitsInTheQueuesOfSeveralSocketsOnThePort() throws Exception {
         assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with Netty's epoll transport only; no epoll here");
-        ChatServer server = servers.closeAfterEach(new ChatServer(shallowQueues(0).build(),
-                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN)));
-        server.acceptBacklog(64);
-        server.start();
+        ChatServer server = startWithQueuesOf(64, shallowQueues(0), LineCollector.open());
         assertThat(server.tcpSockets()).hasSize(5)
                 .allMatch(socket -> socket.localAddress().equals(server.tcpAddress()));
         crowdWaitsAndIsGreeted(server, 160);
@@ -466,17 +463,11 @@ class ChatServerIT {
     @Test
     void aPortServedBySeveralSocketsIsStillRefusedToASecondServer() throws Exception {
         assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with Netty's epoll transport only; no epoll here");
-        ChatServer first = servers.closeAfterEach(new ChatServer(shallowQueues(0).build(),
-                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN)));
-        first.acceptBacklog(64);
-        first.start();
+        ChatServer first = startWithQueuesOf(64, shallowQueues(0), LineCollector.open());
         int taken = first.tcpAddress().getPort();
         assertThat(first.tcpSockets()).hasSize(5);
 
-        ChatServer second = servers.closeAfterEach(new ChatServer(shallowQueues(taken).build(),
-                new PrintingSink(LineCollector.open(), MessageFormat.PLAIN)));
-        second.acceptBacklog(64);
-        assertThatThrownBy(second::start)
+        assertThatThrownBy(() -> startWithQueuesOf(64, shallowQueues(taken), LineCollector.open()))
                 .isInstanceOf(IOException.class)
                 .hasMessage("TCP 127.0.0.1:" + taken + ": Address already in use");
         // Every client still reaches the first server.
@@ -500,11 +491,8 @@ class ChatServerIT {
             int sockets, int crowd) throws Exception {
         assumeTrue(Epoll.isAvailable(), "SO_REUSEPORT with Netty's epoll transport only; no epoll here");
         LineCollector out = LineCollector.open();
-        ChatServer server = servers.closeAfterEach(new ChatServer(
-                shallowQueues(0).maxConnections(maxConnections).maxConnectionsPerIp(maxConnections).build(),
-                new PrintingSink(out, MessageFormat.PLAIN)));
-        server.acceptBacklog(backlog);
-        server.start();
+        ChatServer server = startWithQueuesOf(backlog,
+                shallowQueues(0).maxConnections(maxConnections).maxConnectionsPerIp(maxConnections), out);
         assertThat(server.tcpSockets()).hasSize(sockets);
         CountDownLatch release = new CountDownLatch(1);
         Set<EventLoop> loops = new HashSet<>();
@@ -521,14 +509,7 @@ class ChatServerIT {
         List<Socket> clients = new ArrayList<>();
         Thread stopping = new Thread(server::close, "stopping");
         try {
-            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
-            for (int i = 0; i < crowd; i++) {
-                Socket client = new Socket();
-                clients.add(client);
-                client.connect(to, 500);
-                client.getOutputStream().write(("queued " + i + "\n").getBytes(UTF_8));
-                client.shutdownOutput();
-            }
+            connectCrowd(server, crowd, clients, true);
             stopping.start();
             Thread.sleep(100);
             release.countDown();
@@ -543,9 +524,38 @@ class ChatServerIT {
         }
     }
 
+    /** A server whose listening sockets each queue {@code backlog} connections, printing to {@code out}. */
+    private ChatServer startWithQueuesOf(int backlog, ChatServerConfig.Builder config, LineCollector out)
+            throws IOException {
+        ChatServer server = servers.closeAfterEach(
+                new ChatServer(config.build(), new PrintingSink(out, MessageFormat.PLAIN)));
+        server.acceptBacklog(backlog);
+        server.start();
+        return server;
+    }
+
     private static ChatServerConfig.Builder shallowQueues(int tcpPort) {
         return ChatServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).udpPort(0).tcpPort(tcpPort)
                 .relay(false).maxConnections(256).maxConnectionsPerIp(256);
+    }
+
+    /**
+     * Connects {@code crowd} clients to the TCP port, each added to {@code clients}; a connect is completed by the
+     * kernel's handshake alone, whether or not the server accepts. With {@code say}, each then writes
+     * {@code queued N} and half-closes.
+     */
+    private static void connectCrowd(ChatServer server, int crowd, List<Socket> clients, boolean say)
+            throws IOException {
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
+        for (int i = 0; i < crowd; i++) {
+            Socket client = new Socket();
+            clients.add(client);
+            client.connect(to, 500);
+            if (say) {
+                client.getOutputStream().write(("queued " + i + "\n").getBytes(UTF_8));
+                client.shutdownOutput();
+            }
+        }
     }
 
     /** Pauses accepts on every socket of the TCP port, connects {@code crowd}, resumes, reads each greeting. */
@@ -555,13 +565,7 @@ class ChatServerIT {
         }
         List<Socket> clients = new ArrayList<>();
         try {
-            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.tcpAddress().getPort());
-            for (int i = 0; i < crowd; i++) {
-                Socket client = new Socket();
-                clients.add(client);
-                // Completed by the kernel's handshake alone: the server has not accepted it.
-                client.connect(to, 500);
-            }
+            connectCrowd(server, crowd, clients, false);
             for (Channel accepting : server.tcpSockets()) {
                 accepting.eventLoop().submit(() -> accepting.config().setAutoRead(true)).get();
             }
