@@ -25,11 +25,12 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.dualchat.core.ChatMessage;
 import org.dualchat.core.MessageSink;
 import org.dualchat.netty.common.Addresses;
@@ -381,12 +382,15 @@ public final class ChatServer implements AutoCloseable {
         }
         closed = true;
         try {
+            // The TCP, TLS and chat page ports bound so far.
+            List<ListeningPort> ports = Stream.of(tcpListener, tlsListener, httpListener)
+                    .filter(Objects::nonNull).toList();
             if (serving) {
-                List<ListeningPort> ports = Arrays.asList(tcpListener, tlsListener, httpListener);
-                stop.acceptQueued(ListeningPort.socketsOf(ports), () -> ListeningPort.acceptedBy(ports),
-                        ListeningPort.queuedBy(ports), group);
+                stop.acceptQueued(ports.stream().flatMap(port -> port.sockets().stream()).toList(),
+                        () -> ports.stream().mapToLong(ListeningPort::accepted).sum(),
+                        ports.stream().mapToLong(ListeningPort::queued).sum(), group);
             }
-            ListeningPort.close(Arrays.asList(tcpListener, tlsListener, httpListener));
+            ports.forEach(ListeningPort::close);
             closeAndWait(metricsChannel);
             if (metrics != null) {
                 metrics.close();

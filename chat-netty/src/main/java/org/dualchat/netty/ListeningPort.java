@@ -86,7 +86,8 @@ final class ListeningPort {
         }
         AcceptCounter accepted = new AcceptCounter();
         ServerBootstrap bootstrap = given.clone().option(ChannelOption.SO_BACKLOG, backlog).handler(accepted);
-        int count = socketsFor(maxConnections, Math.min(backlog, NetUtil.SOMAXCONN), reusePort);
+        int queue = Math.min(backlog, NetUtil.SOMAXCONN); // what the kernel makes of the backlog asked for
+        int count = socketsFor(maxConnections, queue, reusePort);
         if (count > 1) {
             if (address.getPort() != 0) {
                 checkFree(protocol, address);
@@ -105,7 +106,7 @@ final class ListeningPort {
             sockets.forEach(socket -> socket.close().awaitUninterruptibly());
             throw e;
         }
-        return new ListeningPort(sockets, count * Math.min(backlog, NetUtil.SOMAXCONN), accepted);
+        return new ListeningPort(sockets, count * queue, accepted);
     }
 
     /**
@@ -133,6 +134,11 @@ final class ListeningPort {
         return acceptQueue;
     }
 
+    /** How many connections the kernel holds for this port at most: one more than the backlog a socket. */
+    long queued() {
+        return (long) acceptQueue + sockets.size();
+    }
+
     /** How many connections the port's sockets have accepted so far. */
     long accepted() {
         return accepted.count.sum();
@@ -150,49 +156,6 @@ final class ListeningPort {
             closing.add(socket.close());
         }
         closing.forEach(ChannelFuture::awaitUninterruptibly);
-    }
-
-    /** The sockets of {@code ports}, which may hold {@code null}s (ports not configured). */
-    static List<Channel> socketsOf(List<ListeningPort> ports) {
-        List<Channel> sockets = new ArrayList<>();
-        for (ListeningPort port : ports) {
-            if (port != null) {
-                sockets.addAll(port.sockets);
-            }
-        }
-        return sockets;
-    }
-
-    /** How many connections {@code ports} (with {@code null}s) have accepted so far, all together. */
-    static long acceptedBy(List<ListeningPort> ports) {
-        long accepted = 0;
-        for (ListeningPort port : ports) {
-            if (port != null) {
-                accepted += port.accepted();
-            }
-        }
-        return accepted;
-    }
-
-    /** How many connections the queues of {@code ports} (with {@code null}s) hold at most, all together. */
-    static long queuedBy(List<ListeningPort> ports) {
-        long queued = 0;
-        for (ListeningPort port : ports) {
-            if (port != null) {
-                // The kernel holds one more than the backlog it was given.
-                queued += port.acceptQueue + port.sockets.size();
-            }
-        }
-        return queued;
-    }
-
-    /** Closes each of {@code ports} that is not {@code null}. */
-    static void close(List<ListeningPort> ports) {
-        for (ListeningPort port : ports) {
-            if (port != null) {
-                port.close();
-            }
-        }
     }
 
     /** Counts each connection a listening socket accepts (its new channel) on its way to the bootstrap's acceptor. */
