@@ -26,7 +26,8 @@ class LauncherIT {
     static final List<String> FOOTPRINT = List.of("-XX:+UseSerialGC", "-Xmx80m", "-XX:TrimNativeHeapInterval=2000",
             "-XX:CompileCommand=quiet", "-XX:CompileCommand=exclude,jdk.internal.org.objectweb.asm.Frame::execute",
             "-XX:CompileCommand=exclude,sun.nio.ch.DatagramChannelImpl::write",
-            "-XX:CompileCommand=dontinline,io.netty.channel.AbstractChannel$AbstractUnsafe::close", "-Xshare:off");
+            "-XX:CompileCommand=dontinline,io.netty.channel.AbstractChannel$AbstractUnsafe::close",
+            "-XX:CompileCommand=dontinline,io.netty.channel.epoll.EpollServerSocketChannel::newChildChannel", "-Xshare:off");
 
     @TempDir
     Path home;
