@@ -12,8 +12,9 @@
 #              `java`: `java -jar JAR server ...`, the JVM's defaults (G1, a quarter of the RAM), the way this
 #              script ran them before. A jar without the launcher is run with `java -jar` either way.
 #              SERVER_JVM adds JVM options to the server in both cases.
-#   --tcp-lines N  lines of the tcp1 and tcp100 rows (default 2,000,000, as in earlier rounds; issue 11's own
-#              table used 5,000,000: on a fast machine 2M runs for about a second, inside a fresh JVM's compiles)
+#   --tcp-lines N  lines of the tcp1 and tcp100 rows (default 5,000,000, as in issue 11's own table; rounds
+#              before 2026-12-03's fifteenth part ran 2,000,000, which on a fast machine is about a second,
+#              inside a fresh JVM's compiles: the JIT's threads then take a third of the two cores)
 #   --quick    smaller loads, 1 run: a smoke test, not figures
 #
 # Rows (the server: `JAR server -t 0 -u 0 --max-connections 10000 --max-connections-per-ip 10000`, stdout to a
@@ -41,9 +42,9 @@
 #              drops out)
 #   onewrite   bench tcp -c 1000 --batch 1 -n 1000000 (one line per write): lines printed of those
 #              sent, and the server's peak RSS (VmHWM), MB
-#   tcp1       bench tcp -c 1 -n 2000000 (--tcp-lines), relay on and --no-relay: printed lines/s, and on/off; the peak of the
+#   tcp1       bench tcp -c 1 -n 5000000 (--tcp-lines), relay on and --no-relay: printed lines/s, and on/off; the peak of the
 #              kernel's TCP memory during each (/proc/net/sockstat, all sockets of the machine), MB
-#   tcp100     bench tcp -c 100 --no-read -n 2000000 (connections that read nothing until every line is
+#   tcp100     bench tcp -c 100 --no-read -n 5000000 (connections that read nothing until every line is
 #              counted), same
 #   udp        bench udp -n 1000000 at full speed, relay on and --no-relay (each a fresh server; which goes first alternates from run to run, as in the tcp rows): % lost
 # Needs `ulimit -n` of at least 10,100 for the idle row (the script raises the soft limit if it can).
@@ -74,7 +75,7 @@ for jar in "$BEFORE" "$AFTER"; do [[ -f $jar ]] || { echo "room.sh: no such jar:
 if ((QUICK)); then
     LAT_N=3000; FAN_N=20000; FANC_N=200000; IDLE_N=2000; ONE_N=100000; TCP_N=300000; UDP_N=200000
 else
-    LAT_N=10000; FAN_N=100000; FANC_N=800000; IDLE_N=10000; ONE_N=1000000; TCP_N=2000000; UDP_N=1000000
+    LAT_N=10000; FAN_N=100000; FANC_N=800000; IDLE_N=10000; ONE_N=1000000; TCP_N=5000000; UDP_N=1000000
 fi
 TCP_N=${TCP_LINES:-$TCP_N}
 ulimit -n 20000 2>/dev/null || true
