@@ -29,7 +29,7 @@ class SourceSizeTest {
             "425 lines: the option groups and one delegating setter per option, kept so every caller of the one"
                     + " builder still works; the setters could move to the groups' own builders",
             "chat-netty/src/main/java/org/dualchat/netty/ChatServer.java",
-            "549 lines: bootstrap of the ports (a TCP port's sockets are ListeningPort's, the UDP port"
+            "543 lines: bootstrap of the ports (a TCP port's sockets are ListeningPort's, the UDP port"
                     + " UdpListener's), the addresses bound and the shutdown order; the start-up log lines and the"
                     + " bootstraps' options could move to classes of their own");
 

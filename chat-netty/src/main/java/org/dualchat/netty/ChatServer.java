@@ -266,7 +266,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** The UDP address actually bound: with port 0 in the config, the port the system chose. */
     public InetSocketAddress udpAddress() {
-        return (InetSocketAddress) boundChannel(udpChannel).localAddress();
+        return (InetSocketAddress) bound(udpChannel).localAddress();
     }
 
     /** The TCP address actually bound: with port 0 in the config, the port the system chose. */
@@ -276,13 +276,13 @@ public final class ChatServer implements AutoCloseable {
 
     /** The metrics endpoint's address actually bound; {@code null} if the config asks for none. */
     public InetSocketAddress metricsAddress() {
-        boundChannel(udpChannel);
+        bound(udpChannel);
         return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
     }
 
     /** The chat page's address actually bound; {@code null} if the config asks for none. */
     public InetSocketAddress httpAddress() {
-        boundChannel(udpChannel);
+        bound(udpChannel);
         return httpListener == null ? null : httpListener.localAddress();
     }
 
@@ -314,7 +314,7 @@ public final class ChatServer implements AutoCloseable {
 
     /** The UDP channel, for tests that pause its reads. */
     Channel udpChannel() {
-        return boundChannel(udpChannel);
+        return bound(udpChannel);
     }
 
     /** UDP messages dropped so far because the sink was full. */
@@ -533,17 +533,11 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
-    private static ListeningPort bound(ListeningPort port) {
-        if (port == null) {
+    /** A channel or port the start binds: {@code part} itself, once it is bound. */
+    private static <T> T bound(T part) {
+        if (part == null) {
             throw new IllegalStateException("not started");
         }
-        return port;
-    }
-
-    private static Channel boundChannel(Channel channel) {
-        if (channel == null) {
-            throw new IllegalStateException("not started");
-        }
-        return channel;
+        return part;
     }
 }

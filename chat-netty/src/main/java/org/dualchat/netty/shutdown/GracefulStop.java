@@ -132,7 +132,7 @@ public final class GracefulStop {
      * {@value #MIN_ACCEPT_ROUNDS} rounds, when the grace runs out, which the read-out then shares. (A fixed 20
      * rounds took 390 of 6,000 such clients queued at a fresh server's stop.)
      *
-     * @param listeners the listening channels, not yet closed; {@code null}s are skipped
+     * @param listeners the listening channels, not yet closed
      * @param accepted how many connections the listeners have accepted so far
      * @param queued how many connections the listeners' queues hold at most, all together
      * @param loops every event loop, whose queues carry the new connections' registration
@@ -149,7 +149,7 @@ public final class GracefulStop {
             // The loops the open listeners are on, once each (a port may be bound by several sockets).
             Set<EventExecutor> accepting = new LinkedHashSet<>();
             for (Channel listener : listeners) {
-                if (listener != null && listener.isOpen()) {
+                if (listener.isOpen()) {
                     accepting.add(listener.eventLoop());
                 }
             }
