@@ -217,7 +217,8 @@ idle_crowd() {
     HELD_KB=$(( $(sed -n "$((n > 8 ? n - 8 : 1))p" "$samples") - before ))
 }
 
-# The order of the two modes of the tcp and udp rows: relay on first in odd runs, --no-relay first in even ones.
+# The order of the two modes of the tcp and udp rows: relay on first in odd runs, --no-relay first in even ones,
+# so that neither always meets the machine first.
 mode_order() { if ((run % 2)); then echo on off; else echo off on; fi; }
 
 # One figure per call, on stdout; the raw output goes to $WORK/log.
@@ -278,17 +279,13 @@ row() {
             echo "$(kv "$r" received)/$(kv "$r" sent)/$((hwm / 1024))MB" ;;
         tcp1|tcp100)
             local args=(-c 1); [[ $name == tcp100 ]] && args=(-c 100 --no-read)
-            local on off mem_on mem_off mode
-            # Relay on first in odd runs, --no-relay first in even ones: neither always meets the machine first.
+            local on off mem_on mem_off mode mem
             for mode in $(mode_order); do
                 if [[ $mode == on ]]; then start_server "$jar"; else start_server "$jar" --no-relay; fi
                 tcp_mem_watch
                 r=$(bench tcp 127.0.0.1 -p "$TCP_PORT" "${args[@]}" -n "$TCP_N" -d 60 --wait 30 --count-file "$WORK/out.txt" --kv | tail -1)
-                if [[ $mode == on ]]; then
-                    mem_on=$(tcp_mem_peak); stop_server; on=$(kv "$r" received_per_s)
-                else
-                    mem_off=$(tcp_mem_peak); stop_server; off=$(kv "$r" received_per_s)
-                fi
+                mem=$(tcp_mem_peak); stop_server
+                if [[ $mode == on ]]; then on=$(kv "$r" received_per_s) mem_on=$mem; else off=$(kv "$r" received_per_s) mem_off=$mem; fi
             done
             echo "$on/$off/$(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')/${mem_on}MB/${mem_off}MB" ;;
         udp)
